@@ -1,0 +1,23 @@
+"""Session ids: 256 random bits, URL-safe base64 without padding (43 characters)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+class InvalidSessionId(ValueError):
+    """A session id that could not have come from :func:`new_session_id`."""
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def validate_session_id(session_id: object) -> str:
+    """Return the id unchanged, or raise before it can reach a path or a key."""
+    if not isinstance(session_id, str) or not _ID_PATTERN.fullmatch(session_id):
+        raise InvalidSessionId("malformed session id")
+    return session_id
