@@ -1,0 +1,89 @@
+"""Serving: the werkzeug dev server, or gunicorn embedded for production."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mesop_cli.config import Settings
+from mesop_cli.runtime import AppLoadError, load_app
+
+#: Seconds a gunicorn worker may stay silent; generous because handlers stream.
+WORKER_TIMEOUT_SECONDS = 120
+#: Seconds running events get to finish after SIGTERM.
+GRACEFUL_TIMEOUT_SECONDS = 30
+
+
+def serve(app_path: Path, settings: Settings) -> None:
+    """Serve until interrupted. Problems a user can fix raise click.ClickException."""
+    _check_port_free(settings.host, settings.port)
+    if settings.prod:
+        _serve_gunicorn(app_path, settings)
+    else:
+        _serve_dev(app_path, settings)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"port {port} on {host} is already in use; stop the other server or "
+                    "choose another port with --port or MESOP_PORT"
+                ) from None
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def _serve_dev(app_path: Path, settings: Settings) -> None:
+    from werkzeug.serving import run_simple
+
+    from mesop_cli.web import create_app
+
+    try:
+        app = create_app(app_path, settings)
+    except AppLoadError as exc:
+        raise click.ClickException(str(exc)) from None
+    # The app file is re-imported in-process on change (see web.app_holder), so the
+    # werkzeug reloader, which restarts the process and drops in-memory sessions, stays off.
+    run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False)
+
+
+def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    try:
+        load_app(app_path)  # fail in the launcher with a clear message, not in every worker
+    except AppLoadError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    class EmbeddedGunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            host = f"[{settings.host}]" if ":" in settings.host else settings.host
+            options: dict[str, Any] = {
+                "bind": f"{host}:{settings.port}",
+                "workers": settings.workers,
+                "threads": settings.threads,
+                "worker_class": "gthread",
+                "timeout": WORKER_TIMEOUT_SECONDS,
+                "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
+                "proc_name": f"mesop {app_path.name}",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            # Runs in each worker after the fork, so every worker opens its own
+            # connections and files.
+            from mesop_cli.web import create_app
+
+            return create_app(app_path, settings)
+
+    EmbeddedGunicorn().run()

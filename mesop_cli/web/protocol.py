@@ -1,0 +1,89 @@
+"""The wire format between the client script and the event endpoint.
+
+One POST per event. The request names the session, the page and the event; it carries the
+browser's signed copy of the state only when the state travels through the browser (the
+`none` backend) or when the server asked for it after a miss. The response is a stream of
+JSON lines, one per render, so a generator handler's every `yield` reaches the browser
+while the handler keeps running.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mesop_cli.sessions.ids import InvalidSessionId, validate_session_id
+
+EVENT_KINDS = frozenset({"click", "input", "blur", "enter", "change", "selection", "slider"})
+
+
+class ProtocolError(ValueError):
+    """A request the client script would never send; answered with 400."""
+
+
+@dataclass(frozen=True)
+class EventRequest:
+    session_id: str | None
+    path: str
+    event: dict[str, Any] | None  # None: load the page (first visit, navigation, reload)
+    state: dict[str, Any] | None  # the browser's copy, only when needed
+    signature: str | None
+    has_copy: bool  # False when the browser lost its copy and needs the full state back
+
+
+def parse_event_request(body: bytes) -> EventRequest:
+    """Validate the shape of a request before anything reaches a backend."""
+    try:
+        message = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"request body is not JSON ({exc})") from None
+    if not isinstance(message, dict):
+        raise ProtocolError("request body must be a JSON object")
+
+    session_id = message.get("session")
+    if session_id is not None:
+        try:
+            validate_session_id(session_id)
+        except InvalidSessionId:
+            raise ProtocolError("malformed session id") from None
+
+    path = message.get("path")
+    if not isinstance(path, str) or not path.startswith("/") or len(path) > 2048:
+        raise ProtocolError("path must be a string starting with '/'")
+
+    event = message.get("event")
+    if event is not None:
+        event = _parse_event(event)
+
+    state = message.get("state")
+    signature = message.get("sig")
+    if state is not None and (not isinstance(state, dict) or not isinstance(signature, str)):
+        raise ProtocolError("a state copy must be an object sent with its signature")
+
+    return EventRequest(
+        session_id=session_id,
+        path=path,
+        event=event,
+        state=state,
+        signature=signature if state is not None else None,
+        has_copy=message.get("has_copy", True) is not False,
+    )
+
+
+def _parse_event(event: Any) -> dict[str, Any]:
+    if not isinstance(event, dict):
+        raise ProtocolError("event must be an object")
+    handler, kind, key = event.get("handler"), event.get("kind"), event.get("key", "")
+    if not isinstance(handler, str) or not handler or len(handler) > 512:
+        raise ProtocolError("event.handler must be a non-empty string")
+    if kind not in EVENT_KINDS:
+        raise ProtocolError(f"event.kind must be one of {', '.join(sorted(EVENT_KINDS))}")
+    if not isinstance(key, str):
+        raise ProtocolError("event.key must be a string")
+    return {"handler": handler, "kind": kind, "key": key, "value": event.get("value")}
+
+
+def line(message: dict[str, Any]) -> bytes:
+    """One message of the response stream."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"

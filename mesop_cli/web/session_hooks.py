@@ -1,0 +1,131 @@
+"""Opening and closing a state session around one event.
+
+The before-request hook opens the session: it locks it, loads it from the backend and
+decodes it (or, after a miss, verifies and adopts the browser's signed copy). The
+session closes when the response stream has been sent: it is encoded, saved and
+unlocked. Nothing here knows how state is stored; that is the backend's job.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from mesop_cli.sessions.base import SessionBackend, SessionLock
+from mesop_cli.sessions.codec import CodecError, canonical_bytes, decode_states, encode_states
+from mesop_cli.sessions.ids import new_session_id
+from mesop_cli.sessions.signing import sign, verify
+from mesop_cli.web.protocol import EventRequest
+
+log = logging.getLogger("mesop_cli.web")
+
+
+class TamperedState(Exception):
+    """The browser's copy does not match its signature."""
+
+
+def _signed_payload(session_id: str, encoded: dict[str, Any]) -> bytes:
+    # Binding the id into the signature stops one tab's copy being replayed as another's.
+    return session_id.encode() + b"\n" + canonical_bytes(encoded)
+
+
+def sign_copy(session_id: str, encoded: dict[str, Any], secret: str) -> str:
+    return sign(_signed_payload(session_id, encoded), secret)
+
+
+@dataclass
+class ActiveSession:
+    """One session, locked for the duration of one event."""
+
+    backend: SessionBackend
+    id: str
+    states: dict[str, object]
+    #: The state as the browser holds it; None means the browser needs the full state.
+    browser_copy: dict[str, Any] | None
+    lock: SessionLock | None
+    recovered: bool = False
+    _closed: bool = field(default=False, repr=False)
+
+    def close(self) -> None:
+        """Save and unlock; safe to call twice. A failed save is logged, not raised:
+        the browser still holds a signed copy, so the next event recovers it."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.backend.server_side:
+                self.backend.save(self.id, canonical_bytes(encode_states(self.states)))
+        except Exception:
+            log.exception("could not save session state to the %s backend", self.backend.name)
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+    def release_unsaved(self) -> None:
+        self._closed = True
+        if self.lock is not None:
+            self.lock.release()
+
+
+def open_session(
+    backend: SessionBackend,
+    request: EventRequest,
+    classes: dict[str, type],
+    secret: str,
+    lock_timeout: float,
+) -> ActiveSession | None:
+    """Lock and load the request's session; None means a miss the browser must answer
+    by resending its copy."""
+    session_id = request.session_id or new_session_id()
+    lock = backend.lock(session_id, timeout=lock_timeout) if backend.server_side else None
+    try:
+        return _load(backend, request, session_id, lock, classes, secret)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def _load(
+    backend: SessionBackend,
+    request: EventRequest,
+    session_id: str,
+    lock: SessionLock | None,
+    classes: dict[str, type],
+    secret: str,
+) -> ActiveSession | None:
+    def session(states: dict[str, object], copy: dict[str, Any] | None) -> ActiveSession:
+        return ActiveSession(backend, session_id, states, copy, lock)
+
+    if request.session_id is None:
+        return session({}, None)
+
+    stored = backend.load(session_id) if backend.server_side else None
+    if stored is not None:
+        try:
+            encoded = json.loads(stored)
+            states = decode_states(encoded, classes)
+        except (ValueError, CodecError) as exc:
+            # Typically a state class changed shape across a reload; start it afresh.
+            log.warning("discarding stored state of a session: %s", exc)
+            return session({}, None)
+        return session(states, encoded if request.has_copy else None)
+
+    if request.state is not None:
+        signature = request.signature or ""
+        if not verify(_signed_payload(session_id, request.state), signature, secret):
+            raise TamperedState("the state sent by the browser does not match its signature")
+        try:
+            states = decode_states(request.state, classes)
+        except CodecError as exc:
+            raise TamperedState(f"the state sent by the browser does not decode: {exc}") from None
+        active = session(states, request.state)
+        active.recovered = backend.server_side
+        return active
+
+    if backend.server_side and request.has_copy:
+        return None
+    # No copy anywhere (the `none` backend's first load, or a browser that lost it).
+    return session({}, None)

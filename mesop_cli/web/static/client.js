@@ -1,0 +1,484 @@
+// mesop-cli client: renders the server's component tree and sends events.
+// Plain JavaScript, no build step, no network beyond this origin.
+//
+// One event is in flight per tab; later ones wait in a queue, and consecutive input
+// events of one field collapse into the latest. The response is a stream of JSON lines,
+// one render each, so a streaming handler's every `yield` is painted as it arrives.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("mesop-root");
+  var statusBox = document.getElementById("mesop-status");
+  var boot = JSON.parse(root.getAttribute("data-boot"));
+  var storageKey = "mesop-session";
+
+  // The browser's signed copy of the state. With a server-side backend it is only sent
+  // back after a miss; with the `none` backend it travels with every event.
+  var session = loadStoredSession();
+  var queue = [];
+  var busy = false;
+
+  function loadStoredSession() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(storageKey) || "null");
+      if (saved && saved.backend === boot.backend) return saved;
+    } catch (err) { /* storage disabled or corrupted: start over */ }
+    return { id: null, state: null, sig: null, backend: boot.backend };
+  }
+
+  function storeSession() {
+    try { sessionStorage.setItem(storageKey, JSON.stringify(session)); }
+    catch (err) { /* over quota: the copy stays in memory only */ }
+  }
+
+  // ---- event queue -----------------------------------------------------------------
+
+  function enqueue(item) {
+    if (item.event && item.event.kind === "input") {
+      var last = queue[queue.length - 1];
+      if (last && last.event && last.event.kind === "input" &&
+          last.event.handler === item.event.handler && last.event.key === item.event.key) {
+        queue[queue.length - 1] = item;
+        return;
+      }
+    }
+    queue.push(item);
+    pump();
+  }
+
+  function pump() {
+    if (busy || queue.length === 0) return;
+    busy = true;
+    document.body.setAttribute("aria-busy", "true");
+    var item = queue.shift();
+    send(item, false).catch(function (err) {
+      showStatus("Could not reach the server: " + err.message, true);
+    }).then(function () {
+      busy = false;
+      document.body.removeAttribute("aria-busy");
+      pump();
+    });
+  }
+
+  function send(item, withCopy) {
+    var body = {
+      session: session.id,
+      path: item.path,
+      event: item.event || null,
+      has_copy: session.state !== null,
+    };
+    if (session.id && session.state !== null && (withCopy || !boot.serverSide)) {
+      body.state = session.state;
+      body.sig = session.sig;
+    }
+    return fetch(boot.eventsUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }).then(function (response) {
+      if (!response.ok) return failed(response);
+      return readLines(response, function (message) {
+        return handleMessage(message, item, withCopy);
+      });
+    });
+  }
+
+  function failed(response) {
+    return response.text().then(function (text) {
+      var message = text;
+      try { message = JSON.parse(text).message || text; } catch (err) { /* plain text */ }
+      if (response.status === 400 && session.id) {
+        // A copy the server refuses (stale or altered) is useless: start a clean session.
+        session = { id: null, state: null, sig: null, backend: boot.backend };
+        storeSession();
+      }
+      showStatus(message || ("Server error " + response.status), true);
+    });
+  }
+
+  function readLines(response, onMessage) {
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var buffered = "";
+    var retry = null;
+    function step() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) return retry;
+        buffered += decoder.decode(chunk.value, { stream: true });
+        var newline;
+        while ((newline = buffered.indexOf("\n")) >= 0) {
+          var text = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          if (text) retry = onMessage(JSON.parse(text)) || retry;
+        }
+        return step();
+      });
+    }
+    return step();
+  }
+
+  function handleMessage(message, item, alreadyRetried) {
+    if (message.type === "miss") {
+      // The server lost the session (expired, evicted, another process): resend our
+      // signed copy once. Without a copy, the tab starts a fresh session.
+      if (!alreadyRetried && session.state !== null) return send(item, true);
+      session = { id: null, state: null, sig: null, backend: boot.backend };
+      storeSession();
+      return send({ path: item.path, event: null }, false);
+    }
+    if (message.type === "error") {
+      showStatus(message.message, true, message.traceback);
+      return null;
+    }
+    if (message.type === "render") {
+      applyState(message);
+      if (message.path !== location.pathname) history.pushState({}, "", message.path);
+      document.title = message.title || document.title;
+      showStatus("", false);
+      renderTree(message.tree);
+    }
+    return null;
+  }
+
+  function applyState(message) {
+    session.id = message.session;
+    if (message.state !== undefined) {
+      session.state = message.state;
+    } else if (message.patch && session.state !== null) {
+      session.state = applyPatch(session.state, message.patch);
+    }
+    session.sig = message.sig;
+    storeSession();
+  }
+
+  // ---- JSON Patch (RFC 6902), the operations the server emits ------------------------
+
+  function applyPatch(doc, operations) {
+    operations.forEach(function (op) {
+      if (op.path === "") { doc = clone(op.value); return; }
+      if (op.op === "move" || op.op === "copy") {
+        var moved = clone(getPointer(doc, op.from));
+        if (op.op === "move") removePointer(doc, op.from);
+        addPointer(doc, op.path, moved);
+      } else if (op.op === "add") {
+        addPointer(doc, op.path, clone(op.value));
+      } else if (op.op === "replace") {
+        removePointer(doc, op.path);
+        addPointer(doc, op.path, clone(op.value));
+      } else if (op.op === "remove") {
+        removePointer(doc, op.path);
+      }
+    });
+    return doc;
+  }
+
+  function clone(value) { return value === undefined ? value : JSON.parse(JSON.stringify(value)); }
+
+  function splitPointer(pointer) {
+    return pointer.split("/").slice(1).map(function (part) {
+      return part.replace(/~1/g, "/").replace(/~0/g, "~");
+    });
+  }
+
+  function parentOf(doc, pointer) {
+    var parts = splitPointer(pointer);
+    var last = parts.pop();
+    var parent = doc;
+    parts.forEach(function (part) { parent = parent[Array.isArray(parent) ? +part : part]; });
+    return { parent: parent, key: last };
+  }
+
+  function getPointer(doc, pointer) {
+    var at = parentOf(doc, pointer);
+    return at.parent[Array.isArray(at.parent) ? +at.key : at.key];
+  }
+
+  function addPointer(doc, pointer, value) {
+    var at = parentOf(doc, pointer);
+    if (Array.isArray(at.parent)) {
+      at.parent.splice(at.key === "-" ? at.parent.length : +at.key, 0, value);
+    } else {
+      at.parent[at.key] = value;
+    }
+  }
+
+  function removePointer(doc, pointer) {
+    var at = parentOf(doc, pointer);
+    if (Array.isArray(at.parent)) at.parent.splice(+at.key, 1);
+    else delete at.parent[at.key];
+  }
+
+  // ---- rendering ---------------------------------------------------------------------
+  // Elements are updated in place when the node at the same position has the same type
+  // and key, so a field keeps its focus and caret while the user types.
+
+  function renderTree(tree) {
+    reconcileChildren(root, [tree], "m");
+  }
+
+  function reconcileChildren(parent, nodes, idPrefix) {
+    var existing = Array.prototype.filter.call(parent.childNodes, function (el) {
+      return el.__mesopNode !== undefined;
+    });
+    nodes.forEach(function (node, index) {
+      var id = idPrefix + "-" + index;
+      var current = existing[index];
+      if (current && current.__mesopNode.t === node.t && current.__mesopNode.k === node.k) {
+        update(current, node, id);
+      } else {
+        var created = create(node, id);
+        if (current) parent.replaceChild(created, current);
+        else parent.appendChild(created);
+      }
+    });
+    for (var i = nodes.length; i < existing.length; i++) parent.removeChild(existing[i]);
+  }
+
+  function create(node, id) {
+    var build = builders[node.t] || builders.unknown;
+    var el = build(node, id);
+    el.__mesopNode = { t: node.t, k: node.k };
+    update(el, node, id);
+    return el;
+  }
+
+  function update(el, node, id) {
+    if (el.__mesopStyle !== node.s) {
+      el.style.cssText = node.s || "";
+      el.__mesopStyle = node.s;
+    }
+    el.__mesopNode = node;
+    (updaters[node.t] || function () {})(el, node, id);
+    if (node.c && el.__mesopChildren !== false) {
+      reconcileChildren(el.__mesopChildrenHost || el, node.c, id);
+    }
+  }
+
+  function fire(node, handler, kind, value) {
+    if (!handler) return;
+    enqueue({ path: location.pathname, event: { handler: handler, kind: kind, key: node.k || "", value: value } });
+  }
+
+  function labelled(tag, id, controlTag) {
+    var wrap = document.createElement("div");
+    wrap.className = "mesop-field";
+    var label = document.createElement("label");
+    label.htmlFor = id;
+    var control = document.createElement(controlTag);
+    control.id = id;
+    wrap.appendChild(label);
+    wrap.appendChild(control);
+    wrap.__label = label;
+    wrap.__control = control;
+    wrap.__mesopChildren = false;
+    return wrap;
+  }
+
+  function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
+
+  // Only overwrite a field's value when the server's value changed, so a stale render
+  // arriving mid-typing does not erase what the user just typed.
+  function setServerValue(control, value) {
+    if (control.__serverValue !== value) {
+      control.__serverValue = value;
+      if (control.value !== value) control.value = value;
+    }
+  }
+
+  function textField(tag) {
+    return function (node, id) {
+      var wrap = labelled(tag, id, tag);
+      var control = wrap.__control;
+      control.addEventListener("input", function () {
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_input, "input", control.value);
+      });
+      control.addEventListener("blur", function () {
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_blur, "blur", control.value);
+      });
+      control.addEventListener("keydown", function (ev) {
+        var submit = tag === "input" ? ev.key === "Enter" : ev.key === "Enter" && (ev.ctrlKey || ev.metaKey);
+        if (submit) fire(wrap.__mesopNode, wrap.__mesopNode.p.on_enter, "enter", control.value);
+      });
+      return wrap;
+    };
+  }
+
+  function updateTextField(wrap, node) {
+    var p = node.p, control = wrap.__control;
+    setText(wrap.__label, p.label || "");
+    wrap.__label.hidden = !p.label;
+    if (!p.label && p.placeholder) control.setAttribute("aria-label", p.placeholder);
+    control.placeholder = p.placeholder || "";
+    control.disabled = !!p.disabled;
+    control.readOnly = !!p.readonly;
+    if (control.tagName === "INPUT") control.type = p.input_type || "text";
+    if (p.rows) control.rows = p.rows;
+    setServerValue(control, p.value == null ? "" : String(p.value));
+  }
+
+  var builders = {
+    text: function (node) { return document.createElement(node.p.tag || "p"); },
+    markdown: function () { var el = document.createElement("div"); el.className = "mesop-markdown"; return el; },
+    button: function () {
+      var el = document.createElement("button");
+      el.type = "button";
+      el.addEventListener("click", function (ev) {
+        ev.stopPropagation();
+        fire(el.__mesopNode, el.__mesopNode.p.on_click, "click", null);
+      });
+      return el;
+    },
+    input: textField("input"),
+    textarea: textField("textarea"),
+    checkbox: function (node, id) {
+      var wrap = document.createElement("div");
+      wrap.className = "mesop-field mesop-checkbox";
+      var control = document.createElement("input");
+      control.type = "checkbox";
+      control.id = id;
+      var label = document.createElement("label");
+      label.htmlFor = id;
+      wrap.appendChild(control);
+      wrap.appendChild(label);
+      wrap.__label = label;
+      wrap.__control = control;
+      wrap.__mesopChildren = false;
+      control.addEventListener("change", function () {
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_change, "change", control.checked);
+      });
+      return wrap;
+    },
+    select: function (node, id) {
+      var wrap = labelled("select", id, "select");
+      wrap.__control.addEventListener("change", function () {
+        var values = Array.prototype.filter.call(wrap.__control.options, function (o) { return o.selected; })
+          .map(function (o) { return o.value; });
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_selection_change, "selection", values);
+      });
+      return wrap;
+    },
+    slider: function (node, id) {
+      var wrap = labelled("input", id, "input");
+      wrap.__control.type = "range";
+      wrap.__control.addEventListener("change", function () {
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_value_change, "slider", parseFloat(wrap.__control.value));
+      });
+      return wrap;
+    },
+    box: function () {
+      var el = document.createElement("div");
+      el.addEventListener("click", function (ev) {
+        if (!el.__mesopNode.p.on_click) return;
+        ev.stopPropagation();
+        fire(el.__mesopNode, el.__mesopNode.p.on_click, "click", null);
+      });
+      return el;
+    },
+    divider: function () { return document.createElement("hr"); },
+    link: function () {
+      var el = document.createElement("a");
+      el.addEventListener("click", function (ev) {
+        var url = el.getAttribute("href") || "";
+        if (url.charAt(0) === "/" && url.charAt(1) !== "/" && el.target !== "_blank") {
+          ev.preventDefault();
+          navigate(url);
+        }
+      });
+      return el;
+    },
+    progress_spinner: function () {
+      var el = document.createElement("div");
+      el.className = "mesop-spinner";
+      el.setAttribute("role", "progressbar");
+      el.setAttribute("aria-label", "Loading");
+      return el;
+    },
+    unknown: function () { return document.createElement("div"); },
+  };
+
+  var updaters = {
+    text: function (el, node) { setText(el, String(node.p.text == null ? "" : node.p.text)); },
+    markdown: function (el, node) {
+      // Sanitized on the server: markdown-it with raw HTML disabled.
+      if (el.__html !== node.p.html) { el.innerHTML = node.p.html; el.__html = node.p.html; }
+    },
+    button: function (el, node) {
+      el.disabled = !!node.p.disabled;
+      el.className = "mesop-button mesop-button-" + (node.p.variant || "default");
+      var label = el.__labelNode;
+      if (!label) { label = el.__labelNode = document.createElement("span"); el.insertBefore(label, el.firstChild); }
+      setText(label, node.p.label || "");
+      el.__mesopChildrenHost = el;
+    },
+    input: updateTextField,
+    textarea: updateTextField,
+    checkbox: function (wrap, node) {
+      setText(wrap.__label, node.p.label || "");
+      wrap.__control.disabled = !!node.p.disabled;
+      if (wrap.__control.__serverValue !== !!node.p.checked) {
+        wrap.__control.__serverValue = wrap.__control.checked = !!node.p.checked;
+      }
+    },
+    select: function (wrap, node) {
+      var p = node.p, control = wrap.__control;
+      setText(wrap.__label, p.label || "");
+      control.multiple = !!p.multiple;
+      control.disabled = !!p.disabled;
+      var signature = JSON.stringify([p.options, p.value]);
+      if (control.__serverValue === signature) return;
+      control.__serverValue = signature;
+      control.innerHTML = "";
+      if (!p.multiple) {
+        var blank = document.createElement("option");
+        blank.value = ""; blank.textContent = ""; blank.disabled = true;
+        control.appendChild(blank);
+      }
+      var chosen = p.value || [];
+      p.options.forEach(function (opt) {
+        var option = document.createElement("option");
+        option.value = opt.value;
+        option.textContent = opt.label;
+        option.selected = chosen.indexOf(opt.value) >= 0;
+        control.appendChild(option);
+      });
+      if (!p.multiple && chosen.length === 0) control.selectedIndex = 0;
+    },
+    slider: function (wrap, node) {
+      var p = node.p, control = wrap.__control;
+      setText(wrap.__label, p.label || "");
+      wrap.__label.hidden = !p.label;
+      if (!p.label) control.setAttribute("aria-label", "Slider");
+      control.min = p.min; control.max = p.max; control.step = p.step;
+      control.disabled = !!p.disabled;
+      setServerValue(control, String(p.value));
+    },
+    box: function (el, node) { el.className = node.p.on_click ? "mesop-box mesop-clickable" : "mesop-box"; },
+    link: function (el, node) {
+      setText(el, node.p.text || "");
+      el.href = node.p.url || "#";
+      if (node.p.open_in_new_tab) { el.target = "_blank"; el.rel = "noopener noreferrer"; }
+      else { el.removeAttribute("target"); el.removeAttribute("rel"); }
+    },
+  };
+
+  // ---- status line (errors, lost connection) -----------------------------------------
+
+  function showStatus(text, isError, details) {
+    statusBox.hidden = !text;
+    statusBox.className = isError ? "mesop-status mesop-error" : "mesop-status";
+    statusBox.textContent = text;
+    if (details) {
+      var pre = document.createElement("pre");
+      pre.textContent = details;
+      statusBox.appendChild(pre);
+    }
+  }
+
+  function navigate(path) {
+    history.pushState({}, "", path);
+    enqueue({ path: path, event: null });
+  }
+
+  window.addEventListener("popstate", function () { enqueue({ path: location.pathname, event: null }); });
+  enqueue({ path: location.pathname, event: null });
+})();
