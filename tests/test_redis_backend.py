@@ -1,0 +1,204 @@
+"""The ``redis`` backend against a real Redis (MESOP_TEST_REDIS_URL).
+
+Every test uses a key prefix of its own and deletes its keys afterwards, so the suite can
+share a database with other runs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+
+from mesop_cli.sessions import redis as redis_module
+from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend
+from mesop_cli.sessions.ids import new_session_id
+from mesop_cli.sessions.redis import RedisBackend
+
+REDIS_URL = os.environ.get("MESOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+MakeBackend = Callable[..., RedisBackend]
+
+
+def increment(backend: SessionBackend, session_id: str, times: int) -> None:
+    """Read-modify-write under the session lock; the pause widens any race."""
+    for _ in range(times):
+        lock = backend.lock(session_id, timeout=30)
+        try:
+            value = int(backend.load(session_id) or b"0")
+            time.sleep(0.001)
+            backend.save(session_id, str(value + 1).encode())
+        finally:
+            lock.release()
+
+
+def increment_in_process(url: str, prefix: str, session_id: str, times: int) -> None:
+    backend = RedisBackend(url, ttl_seconds=60, key_prefix=prefix)
+    try:
+        increment(backend, session_id, times)
+    finally:
+        backend.close()
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    prefix = f"mesop-test:{uuid.uuid4().hex}:"
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        reason = f"Redis not reachable at MESOP_TEST_REDIS_URL={REDIS_URL}: {exc}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield prefix
+    for key in client.scan_iter(match=prefix + "*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture
+def make(prefix: str) -> Iterator[MakeBackend]:
+    """Backends sharing one prefix, as several app instances would."""
+    made: list[RedisBackend] = []
+
+    def factory(ttl_seconds: int = 60) -> RedisBackend:
+        backend = RedisBackend(REDIS_URL, ttl_seconds=ttl_seconds, key_prefix=prefix)
+        made.append(backend)
+        return backend
+
+    yield factory
+    for backend in made:
+        backend.close()
+
+
+def test_round_trip_and_counts(make: MakeBackend, prefix: str) -> None:
+    backend = make()
+    sid = new_session_id()
+    assert backend.load(sid) is None
+    backend.save(sid, b'{"count": 1}')
+    assert backend.load(sid) == b'{"count": 1}'
+    backend.save(sid, b'{"count": 2}')
+    assert make().load(sid) == b'{"count": 2}'  # another instance sees it
+    backend.remove(sid)
+    assert backend.load(sid) is None
+    assert (backend.stats.hits, backend.stats.misses) == (1, 2)
+
+
+def test_key_has_prefix_and_expiry(make: MakeBackend, prefix: str) -> None:
+    backend = make(ttl_seconds=120)
+    sid = new_session_id()
+    backend.save(sid, b"x")
+    client = redis.Redis.from_url(REDIS_URL)
+    assert 0 < client.ttl(prefix + sid) <= 120
+    client.close()
+
+
+def test_expiry_slides_with_each_load(make: MakeBackend) -> None:
+    backend = make(ttl_seconds=2)
+    sid = new_session_id()
+    backend.save(sid, b"x")
+    time.sleep(1.2)
+    assert backend.load(sid) == b"x"
+    time.sleep(1.2)  # 2.4 s after the save: alive only because the load renewed it
+    assert backend.load(sid) == b"x"
+    time.sleep(2.3)
+    assert backend.load(sid) is None
+
+
+@pytest.mark.parametrize("instances", [1, 2], ids=["one-instance", "two-instances"])
+def test_lock_serializes_threads(make: MakeBackend, instances: int) -> None:
+    backends = [make() for _ in range(instances)]
+    sid = new_session_id()
+    threads = [
+        threading.Thread(target=increment, args=(backends[i % instances], sid, 100))
+        for i in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert backends[0].load(sid) == b"200"
+
+
+def test_lock_serializes_processes(make: MakeBackend, prefix: str) -> None:
+    sid = new_session_id()
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=increment_in_process, args=(REDIS_URL, prefix, sid, 50))
+        for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    assert make().load(sid) == b"150"
+
+
+def test_lock_timeout(make: MakeBackend) -> None:
+    holder, other = make(), make()
+    sid = new_session_id()
+    held = holder.lock(sid, timeout=1)
+    started = time.monotonic()
+    with pytest.raises(LockTimeout, match="0.3s"):
+        other.lock(sid, timeout=0.3)
+    assert 0.25 <= time.monotonic() - started < 2
+    with pytest.raises(LockTimeout):  # another event in the same instance waits too
+        holder.lock(sid, timeout=0.1)
+    held.release()
+    held.release()  # idempotent
+    other.lock(sid, timeout=0.3).release()
+
+
+def test_expired_lock_is_taken_over_and_not_released_by_old_owner(
+    make: MakeBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(redis_module, "LOCK_EXPIRY_SECONDS", 0.3)
+    crashed, survivor, third = make(), make(), make()
+    sid = new_session_id()
+    stale = crashed.lock(sid, timeout=1)
+    fresh = survivor.lock(sid, timeout=2)  # succeeds once the stale lock expires
+    monkeypatch.setattr(redis_module, "LOCK_EXPIRY_SECONDS", 60.0)
+    stale.release()  # logged, not raised, and must not free the survivor's lock
+    with pytest.raises(LockTimeout):
+        third.lock(sid, timeout=0.2)
+    fresh.release()
+
+
+def test_sweep_measures_bytes_of_this_prefix_only(make: MakeBackend, prefix: str) -> None:
+    backend = make()
+    for size in (10, 20, 30):
+        backend.save(new_session_id(), b"x" * size)
+    lock = backend.lock(new_session_id())  # lock keys are not sessions
+    client = redis.Redis.from_url(REDIS_URL)
+    client.set(prefix + "not-a-session", b"y" * 1000, ex=60)
+    client.close()
+    assert backend.sweep() == 0
+    assert backend.stats.bytes_stored == 60
+    lock.release()
+
+
+def test_dead_server_is_unavailable_quickly_and_redacted() -> None:
+    backend = RedisBackend("redis://:hunter2@127.0.0.1:1/0", ttl_seconds=60)
+    sid = new_session_id()
+    calls: list[Callable[[], object]] = [
+        backend.ping,
+        lambda: backend.load(sid),
+        lambda: backend.save(sid, b"x"),
+        lambda: backend.lock(sid, timeout=1),
+    ]
+    for call in calls:
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailable) as info:
+            call()
+        assert time.monotonic() - started < 5
+        assert "127.0.0.1:1" in str(info.value)
+        assert "hunter2" not in str(info.value)
+    backend.close()
