@@ -7,7 +7,6 @@ share a database with other runs.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 import time
 import uuid
@@ -20,8 +19,7 @@ from mesop_cli.sessions import redis as redis_module
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.redis import RedisBackend
-
-REDIS_URL = os.environ.get("MESOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.support.services import redis_url
 
 MakeBackend = Callable[..., RedisBackend]
 
@@ -47,16 +45,15 @@ def increment_in_process(url: str, prefix: str, session_id: str, times: int) -> 
 
 
 @pytest.fixture
-def prefix() -> Iterator[str]:
+def url() -> str:
+    """The test Redis; skips (fails under CI=true) when nothing answers there."""
+    return redis_url()
+
+
+@pytest.fixture
+def prefix(url: str) -> Iterator[str]:
     prefix = f"mesop-test:{uuid.uuid4().hex}:"
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        reason = f"Redis not reachable at MESOP_TEST_REDIS_URL={REDIS_URL}: {exc}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
     yield prefix
     for key in client.scan_iter(match=prefix + "*"):
         client.delete(key)
@@ -64,12 +61,12 @@ def prefix() -> Iterator[str]:
 
 
 @pytest.fixture
-def make(prefix: str) -> Iterator[MakeBackend]:
+def make(url: str, prefix: str) -> Iterator[MakeBackend]:
     """Backends sharing one prefix, as several app instances would."""
     made: list[RedisBackend] = []
 
     def factory(ttl_seconds: int = 60) -> RedisBackend:
-        backend = RedisBackend(REDIS_URL, ttl_seconds=ttl_seconds, key_prefix=prefix)
+        backend = RedisBackend(url, ttl_seconds=ttl_seconds, key_prefix=prefix)
         made.append(backend)
         return backend
 
@@ -78,7 +75,7 @@ def make(prefix: str) -> Iterator[MakeBackend]:
         backend.close()
 
 
-def test_round_trip_and_counts(make: MakeBackend, prefix: str) -> None:
+def test_round_trip_and_counts(make: MakeBackend) -> None:
     backend = make()
     sid = new_session_id()
     assert backend.load(sid) is None
@@ -91,11 +88,11 @@ def test_round_trip_and_counts(make: MakeBackend, prefix: str) -> None:
     assert (backend.stats.hits, backend.stats.misses) == (1, 2)
 
 
-def test_key_has_prefix_and_expiry(make: MakeBackend, prefix: str) -> None:
+def test_key_has_prefix_and_expiry(make: MakeBackend, url: str, prefix: str) -> None:
     backend = make(ttl_seconds=120)
     sid = new_session_id()
     backend.save(sid, b"x")
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(url)
     assert 0 < client.ttl(prefix + sid) <= 120
     client.close()
 
@@ -127,12 +124,11 @@ def test_lock_serializes_threads(make: MakeBackend, instances: int) -> None:
     assert backends[0].load(sid) == b"200"
 
 
-def test_lock_serializes_processes(make: MakeBackend, prefix: str) -> None:
+def test_lock_serializes_processes(make: MakeBackend, url: str, prefix: str) -> None:
     sid = new_session_id()
     context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=increment_in_process, args=(REDIS_URL, prefix, sid, 50))
-        for _ in range(3)
+        context.Process(target=increment_in_process, args=(url, prefix, sid, 50)) for _ in range(3)
     ]
     for worker in workers:
         worker.start()
@@ -172,12 +168,12 @@ def test_expired_lock_is_taken_over_and_not_released_by_old_owner(
     fresh.release()
 
 
-def test_sweep_measures_bytes_of_this_prefix_only(make: MakeBackend, prefix: str) -> None:
+def test_sweep_measures_bytes_of_this_prefix_only(make: MakeBackend, url: str, prefix: str) -> None:
     backend = make()
     for size in (10, 20, 30):
         backend.save(new_session_id(), b"x" * size)
     lock = backend.lock(new_session_id())  # lock keys are not sessions
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(url)
     client.set(prefix + "not-a-session", b"y" * 1000, ex=60)
     client.close()
     assert backend.sweep() == 0
