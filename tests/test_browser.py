@@ -1,0 +1,93 @@
+"""Chromium, driven by Playwright, clicking what a person clicks on the sample app."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.server import RunningServer, running_server
+from tests.support.services import chromium_path
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module", params=["memory", "none"])
+def server(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
+    with running_server([], env={"MESOP_STATE_SESSION_BACKEND": request.param}) as running:
+        yield running
+
+
+@pytest.fixture()
+def page(browser, server: RunningServer):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    # Nothing may be fetched from anywhere but the app itself.
+    foreign: list[str] = []
+    page.on("request", lambda req: None if req.url.startswith(server.url) else foreign.append(req.url))
+    yield page
+    context.close()
+    assert foreign == [], f"page reached outside the app: {foreign}"
+
+
+def test_increment_counts_and_survives_reload(page, server: RunningServer) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/")
+    expect(page.get_by_text("Count: 0")).to_be_visible()
+    button = page.get_by_role("button", name="Increment")
+    for _ in range(3):
+        button.click()
+    expect(page.get_by_text("Count: 3")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("Count: 3")).to_be_visible()
+
+
+def test_typing_into_input_shows_value(page, server: RunningServer) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/form")
+    name = page.get_by_label("Name", exact=True)
+    name.click()
+    name.press_sequentially("Ada Lovelace", delay=20)
+    expect(page.get_by_text("Name: Ada Lovelace")).to_be_visible()
+    # Typing fast while events are in flight never loses or reorders characters.
+    expect(name).to_have_value("Ada Lovelace")
+    page.get_by_label("Subscribe").check()
+    expect(page.get_by_text("Subscribe: True")).to_be_visible()
+
+
+def test_chat_reply_streams_in_several_steps(page, server: RunningServer) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/chat")
+    page.get_by_label("Message").fill("hello")
+    page.get_by_role("button", name="Send").click()
+    snapshots: list[str] = []
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        text = page.locator("main").inner_text()
+        if not snapshots or snapshots[-1] != text:
+            snapshots.append(text)
+        if page.evaluate("document.body.getAttribute('aria-busy')") is None and len(snapshots) > 1:
+            break
+        time.sleep(0.01)
+    # Several distinct intermediate pages: the reply arrived word by word, not at once.
+    assert len(snapshots) >= 4, snapshots
+    expect(page.get_by_text("hello").first).to_be_visible()
