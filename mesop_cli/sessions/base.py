@@ -50,14 +50,24 @@ class SessionLock(ABC):
 
 
 class _ThreadLock(SessionLock):
-    def __init__(self, lock: threading.Lock) -> None:
-        self._lock = lock
+    def __init__(self, backend: SessionBackend, session_id: str) -> None:
+        self._backend = backend
+        self._session_id = session_id
         self._held = True
 
     def release(self) -> None:
         if self._held:
             self._held = False
-            self._lock.release()
+            self._backend._release_thread_lock(self._session_id)
+
+
+class _LockEntry:
+    """A session's thread lock and how many threads hold or wait for it, so that the
+    entry can be dropped when nobody does (otherwise the map grows with every session)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
 
 
 class SessionBackend(ABC):
@@ -70,7 +80,7 @@ class SessionBackend(ABC):
     def __init__(self, ttl_seconds: int) -> None:
         self.ttl_seconds = ttl_seconds
         self.stats = BackendStats()
-        self._locks: dict[str, threading.Lock] = {}
+        self._locks: dict[str, _LockEntry] = {}
         self._locks_guard = threading.Lock()
 
     # -- written once -----------------------------------------------------------------
@@ -94,20 +104,38 @@ class SessionBackend(ABC):
         """Block until this session is ours; raise :class:`LockTimeout` after ``timeout``."""
         validate_session_id(session_id)
         with self._locks_guard:
-            lock = self._locks.setdefault(session_id, threading.Lock())
-        if not lock.acquire(timeout=timeout):
+            entry = self._locks.setdefault(session_id, _LockEntry())
+            entry.users += 1
+        if not entry.lock.acquire(timeout=timeout):
+            self._drop_lock_user(session_id, entry)
             raise LockTimeout(f"session busy for more than {timeout:g}s")
-        return _ThreadLock(lock)
+        return _ThreadLock(self, session_id)
+
+    def _release_thread_lock(self, session_id: str) -> None:
+        entry = self._locks[session_id]
+        entry.lock.release()
+        self._drop_lock_user(session_id, entry)
+
+    def _drop_lock_user(self, session_id: str, entry: _LockEntry) -> None:
+        with self._locks_guard:
+            entry.users -= 1
+            if entry.users == 0:
+                del self._locks[session_id]
 
     def ping(self) -> None:
-        """Raise :class:`BackendUnavailable` when the store does not answer."""
+        """Raise :class:`BackendUnavailable` when the store does not answer.
+
+        The default has nothing to reach, so it always answers.
+        """
+        return None
 
     def sweep(self) -> int:
         """Drop expired sessions; return how many. Stores with native expiry do nothing."""
         return 0
 
     def close(self) -> None:
-        """Release connections and files."""
+        """Release connections and files; the default holds none."""
+        return None
 
     # -- per backend -------------------------------------------------------------------
 

@@ -1,0 +1,240 @@
+"""Our JSON codec for dataclass state: the same bytes in every backend, and never pickle.
+
+Encoding walks the values; decoding is directed by the class's type hints, so a float
+field that came back from a browser as ``3`` is a float again, nested dataclasses are
+rebuilt, fields missing from old data take their defaults and unknown keys are ignored
+(a state class may gain or lose fields between hot reloads). Bad data raises
+:class:`CodecError` naming the field path, e.g. ``State.items[2].price``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import math
+import types
+import typing
+from typing import Any, Union
+
+
+class CodecError(ValueError):
+    """State that cannot be encoded or decoded; the message names the field and why."""
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def encode_state(obj: object) -> Any:
+    """A dataclass instance as plain JSON-able data."""
+    if not _is_dataclass_instance(obj):
+        raise CodecError(f"expected a dataclass instance, got {type(obj).__name__}")
+    return _encode(obj, type(obj).__name__)
+
+
+def decode_state(data: Any, cls: type) -> object:
+    """An instance of ``cls`` rebuilt from :func:`encode_state` data."""
+    if not dataclasses.is_dataclass(cls):
+        raise CodecError(f"{cls!r} is not a dataclass")
+    return _decode(data, cls, cls.__name__, strict=False)
+
+
+def encode_states(states: dict[str, object]) -> dict[str, Any]:
+    """Every state instance, keyed as given (the app's stable class names)."""
+    return {name: encode_state(obj) for name, obj in states.items()}
+
+
+def decode_states(data: Any, classes: dict[str, type]) -> dict[str, object]:
+    """The states present in ``data`` whose name is in ``classes``; others are ignored."""
+    if not isinstance(data, dict):
+        raise CodecError(f"states: expected an object, got {_json_kind(data)}")
+    return {name: decode_state(data[name], cls) for name, cls in classes.items() if name in data}
+
+
+def canonical_bytes(data: Any) -> bytes:
+    """One byte string per value: sorted keys, compact, UTF-8, integral floats as ints.
+
+    Writing ``2.0`` as ``2`` matters because a browser's ``JSON.stringify`` does the same,
+    so a copy that went through the browser canonicalizes to the bytes that were signed.
+    """
+    try:
+        text = json.dumps(
+            _canonical(data, "$"),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CodecError(f"string is not valid Unicode: {exc.reason}") from None
+
+
+def _canonical(value: Any, path: str) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CodecError(f"{path}: {value!r} has no JSON form")
+        return int(value) if value.is_integer() else value
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise CodecError(f"{path}: key {key!r} is not a string")
+        return {key: _canonical(item, f"{path}[{key!r}]") for key, item in value.items()}
+    raise CodecError(f"{path}: {type(value).__name__} is not JSON data")
+
+
+def _encode(value: Any, path: str) -> Any:
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_encode(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise CodecError(f"{path}: dict key {key!r} is not a string")
+            out[key] = _encode(item, f"{path}[{key!r}]")
+        return out
+    if _is_dataclass_instance(value):
+        return {
+            f.name: _encode(getattr(value, f.name), f"{path}.{f.name}")
+            for f in dataclasses.fields(value)
+        }
+    raise CodecError(f"{path}: values of type {type(value).__name__} cannot be stored in state")
+
+
+def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
+    if tp is Any or tp is object:
+        return data
+    origin = typing.get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        return _decode_union(data, typing.get_args(tp), path, strict)
+    if tp is type(None) or tp is None:
+        if data is None:
+            return None
+    elif tp is bool:
+        if isinstance(data, bool):
+            return data
+    elif tp is int:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return data
+    elif tp is float:
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            return float(data)
+    elif tp is str:
+        if isinstance(data, str):
+            return data
+    elif tp is list or origin is list:
+        if isinstance(data, list):
+            (item_tp,) = typing.get_args(tp) or (Any,)
+            return [_decode(item, item_tp, f"{path}[{i}]", strict) for i, item in enumerate(data)]
+    elif tp is dict or origin is dict:
+        key_tp, item_tp = typing.get_args(tp) or (str, Any)
+        if key_tp is not str:
+            raise CodecError(f"{path}: dict keys must be str, the field says {key_tp!r}")
+        if isinstance(data, dict):
+            return {k: _decode(v, item_tp, f"{path}[{k!r}]", strict) for k, v in data.items()}
+    elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if isinstance(data, dict):
+            return _decode_dataclass(data, tp, path, strict)
+    else:
+        raise CodecError(f"{path}: type {tp!r} is not supported in state")
+    raise CodecError(f"{path}: expected {_type_name(tp)}, got {_json_kind(data)}")
+
+
+def _decode_union(data: Any, options: tuple[Any, ...], path: str, strict: bool) -> Any:
+    if data is None and type(None) in options:
+        return None
+    options = tuple(option for option in options if option is not type(None))
+    if len(options) == 1:
+        return _decode(data, options[0], path, strict)
+    # A strict pass first, so that of two dataclasses the one whose fields match wins.
+    for strict_pass in (True, False) if not strict else (True,):
+        for option in options:
+            try:
+                return _decode(data, option, path, strict_pass)
+            except CodecError:
+                continue
+    names = " or ".join(_type_name(option) for option in options)
+    raise CodecError(f"{path}: expected {names}, got {_json_kind(data)}")
+
+
+def _decode_dataclass(data: dict[str, Any], cls: type, path: str, strict: bool) -> object:
+    hints = _type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    if strict and not set(data) <= set(fields):
+        raise CodecError(f"{path}: unexpected keys {sorted(set(data) - set(fields))}")
+    init_args: dict[str, Any] = {}
+    later: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name in data:
+            value = _decode(data[name], hints.get(name, Any), f"{path}.{name}", strict)
+        elif _has_default(f):
+            continue
+        else:
+            value = _empty_value(hints.get(name, Any), f"{path}.{name}")
+        (init_args if f.init else later)[name] = value
+    obj = cls(**init_args)
+    for name, value in later.items():
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def _empty_value(tp: Any, path: str) -> Any:
+    """What Mesop gives a field without a default: "", 0, False, [], {}, None, ..."""
+    origin = typing.get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        args = typing.get_args(tp)
+        return None if type(None) in args else _empty_value(args[0], path)
+    for plain, empty in ((str, ""), (bool, False), (int, 0), (float, 0.0)):
+        if tp is plain:
+            return empty
+    if tp is list or origin is list:
+        return []
+    if tp is dict or origin is dict:
+        return {}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _decode_dataclass({}, tp, path, strict=False)
+    return None
+
+
+@functools.lru_cache(maxsize=512)
+def _type_hints(cls: type) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(cls)
+    except Exception as exc:
+        raise CodecError(
+            f"cannot resolve the field types of {cls.__qualname__} ({exc}); "
+            "define the state class and the types it names at module level"
+        ) from None
+
+
+def _has_default(f: dataclasses.Field[Any]) -> bool:
+    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+
+
+def _is_dataclass_instance(obj: object) -> bool:
+    return dataclasses.is_dataclass(obj) and not isinstance(obj, type)
+
+
+def _type_name(tp: Any) -> str:
+    if tp is type(None):
+        return "null"
+    if typing.get_origin(tp) is not None:
+        return repr(tp).replace("typing.", "")
+    return getattr(tp, "__name__", None) or repr(tp)
+
+
+def _json_kind(value: Any) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return names.get(type(value), type(value).__name__)

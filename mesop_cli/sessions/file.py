@@ -1,0 +1,240 @@
+"""The ``file`` backend: one file per session in a directory shared by the host's processes.
+
+``mesop-session-<id>.json`` holds the state. Writes go to a temporary file in the same
+directory, are flushed to disk, then renamed over the old file, so a reader sees the old
+state or the new one, never half of one. The files are created readable by the serving
+user only (mode 0600): every worker of the app can read them, other users of ``/tmp``
+cannot.
+
+The per-session lock is ``fcntl.flock`` on ``mesop-session-<id>.lock``, opened anew for
+each acquisition: flock conflicts between open files, so one mechanism serializes the
+threads of a process and the processes of a host (not hosts: use ``redis`` or ``sql``).
+
+Expiry is sliding, by modification time: a load touches the file. Stale files are swept
+on save at most every :data:`SWEEP_INTERVAL` seconds, and by :meth:`FileBackend.sweep`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import tempfile
+import threading
+import time
+
+from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend, SessionLock
+from mesop_cli.sessions.ids import InvalidSessionId, validate_session_id
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "mesop-session-"
+DATA_SUFFIX = ".json"
+LOCK_SUFFIX = ".lock"
+TMP_SUFFIX = ".tmp"
+SWEEP_INTERVAL = 60.0
+_SETTING = "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR"
+_ID_LENGTH = 43  # see mesop_cli.sessions.ids
+
+
+def now() -> float:
+    """Wall-clock time, comparable with file mtimes; tests replace it to travel in time."""
+    return time.time()
+
+
+class _FileLock(SessionLock):
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # closing the only descriptor releases the flock
+
+
+def _acquire(path: str, deadline: float) -> int | None:
+    """A descriptor holding an exclusive flock on ``path``, or None once ``deadline``
+    (``time.monotonic``) has passed. One non-blocking try when the deadline is now."""
+    delay = 0.001
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.01)
+            continue
+        # A sweep may have removed the lock file while we waited on it: a lock on an
+        # unlinked file guards nothing, so start again on the file the path names now.
+        try:
+            current = os.stat(path, follow_symlinks=False)
+        except FileNotFoundError:
+            current = None
+        held = os.fstat(fd)
+        if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+            return fd
+        os.close(fd)
+
+
+class FileBackend(SessionBackend):
+    name = "file"
+
+    def __init__(self, ttl_seconds: int, base_dir: str) -> None:
+        super().__init__(ttl_seconds)
+        self.base_dir = base_dir
+        if not os.path.isdir(base_dir):
+            try:
+                os.makedirs(base_dir, mode=0o700, exist_ok=True)
+            except OSError as exc:
+                raise BackendUnavailable(
+                    f"cannot create the session directory {base_dir!r} ({_SETTING}): "
+                    f"{exc.strerror or exc}; create it or choose another directory"
+                ) from None
+            logger.info("created the session directory %s", base_dir)
+        self._sweep_guard = threading.Lock()
+        self._last_sweep = now()
+        self.ping()
+
+    def _path(self, session_id: str, suffix: str) -> str:
+        return os.path.join(self.base_dir, f"{PREFIX}{session_id}{suffix}")
+
+    def lock(self, session_id: str, timeout: float = 30.0) -> SessionLock:
+        validate_session_id(session_id)
+        try:
+            fd = _acquire(self._path(session_id, LOCK_SUFFIX), time.monotonic() + timeout)
+        except OSError as exc:
+            raise self._unavailable("lock a session", exc) from None
+        if fd is None:
+            raise LockTimeout(f"session busy for more than {timeout:g}s")
+        return _FileLock(fd)
+
+    def retrieve(self, session_id: str) -> bytes | None:
+        try:
+            fd = os.open(self._path(session_id, DATA_SUFFIX), os.O_RDONLY | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise self._unavailable("read a session", exc) from None
+        with os.fdopen(fd, "rb") as f:
+            t = now()
+            if t - os.fstat(fd).st_mtime > self.ttl_seconds:
+                return None  # expired: a miss now; the sweep deletes it under its lock
+            data = f.read()
+            os.utime(fd, (t, t))
+            return data
+
+    def upsert(self, session_id: str, data: bytes) -> None:
+        try:
+            fd, tmp = tempfile.mkstemp(
+                prefix=f"{PREFIX}{session_id}.", suffix=TMP_SUFFIX, dir=self.base_dir
+            )
+        except OSError as exc:
+            raise self._unavailable("write a session", exc) from None
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                t = now()
+                os.utime(fd, (t, t))
+                os.fsync(fd)
+            os.replace(tmp, self._path(session_id, DATA_SUFFIX))
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise self._unavailable("write a session", exc) from None
+        with self._sweep_guard:
+            due = now() - self._last_sweep >= SWEEP_INTERVAL
+        if due:
+            self.sweep()
+
+    def delete(self, session_id: str) -> None:
+        # The lock file stays: the caller may hold it; the sweep removes it later.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._path(session_id, DATA_SUFFIX))
+
+    def ping(self) -> None:
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".mesop-ping-", dir=self.base_dir)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise BackendUnavailable(
+                f"the session directory {self.base_dir!r} ({_SETTING}) is not writable: "
+                f"{exc.strerror or exc}"
+            ) from None
+
+    def sweep(self) -> int:
+        """Delete sessions idle longer than the TTL, their lock files and leftover
+        temporary files; return how many sessions. Busy sessions are left alone."""
+        with self._sweep_guard:
+            self._last_sweep = now()
+        cutoff = now() - self.ttl_seconds
+        removed = 0
+        try:
+            entries = list(os.scandir(self.base_dir))
+        except OSError:
+            return 0
+        for entry in entries:
+            parsed = _parse_name(entry.name)
+            if parsed is None:
+                continue
+            session_id, kind = parsed
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+                    continue
+                if kind == TMP_SUFFIX:
+                    os.unlink(entry.path)  # left by a writer that died mid-write
+                elif kind == DATA_SUFFIX:
+                    removed += self._remove_if_stale(session_id, cutoff)
+                elif not os.path.exists(self._path(session_id, DATA_SUFFIX)):
+                    self._remove_if_stale(session_id, cutoff)
+            except FileNotFoundError:
+                continue  # another process swept it first
+        return removed
+
+    def _remove_if_stale(self, session_id: str, cutoff: float) -> bool:
+        """Under the session's lock (if free now), remove its stale data and lock file."""
+        lock_path = self._path(session_id, LOCK_SUFFIX)
+        fd = _acquire(lock_path, deadline=time.monotonic())
+        if fd is None:
+            return False
+        try:
+            data_path = self._path(session_id, DATA_SUFFIX)
+            try:
+                stale: bool | None = os.stat(data_path).st_mtime < cutoff
+            except FileNotFoundError:
+                stale = None  # no data: only the lock file is left
+            if stale is False:
+                return False  # used again since the scan
+            if stale:
+                os.unlink(data_path)
+            os.unlink(lock_path)
+            return bool(stale)
+        finally:
+            os.close(fd)
+
+    def _unavailable(self, action: str, exc: OSError) -> BackendUnavailable:
+        return BackendUnavailable(
+            f"cannot {action} in {self.base_dir!r} ({_SETTING}): {exc.strerror or exc}"
+        )
+
+
+def _parse_name(name: str) -> tuple[str, str] | None:
+    """(session id, kind) for one of our files, None for anything else in the directory."""
+    if not name.startswith(PREFIX):
+        return None
+    rest = name[len(PREFIX) :]
+    session_id, suffix = rest[:_ID_LENGTH], rest[_ID_LENGTH:]
+    try:
+        validate_session_id(session_id)
+    except InvalidSessionId:
+        return None
+    if suffix in (DATA_SUFFIX, LOCK_SUFFIX):
+        return session_id, suffix
+    if suffix.startswith(".") and suffix.endswith(TMP_SUFFIX):
+        return session_id, TMP_SUFFIX
+    return None

@@ -1,0 +1,101 @@
+"""The ``memory`` backend: a dict in this process.
+
+Fast and dependency-free, but each process has its own: with several workers and no
+session affinity most events miss (the launcher warns about that). Expiry is sliding
+(each load renews it), and a byte cap evicts the least recently used sessions, counted
+in ``stats.evictions``. The cap counts the stored bytes, not Python's overhead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+
+from mesop_cli.sessions.base import SessionBackend
+
+logger = logging.getLogger(__name__)
+
+#: Expired entries are also dropped by a sweep on save, at most this often (seconds).
+SWEEP_INTERVAL = 60.0
+
+
+def now() -> float:
+    """The clock of this backend; tests replace it to travel in time."""
+    return time.monotonic()
+
+
+class MemoryBackend(SessionBackend):
+    name = "memory"
+
+    def __init__(self, ttl_seconds: int, max_bytes: int) -> None:
+        super().__init__(ttl_seconds)
+        self.max_bytes = max_bytes
+        # session id -> (data, last use); least recently used first.
+        self._entries: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+        self._guard = threading.Lock()
+        self._last_sweep = now()
+
+    def retrieve(self, session_id: str) -> bytes | None:
+        with self._guard:
+            entry = self._entries.get(session_id)
+            if entry is None:
+                return None
+            data, last_use = entry
+            t = now()
+            if t - last_use > self.ttl_seconds:
+                self._drop(session_id)
+                return None
+            self._entries[session_id] = (data, t)
+            self._entries.move_to_end(session_id)
+            return data
+
+    def upsert(self, session_id: str, data: bytes) -> None:
+        if now() - self._last_sweep >= SWEEP_INTERVAL:
+            self.sweep()
+        with self._guard:
+            self._drop(session_id)
+            if len(data) > self.max_bytes:
+                # Storing it would evict everyone else and still break the cap; the
+                # browser's signed copy recovers it on the next event, as after any miss.
+                logger.warning(
+                    "a session of %d bytes exceeds MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB "
+                    "on its own; it is not kept",
+                    len(data),
+                )
+                self.stats.count("evictions")
+                return
+            while self.stats.bytes_stored + len(data) > self.max_bytes:
+                oldest = next(iter(self._entries))
+                self._drop(oldest)
+                self.stats.count("evictions")
+            self._entries[session_id] = (data, now())
+            self.stats.count("bytes_stored", len(data))
+
+    def delete(self, session_id: str) -> None:
+        with self._guard:
+            self._drop(session_id)
+
+    def sweep(self) -> int:
+        with self._guard:
+            t = now()
+            self._last_sweep = t
+            expired = [
+                sid for sid, (_, last_use) in self._entries.items()
+                if t - last_use > self.ttl_seconds
+            ]
+            for sid in expired:
+                self._drop(sid)
+            return len(expired)
+
+    def close(self) -> None:
+        with self._guard:
+            for sid in list(self._entries):
+                self._drop(sid)
+
+    def _drop(self, session_id: str) -> None:
+        """Forget one entry; the caller holds the guard."""
+        entry = self._entries.pop(session_id, None)
+        if entry is not None:
+            self.stats.count("bytes_stored", -len(entry[0]))

@@ -1,0 +1,294 @@
+"""The state codec: encoding, type-directed decoding, canonical bytes.
+
+The typing module's old spellings (List, Optional, ...) are used on purpose: user apps
+still write them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import math
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Union  # noqa: UP035
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mesop_cli.sessions.codec import (
+    CodecError,
+    canonical_bytes,
+    decode_state,
+    decode_states,
+    encode_state,
+    encode_states,
+)
+
+
+@dataclass
+class Item:
+    name: str = ""
+    price: float = 0.0
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Other:
+    label: str
+    weight: int = 1
+
+
+@dataclass
+class State:
+    text: str = ""
+    count: int = 0
+    ratio: float = 0.0
+    flag: bool = False
+    nothing: None = None
+    maybe: int | None = None
+    either: Union[int, str] = 0  # noqa: UP007
+    words: list[str] = field(default_factory=list)
+    matrix: list[list[float]] = field(default_factory=list)
+    scores: dict[str, int] = field(default_factory=dict)
+    legacy_list: List[int] = field(default_factory=list)  # noqa: UP006
+    legacy_dict: Dict[str, float] = field(default_factory=dict)  # noqa: UP006
+    item: Item = field(default_factory=Item)
+    items: list[Item] = field(default_factory=list)
+    by_name: dict[str, Item] = field(default_factory=dict)
+    maybe_item: Optional[Item] = None  # noqa: UP045
+    choice: Item | Other | None = None
+    anything: Any = None
+
+
+@dataclass
+class NoDefaults:
+    text: str
+    count: int
+    ratio: float
+    flag: bool
+    words: list[str]
+    scores: dict[str, int]
+    maybe: int | None
+    item: Item
+
+
+def _roundtrip(obj: object) -> object:
+    """Through bytes, as a backend stores it."""
+    return decode_state(json.loads(canonical_bytes(encode_state(obj))), type(obj))
+
+
+def test_full_state_round_trips() -> None:
+    state = State(
+        text="héllo ✓",
+        count=-3,
+        ratio=2.5,
+        flag=True,
+        maybe=7,
+        either="seven",
+        words=["a", "b"],
+        matrix=[[1.0, 2.5], []],
+        scores={"x": 1},
+        legacy_list=[1, 2],
+        legacy_dict={"pi": 3.14},
+        item=Item("pen", 1.0, ["blue"]),
+        items=[Item("a"), Item("b", 2.0)],
+        by_name={"k": Item("k", 9.99)},
+        maybe_item=Item("m"),
+        choice=Other("o", 3),
+        anything={"free": [1, "form"]},
+    )
+    back = _roundtrip(state)
+    assert back == state
+    assert isinstance(back.matrix[0][0], float)  # written as 1, read as a float
+    assert isinstance(back.choice, Other)
+
+
+def test_int_becomes_float_for_float_fields() -> None:
+    back = decode_state({"ratio": 3, "legacy_dict": {"a": 1}}, State)
+    assert back.ratio == 3.0 and type(back.ratio) is float
+    assert type(back.legacy_dict["a"]) is float
+
+
+def test_missing_fields_take_defaults_and_unknown_fields_are_ignored() -> None:
+    back = decode_state({"count": 4, "gone_field": "x"}, State)
+    assert back == State(count=4)
+
+
+def test_fields_without_defaults_get_empty_values() -> None:
+    back = decode_state({}, NoDefaults)
+    assert back == NoDefaults("", 0, 0.0, False, [], {}, None, Item())
+
+
+def test_union_of_dataclasses_picks_the_one_whose_fields_match() -> None:
+    assert isinstance(decode_state({"choice": {"label": "x"}}, State).choice, Other)
+    assert isinstance(decode_state({"choice": {"name": "x"}}, State).choice, Item)
+    assert decode_state({"choice": None}, State).choice is None
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "why"),
+    [
+        ({"count": "3"}, "State.count", "expected int, got a string"),
+        ({"count": True}, "State.count", "got a boolean"),
+        ({"flag": 1}, "State.flag", "expected bool"),
+        ({"ratio": None}, "State.ratio", "got null"),
+        ({"words": "abc"}, "State.words", "got a string"),
+        ({"words": ["a", 2]}, "State.words[1]", "expected str"),
+        ({"items": [{"name": "a"}, {"price": "x"}]}, "State.items[1].price", "expected float"),
+        ({"by_name": {"k": {"tags": [1]}}}, "State.by_name['k'].tags[0]", "expected str"),
+        ({"maybe_item": {"price": []}}, "State.maybe_item.price", "got an array"),
+        ({"either": 1.5}, "State.either", "expected int or str"),
+        ({"item": 3}, "State.item", "expected Item, got a number"),
+    ],
+)
+def test_bad_data_names_the_field(data: dict[str, Any], path: str, why: str) -> None:
+    with pytest.raises(CodecError) as info:
+        decode_state(data, State)
+    assert f"{path}:" in str(info.value)
+    assert why in str(info.value)
+
+
+def test_decode_needs_an_object_and_a_dataclass() -> None:
+    with pytest.raises(CodecError, match="State: expected State, got an array"):
+        decode_state([], State)
+    with pytest.raises(CodecError, match="not a dataclass"):
+        decode_state({}, dict)
+
+
+def test_encode_refuses_values_json_cannot_hold() -> None:
+    with pytest.raises(CodecError, match=r"State\.anything\[0\]: values of type set"):
+        encode_state(State(anything=[{1, 2}]))
+    with pytest.raises(CodecError, match=r"State\.anything: dict key 1 is not a string"):
+        encode_state(State(anything={1: "x"}))
+    with pytest.raises(CodecError, match="expected a dataclass instance"):
+        encode_state({"not": "a dataclass"})
+
+
+def test_states_are_keyed_by_name() -> None:
+    classes = {"State": State, "mod.Item": Item}
+    data = encode_states({"State": State(count=1), "mod.Item": Item("x")})
+    assert decode_states(data, classes) == {"State": State(count=1), "mod.Item": Item("x")}
+    assert decode_states({"State": {}, "Unknown": {}}, classes) == {"State": State()}
+    with pytest.raises(CodecError, match="states: expected an object"):
+        decode_states([], classes)
+
+
+def test_canonical_bytes_are_sorted_compact_utf8() -> None:
+    assert canonical_bytes({"b": 1, "a": [1.5, "é"]}) == '{"a":[1.5,"é"],"b":1}'.encode()
+    assert canonical_bytes({"x": 2.0, "y": -0.0, "z": (1, 2)}) == b'{"x":2,"y":0,"z":[1,2]}'
+    assert canonical_bytes(1e300) == str(int(1e300)).encode()
+    assert canonical_bytes(True) == b"true"
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, {"a": [math.nan]}])
+def test_canonical_bytes_refuse_nan_and_infinity(bad: Any) -> None:
+    with pytest.raises(CodecError, match="has no JSON form"):
+        canonical_bytes(bad)
+
+
+def test_canonical_bytes_refuse_what_json_cannot_hold() -> None:
+    with pytest.raises(CodecError, match="not valid Unicode"):
+        canonical_bytes("\ud800")
+    with pytest.raises(CodecError, match="key 1 is not a string"):
+        canonical_bytes({1: 2})
+    with pytest.raises(CodecError, match=r"\$\[0\]: set is not JSON data"):
+        canonical_bytes([set()])
+
+
+def _import_file(tmp_path: Path, name: str, source: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("future", [True, False])
+def test_user_modules_with_and_without_postponed_annotations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, future: bool
+) -> None:
+    header = "from __future__ import annotations\n" if future else ""
+    module = _import_file(
+        tmp_path,
+        f"user_app_{future}",
+        header
+        + """
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class Inner:
+            value: float = 0.0
+
+        @dataclass
+        class AppState:
+            names: list[str] | None = None
+            inner: Inner = field(default_factory=Inner)
+            table: dict[str, list[Inner]] = field(default_factory=dict)
+        """.replace("\n        ", "\n"),
+        monkeypatch,
+    )
+    data = {"names": ["a"], "inner": {"value": 1}, "table": {"t": [{"value": 2}]}}
+    back = decode_state(data, module.AppState)
+    assert back.inner == module.Inner(1.0)
+    assert back.table["t"][0].value == 2.0
+    assert encode_state(back) == {"names": ["a"], "inner": {"value": 1.0}, "table": data["table"]}
+
+
+def test_unresolvable_annotations_say_what_to_do() -> None:
+    @dataclass
+    class Local:
+        value: Missing = None  # type: ignore[name-defined]  # noqa: F821
+
+    with pytest.raises(CodecError, match="Local.*module level"):
+        decode_state({}, Local)
+
+
+def test_unsupported_field_types_are_named() -> None:
+    @dataclass
+    class WithSet:
+        values: set = dataclasses.field(default_factory=set)
+
+    with pytest.raises(CodecError, match="WithSet.values: type <class 'set'> is not supported"):
+        decode_state({"values": []}, WithSet)
+
+
+_floats = st.floats(allow_nan=False, allow_infinity=False)
+_items = st.builds(Item, st.text(), _floats, st.lists(st.text(), max_size=3))
+_states = st.builds(
+    State,
+    text=st.text(),
+    count=st.integers(),
+    ratio=_floats,
+    flag=st.booleans(),
+    maybe=st.none() | st.integers(),
+    either=st.integers() | st.text(),
+    words=st.lists(st.text(), max_size=4),
+    matrix=st.lists(st.lists(_floats, max_size=3), max_size=3),
+    scores=st.dictionaries(st.text(), st.integers(), max_size=3),
+    legacy_dict=st.dictionaries(st.text(), _floats, max_size=3),
+    item=_items,
+    items=st.lists(_items, max_size=3),
+    by_name=st.dictionaries(st.text(), _items, max_size=3),
+    maybe_item=st.none() | _items,
+)
+
+
+@given(_states)
+def test_property_round_trip_through_canonical_bytes(state: State) -> None:
+    assert _roundtrip(state) == state
+
+
+@given(_states)
+def test_property_canonical_bytes_survive_a_reparse(state: State) -> None:
+    """A copy parsed and re-serialized elsewhere (as a browser does) gives the same bytes."""
+    raw = canonical_bytes(encode_state(state))
+    reparsed = json.loads(json.dumps(json.loads(raw), indent=1))
+    assert canonical_bytes(reparsed) == raw
