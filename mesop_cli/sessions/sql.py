@@ -1,0 +1,379 @@
+"""The ``sql`` backend: one row per session, through SQLAlchemy Core (SQLite or PostgreSQL).
+
+Table ``<table>``: ``id`` (the 43-character session id, primary key), ``data`` (the encoded
+state) and ``expires_at`` (seconds since the epoch, indexed). It is created when missing.
+``load`` pushes ``expires_at`` forward, so the TTL slides with each event; rows past it are
+invisible to ``load`` and deleted by :meth:`SqlBackend.sweep`, which ``save`` runs at most
+every :data:`SWEEP_INTERVAL_SECONDS`.
+
+The per-session lock differs by database:
+
+* PostgreSQL: ``pg_advisory_xact_lock`` on a 64-bit hash of table and id, inside a
+  transaction held open on a dedicated connection until ``release``. The server queues the
+  waiters (no polling), ``lock_timeout`` bounds the wait, and a crashed holder's lock goes
+  with its connection. Those connections come from a pool of their own, so lock holders
+  and waiters can never starve the short data queries of connections.
+* SQLite: a lease row in ``<table>_locks`` (owner token and expiry), taken with one
+  conditional upsert and deleted on release, polled while another process holds it.
+  Chosen over ``fcntl`` locks on a file beside the database because it needs no file
+  handling (POSIX record locks belong to a process, not to a thread or an open file, and
+  are dropped when any descriptor of the file is closed), works on Windows too, and behaves
+  like the Redis lock: a crashed holder frees the session after
+  :data:`LOCK_EXPIRY_SECONDS`. Threads of one process queue on a local lock first, so only
+  one of them polls and a hand-over inside a process is immediate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from mesop_cli.sessions.base import (
+    BackendUnavailable,
+    LockTimeout,
+    SessionBackend,
+    SessionLock,
+)
+
+logger = logging.getLogger(__name__)
+
+#: ``save`` deletes expired rows and re-measures ``bytes_stored`` at most this often.
+SWEEP_INTERVAL_SECONDS = 60.0
+#: How long a SQLite lease survives a holder that never released it (a crashed worker).
+LOCK_EXPIRY_SECONDS = 60.0
+#: Pause between two attempts at a SQLite lease held by another process.
+LOCK_POLL_SECONDS = 0.01
+#: Seconds to wait for a connection (or, on SQLite, for another writer to finish).
+CONNECT_TIMEOUT_SECONDS = 3
+_LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL SQLSTATE raised when lock_timeout expires
+_DIALECTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+
+
+class _PostgresSessionLock(SessionLock):
+    """An advisory lock that lives as long as the transaction on ``conn``."""
+
+    def __init__(self, local: SessionLock, conn: Connection) -> None:
+        self._local = local
+        self._conn = conn
+        self._held = True
+
+    def release(self) -> None:
+        if not self._held:
+            return
+        self._held = False
+        try:
+            self._conn.close()  # rolls the transaction back, which ends the lock
+        except SQLAlchemyError as exc:
+            logger.warning("could not end session lock transaction: %s", exc)
+        finally:
+            self._local.release()
+
+
+class _LeaseSessionLock(SessionLock):
+    """A lease row owned by ``owner``; deleting it only when it is still ours."""
+
+    def __init__(self, local: SessionLock, release_lease: Callable[[], None]) -> None:
+        self._local = local
+        self._release_lease = release_lease
+        self._held = True
+
+    def release(self) -> None:
+        """Drop the lease; a database failure is logged, since the lease expires anyway."""
+        if not self._held:
+            return
+        self._held = False
+        try:
+            self._release_lease()
+        except SQLAlchemyError as exc:
+            logger.warning("could not release session lease: %s", exc)
+        finally:
+            self._local.release()
+
+
+class SqlBackend(SessionBackend):
+    """Sessions in a SQL table: SQLite for one host, PostgreSQL for several."""
+
+    name = "sql"
+
+    def __init__(self, uri: str, table: str, ttl_seconds: int) -> None:
+        super().__init__(ttl_seconds)
+        url = make_url(uri)
+        self._dialect = url.get_backend_name()
+        if self._dialect not in _DIALECTS:
+            raise ValueError(
+                f"the sql backend supports sqlite and postgresql, not {self._dialect!r} "
+                f"(in {url.render_as_string(hide_password=True)})"
+            )
+        self._insert = _DIALECTS[self._dialect]
+        self._where = url.render_as_string(hide_password=True)
+        self._password = url.password
+        metadata = MetaData()
+        self._table = Table(
+            table,
+            metadata,
+            Column("id", String(43), primary_key=True),
+            Column("data", LargeBinary, nullable=False),
+            Column("expires_at", Float, nullable=False, index=True),
+        )
+        self._leases: Table | None = None
+        self._lock_engine: Engine | None = None
+        if self._dialect == "sqlite":
+            self._leases = Table(
+                f"{table}_locks",
+                metadata,
+                Column("id", String(43), primary_key=True),
+                Column("owner", String(32), nullable=False),
+                Column("expires_at", Float, nullable=False),
+            )
+            # `timeout` is SQLite's busy timeout: how long a write waits for another writer.
+            self._engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                hide_parameters=True,
+                connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+            )
+            event.listen(self._engine, "connect", _sqlite_pragmas)
+        else:
+            options: dict[str, Any] = {
+                "pool_pre_ping": True,
+                "hide_parameters": True,
+                "connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            }
+            self._engine = create_engine(url, **options)
+            # Unbounded overflow: lock connections are capped by the number of request
+            # threads anyway, and a pool wait here would not honour the lock timeout.
+            self._lock_engine = create_engine(url, max_overflow=-1, **options)
+        self._metadata = metadata
+        self._ready = False
+        self._ready_guard = threading.Lock()
+        self._sweep_guard = threading.Lock()
+        self._next_sweep = 0.0
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn a database failure into :class:`BackendUnavailable` with a redacted URL.
+
+        Only the driver's first line is kept: SQLAlchemy's own message would quote the SQL
+        statement. After a failure the table is checked again on the next call, in case
+        it was dropped or the database was replaced.
+        """
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            raise self._unavailable(exc) from None
+
+    def _unavailable(self, exc: SQLAlchemyError) -> BackendUnavailable:
+        self._ready = False
+        cause = exc.orig if isinstance(exc, DBAPIError) else exc
+        lines = str(cause).strip().splitlines() or [type(cause).__name__]
+        detail = lines[0]
+        if self._password:
+            detail = detail.replace(self._password, "***")
+        return BackendUnavailable(f"SQL database {self._where} is unavailable: {detail}")
+
+    def _ensure_table(self) -> None:
+        """Create the tables once per backend; tolerate another process creating them first."""
+        if self._ready:
+            return
+        with self._ready_guard, self._errors():
+            if self._ready:
+                return
+            try:
+                self._metadata.create_all(self._engine, checkfirst=True)
+            except SQLAlchemyError:
+                if not inspect(self._engine).has_table(self._table.name):
+                    raise
+            self._ready = True
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        self._ensure_table()
+        with self._errors(), self._engine.begin() as conn:
+            yield conn
+
+    # -- storage -----------------------------------------------------------------------
+
+    def retrieve(self, session_id: str) -> bytes | None:
+        """Renew and read in one transaction, so an expired row is never revived."""
+        now = time.time()
+        t = self._table
+        with self._transaction() as conn:
+            renewed = conn.execute(
+                update(t)
+                .where(t.c.id == session_id, t.c.expires_at > now)
+                .values(expires_at=now + self.ttl_seconds)
+            )
+            if renewed.rowcount != 1:
+                return None
+            return conn.execute(select(t.c.data).where(t.c.id == session_id)).scalar_one()
+
+    def upsert(self, session_id: str, data: bytes) -> None:
+        stmt = self._insert(self._table).values(
+            id=session_id, data=data, expires_at=time.time() + self.ttl_seconds
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[self._table.c.id],
+            set_={"data": stmt.excluded.data, "expires_at": stmt.excluded.expires_at},
+        )
+        with self._transaction() as conn:
+            conn.execute(stmt)
+        self._maybe_sweep()
+
+    def delete(self, session_id: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(delete(self._table).where(self._table.c.id == session_id))
+
+    def sweep(self) -> int:
+        """Delete expired rows (and stale SQLite leases); re-measure ``bytes_stored``.
+
+        ``bytes_stored`` is the total length of the live rows' data, read from the shared
+        table, so it must not be summed across processes.
+        """
+        now = time.time()
+        t = self._table
+        with self._transaction() as conn:
+            removed = conn.execute(delete(t).where(t.c.expires_at <= now)).rowcount
+            if self._leases is not None:
+                conn.execute(delete(self._leases).where(self._leases.c.expires_at <= now))
+            size = conn.execute(
+                select(func.coalesce(func.sum(func.length(t.c.data)), 0)).where(
+                    t.c.expires_at > now
+                )
+            ).scalar_one()
+        self.stats.bytes_stored = int(size)
+        return removed
+
+    def _maybe_sweep(self) -> None:
+        """Sweep at most once per interval per process, in whichever thread gets there."""
+        if time.monotonic() < self._next_sweep or not self._sweep_guard.acquire(False):
+            return
+        try:
+            if time.monotonic() >= self._next_sweep:
+                self._next_sweep = time.monotonic() + SWEEP_INTERVAL_SECONDS
+                self.sweep()
+        finally:
+            self._sweep_guard.release()
+
+    def ping(self) -> None:
+        """``SELECT 1``, then make sure the table exists (creating it if it may)."""
+        with self._errors(), self._engine.connect() as conn:
+            conn.execute(select(1))
+        self._ensure_table()
+
+    def close(self) -> None:
+        self._engine.dispose()
+        if self._lock_engine is not None:
+            self._lock_engine.dispose()
+
+    # -- locking -----------------------------------------------------------------------
+
+    def lock(self, session_id: str, timeout: float = 30.0) -> SessionLock:
+        """Queue on the local lock, then take the shared one with what is left of ``timeout``."""
+        started = time.monotonic()
+        local = super().lock(session_id, timeout)
+        remaining = max(0.0, timeout - (time.monotonic() - started))
+        try:
+            if self._lock_engine is not None:
+                return _PostgresSessionLock(local, self._advisory_lock(session_id, remaining))
+            return _LeaseSessionLock(local, self._take_lease(session_id, remaining))
+        except LockTimeout:
+            local.release()
+            raise LockTimeout(f"session busy for more than {timeout:g}s") from None
+        except BaseException:
+            local.release()
+            raise
+
+    def _advisory_lock(self, session_id: str, timeout: float) -> Connection:
+        """Open a transaction holding the session's advisory lock; return its connection."""
+        assert self._lock_engine is not None
+        digest = hashlib.blake2b(f"{self._table.name}:{session_id}".encode(), digest_size=8)
+        key = int.from_bytes(digest.digest(), "big", signed=True)
+        # lock_timeout 0 would mean "wait forever", hence at least one millisecond.
+        wait = f"{max(1, int(timeout * 1000))}ms"
+        with self._errors():
+            conn = self._lock_engine.connect()
+        try:
+            conn.execute(select(func.set_config("lock_timeout", wait, True)))
+            conn.execute(select(func.pg_advisory_xact_lock(key)))
+        except DBAPIError as exc:
+            conn.close()
+            if getattr(exc.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+                raise LockTimeout from None
+            raise self._unavailable(exc) from None
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _take_lease(self, session_id: str, timeout: float) -> Callable[[], None]:
+        """Poll for the lease row until it is ours; return the function that gives it back."""
+        assert self._leases is not None
+        leases = self._leases
+        owner = secrets.token_hex(16)
+        deadline = time.monotonic() + timeout
+        while True:
+            now = time.time()
+            stmt = sqlite_insert(leases).values(
+                id=session_id, owner=owner, expires_at=now + LOCK_EXPIRY_SECONDS
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[leases.c.id],
+                set_={"owner": stmt.excluded.owner, "expires_at": stmt.excluded.expires_at},
+                where=leases.c.expires_at <= now,
+            )
+            with self._transaction() as conn:
+                taken = conn.execute(stmt).rowcount == 1
+            if taken:
+                break
+            if time.monotonic() + LOCK_POLL_SECONDS > deadline:
+                raise LockTimeout
+            time.sleep(LOCK_POLL_SECONDS)
+
+        def release_lease() -> None:
+            with self._engine.begin() as conn:
+                conn.execute(
+                    delete(leases).where(leases.c.id == session_id, leases.c.owner == owner)
+                )
+
+        return release_lease
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    """WAL lets readers and one writer work at once across processes; NORMAL sync is safe
+    with WAL (a crash can lose the last commits, never corrupt the file)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
