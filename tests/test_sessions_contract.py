@@ -1,0 +1,284 @@
+"""One contract, run against every session backend.
+
+Each backend is listed once in :data:`BACKENDS` as ``pytest.param(factory, id=name)``; a
+factory takes pytest's ``tmp_path`` and a TTL in seconds and returns a fresh backend (it
+may skip, through ``tests.support.services``, when the store it needs is absent). The
+``none`` backend keeps nothing on the server, so the tests that need storage skip it with
+that reason; the ones about ids and locks still run for it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mesop_cli.sessions import (
+    InvalidSessionId,
+    LockTimeout,
+    SessionBackend,
+    new_session_id,
+)
+from mesop_cli.sessions.codec import canonical_bytes, decode_states, encode_states
+from mesop_cli.sessions.file import FileBackend
+from mesop_cli.sessions.memory import MemoryBackend
+from mesop_cli.sessions.none import NoneBackend
+
+Factory = Callable[[Path, int], SessionBackend]
+
+
+def _none(tmp_path: Path, ttl: int) -> SessionBackend:
+    return NoneBackend(ttl_seconds=ttl)
+
+
+def _memory(tmp_path: Path, ttl: int) -> SessionBackend:
+    return MemoryBackend(ttl_seconds=ttl, max_bytes=64 * 1024 * 1024)
+
+
+def _file(tmp_path: Path, ttl: int) -> SessionBackend:
+    return FileBackend(ttl_seconds=ttl, base_dir=str(tmp_path / "sessions"))
+
+
+# The redis and sql entries belong here too, one pytest.param each.
+BACKENDS = [
+    pytest.param(_none, id="none"),
+    pytest.param(_memory, id="memory"),
+    pytest.param(_file, id="file"),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Build the backend under test with a chosen TTL; every one built is closed after."""
+    made: list[SessionBackend] = []
+
+    def make(ttl: int = 600) -> SessionBackend:
+        backend = request.param(tmp_path, ttl)
+        made.append(backend)
+        return backend
+
+    yield make
+    for backend in made:
+        backend.close()
+
+
+@pytest.fixture
+def backend(make_backend: Callable[..., SessionBackend]) -> SessionBackend:
+    return make_backend()
+
+
+def _server_side(backend: SessionBackend) -> SessionBackend:
+    if not backend.server_side:
+        pytest.skip(f"{backend.name!r} keeps state in the browser; it stores nothing to test")
+    return backend
+
+
+@pytest.fixture
+def stored(backend: SessionBackend) -> SessionBackend:
+    """A backend that keeps state on the server."""
+    return _server_side(backend)
+
+
+@dataclass
+class Nested:
+    label: str = ""
+    weights: list[float] = field(default_factory=list)
+
+
+@dataclass
+class AllTypes:
+    text: str = ""
+    count: int = 0
+    ratio: float = 0.0
+    flag: bool = False
+    nothing: None = None
+    maybe: int | None = None
+    either: int | str = 0
+    words: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    nested: Nested = field(default_factory=Nested)
+    many: list[Nested] = field(default_factory=list)
+    named: dict[str, Nested] = field(default_factory=dict)
+    maybe_nested: Nested | None = None
+
+
+@dataclass
+class Counter:
+    value: int = 0
+
+
+CLASSES: dict[str, type] = {"AllTypes": AllTypes, "Counter": Counter}
+
+
+def _save(backend: SessionBackend, session_id: str, states: dict[str, object]) -> None:
+    backend.save(session_id, canonical_bytes(encode_states(states)))
+
+
+def _load(backend: SessionBackend, session_id: str) -> dict[str, object] | None:
+    data = backend.load(session_id)
+    return None if data is None else decode_states(json.loads(data), CLASSES)
+
+
+def test_every_field_type_round_trips(stored: SessionBackend) -> None:
+    session_id = new_session_id()
+    states: dict[str, object] = {
+        "AllTypes": AllTypes(
+            text="héllo ✓ 🎉 \"quoted\" \n",
+            count=-(2**40),
+            ratio=0.1,
+            flag=True,
+            maybe=None,
+            either="s",
+            words=["a", ""],
+            scores={"one": 1.0, "half": 0.5},
+            nested=Nested("n", [1.0, 2.25]),
+            many=[Nested("a"), Nested("b", [3.0])],
+            named={"k": Nested("k")},
+            maybe_nested=Nested("m"),
+        ),
+        "Counter": Counter(7),
+    }
+    _save(stored, session_id, states)
+    assert _load(stored, session_id) == states
+
+
+def test_bytes_come_back_unchanged(stored: SessionBackend) -> None:
+    session_id = new_session_id()
+    data = canonical_bytes({"big": "x" * 1_000_000, "text": "é"})
+    stored.save(session_id, data)
+    assert stored.load(session_id) == data
+
+
+def test_sessions_are_separate_and_overwritten(stored: SessionBackend) -> None:
+    first, second = new_session_id(), new_session_id()
+    stored.save(first, b'{"n":1}')
+    stored.save(second, b'{"n":2}')
+    stored.save(first, b'{"n":3}')
+    assert stored.load(first) == b'{"n":3}'
+    assert stored.load(second) == b'{"n":2}'
+
+
+def test_remove_forgets_a_session(stored: SessionBackend) -> None:
+    session_id = new_session_id()
+    stored.save(session_id, b"{}")
+    stored.remove(session_id)
+    assert stored.load(session_id) is None
+    stored.remove(session_id)  # removing what is gone is fine
+
+
+def test_hits_and_misses_are_counted(stored: SessionBackend) -> None:
+    session_id = new_session_id()
+    assert stored.load(session_id) is None
+    stored.save(session_id, b"{}")
+    stored.load(session_id)
+    stored.load(session_id)
+    assert (stored.stats.hits, stored.stats.misses) == (2, 1)
+
+
+def test_none_backend_stores_nothing(backend: SessionBackend) -> None:
+    if backend.server_side:
+        pytest.skip(f"{backend.name!r} keeps state on the server")
+    session_id = new_session_id()
+    backend.save(session_id, b"{}")
+    assert backend.load(session_id) is None
+
+
+def test_sessions_expire_after_the_ttl_and_each_load_renews_it(
+    make_backend: Callable[..., SessionBackend],
+) -> None:
+    backend = _server_side(make_backend(ttl=1))
+    session_id = new_session_id()
+    backend.save(session_id, b"{}")
+    time.sleep(0.6)
+    assert backend.load(session_id) == b"{}"  # renews
+    time.sleep(0.6)
+    assert backend.load(session_id) == b"{}"  # 1.2 s after the save, 0.6 s after a load
+    time.sleep(1.4)
+    backend.sweep()
+    assert backend.load(session_id) is None
+
+
+BAD_IDS = ["../../etc/passwd", "", "a" * 44, "a" * 5000, "a" * 42 + "/", None, 42, b"a" * 43]
+
+
+@pytest.mark.parametrize("bad_id", BAD_IDS, ids=repr)
+def test_malformed_ids_are_refused_before_the_store(
+    backend: SessionBackend, bad_id: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def must_not_reach_the_store(*args: object) -> None:
+        raise AssertionError("a malformed id reached the store")
+
+    for method in ("retrieve", "upsert", "delete"):
+        monkeypatch.setattr(backend, method, must_not_reach_the_store)
+    for call in (
+        lambda: backend.load(bad_id),  # type: ignore[arg-type]
+        lambda: backend.save(bad_id, b"{}"),  # type: ignore[arg-type]
+        lambda: backend.remove(bad_id),  # type: ignore[arg-type]
+        lambda: backend.lock(bad_id, timeout=0.1),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(InvalidSessionId):
+            call()
+
+
+def test_lock_excludes_others_until_released(backend: SessionBackend) -> None:
+    session_id = new_session_id()
+    held = backend.lock(session_id, timeout=5)
+    outcome: list[str] = []
+
+    def contender() -> None:
+        try:
+            backend.lock(session_id, timeout=0.3).release()
+            outcome.append("acquired")
+        except LockTimeout:
+            outcome.append("timed out")
+
+    thread = threading.Thread(target=contender)
+    thread.start()
+    thread.join()
+    assert outcome == ["timed out"]
+    backend.lock(new_session_id(), timeout=0.3).release()  # other sessions are not blocked
+    held.release()
+    held.release()  # idempotent
+    backend.lock(session_id, timeout=1).release()
+
+
+def test_concurrent_events_on_one_session_lose_nothing(stored: SessionBackend) -> None:
+    session_id = new_session_id()
+    rounds, threads = 100, 2
+    start = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def events() -> None:
+        try:
+            start.wait()
+            for _ in range(rounds):
+                lock = stored.lock(session_id, timeout=30)
+                try:
+                    states = _load(stored, session_id) or {}
+                    counter = states.setdefault("Counter", Counter())
+                    assert isinstance(counter, Counter)
+                    counter.value += 1
+                    _save(stored, session_id, states)
+                finally:
+                    lock.release()
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    workers = [threading.Thread(target=events) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert not errors
+    assert _load(stored, session_id) == {"Counter": Counter(rounds * threads)}
+
+
+def test_ping_sweep_and_close_answer(backend: SessionBackend) -> None:
+    backend.ping()
+    assert backend.sweep() >= 0
