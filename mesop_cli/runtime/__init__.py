@@ -1,0 +1,32 @@
+"""The runtime: loads an app, renders its pages and runs its event handlers.
+
+This is the interface the web layer uses; it knows nothing of HTTP or of session storage.
+"""
+
+from __future__ import annotations
+
+from mesop_cli.runtime.app import App, load_app
+from mesop_cli.runtime.engine import Render, render, run_event, run_load
+from mesop_cli.runtime.errors import (
+    AppLoadError,
+    HandlerError,
+    InvalidEvent,
+    PageNotFound,
+    UnknownHandler,
+)
+from mesop_cli.runtime.registry import Page
+
+__all__ = [
+    "App",
+    "AppLoadError",
+    "HandlerError",
+    "InvalidEvent",
+    "Page",
+    "PageNotFound",
+    "Render",
+    "UnknownHandler",
+    "load_app",
+    "render",
+    "run_event",
+    "run_load",
+]

@@ -1,0 +1,170 @@
+"""Loading the user's app file into an ``App``.
+
+Each ``load_app`` imports the file as a fresh module (hot reload in dev builds a new App
+and drops the old one). The module is registered in ``sys.modules`` under a name derived
+from the file's name, the same in every process, because handler ids and state-class
+names include it and dataclasses resolve annotations through it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import threading
+from pathlib import Path
+from types import ModuleType
+
+from mesop_cli.runtime.errors import AppLoadError, PageNotFound, format_traceback, locate
+from mesop_cli.runtime.handlers import Handler, HandlerMap
+from mesop_cli.runtime.registry import PAGE_MARK, Collector, Page, collecting
+from mesop_cli.runtime.stateclass import is_stateclass
+
+_IMPORT_GUARD = threading.Lock()
+
+
+class App:
+    """A loaded app: its pages, its state classes and the handlers seen so far."""
+
+    def __init__(
+        self, path: Path, module: ModuleType, pages: dict[str, Page], classes: list[type]
+    ) -> None:
+        self.path = path
+        self.module = module
+        self.pages = pages
+        self.state_classes = _name_classes(classes)
+        self._keys = {cls: key for key, cls in self.state_classes.items()}
+        self._guard = threading.Lock()
+        self._handlers: dict[str, tuple[Handler, set[str]]] = {}
+
+    def page_for(self, path: str) -> Page:
+        """The page serving ``path`` (a query string is ignored)."""
+        found = self.pages.get(path.split("?", 1)[0].split("#", 1)[0])
+        if found is None:
+            raise PageNotFound(path, list(self.pages))
+        return found
+
+    def state_key(self, cls: type) -> str:
+        """The key of ``cls`` in a session's states.
+
+        A state class that the load did not see (kept in a helper module's cache across
+        a hot reload and reached only as an attribute) is added here; the dict is
+        replaced rather than mutated so readers iterating the old one are unaffected.
+        """
+        key = self._keys.get(cls)
+        if key is None:
+            with self._guard:
+                key = self._keys.get(cls)
+                if key is None:
+                    key = f"{cls.__module__}.{cls.__qualname__}"
+                    self.state_classes = {**self.state_classes, key: cls}
+                    self._keys = {**self._keys, cls: key}
+        return key
+
+    def remember_handlers(self, handlers: HandlerMap) -> None:
+        """Keep the module-level handlers of a render, so events skip a trace render."""
+        stable = handlers.stable()
+        if any(hid not in self._handlers for hid in stable):
+            with self._guard:
+                self._handlers = {**self._handlers, **stable}
+
+    def known_handler(self, handler_id: str) -> tuple[Handler, set[str]] | None:
+        """A module-level handler registered by an earlier render in this process."""
+        return self._handlers.get(handler_id)
+
+
+def _name_classes(classes: list[type]) -> dict[str, type]:
+    """Short names where unique ("State"), module-qualified names where not."""
+    unique: list[type] = []
+    for cls in classes:
+        if cls not in unique:
+            unique.append(cls)
+    counts: dict[str, int] = {}
+    for cls in unique:
+        counts[cls.__qualname__] = counts.get(cls.__qualname__, 0) + 1
+    named = {}
+    for cls in unique:
+        short = cls.__qualname__
+        named[short if counts[short] == 1 else f"{cls.__module__}.{short}"] = cls
+    return named
+
+
+def module_name_for(path: Path) -> str:
+    """The module name the app file is imported under, the same in every process."""
+    return "_mesop_app_" + re.sub(r"\W", "_", path.stem)
+
+
+def _execute(path: Path) -> tuple[ModuleType, Collector]:
+    name = module_name_for(path)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise AppLoadError(f"{path}: not a Python file", str(path))
+    module = importlib.util.module_from_spec(spec)
+    with _IMPORT_GUARD:
+        previous = sys.modules.get(name)
+        sys.modules[name] = module
+        # Like `python main.py`: modules beside the app file are importable.
+        if str(path.parent) not in sys.path:
+            sys.path.insert(0, str(path.parent))
+    with collecting() as collector:
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            _restore(name, module, previous)
+            location = f"{exc.filename or path}:{exc.lineno or 1}"
+            raise AppLoadError(
+                f"{location}: SyntaxError: {exc.msg} (while loading {path})",
+                location,
+                format_traceback(exc),
+            ) from None
+        except Exception as exc:
+            _restore(name, module, previous)
+            location, _ = locate(exc, path)
+            detail = " ".join(str(exc).split())
+            raise AppLoadError(
+                f"{location}: {type(exc).__name__}: {detail} (while loading {path})",
+                location,
+                format_traceback(exc),
+            ) from None
+    return module, collector
+
+
+def _restore(name: str, module: ModuleType, previous: ModuleType | None) -> None:
+    """Put back the module a failed load replaced, so the last good app keeps working."""
+    with _IMPORT_GUARD:
+        if sys.modules.get(name) is module:
+            if previous is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = previous
+
+
+def load_app(path: str | Path) -> App:
+    """Import the app file fresh and collect its pages and state classes."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise AppLoadError(f"{path}: no such app file", str(path))
+    module, collector = _execute(path)
+    found = list(collector.pages)
+    classes = list(collector.state_classes)
+    for value in list(vars(module).values()):
+        marked = getattr(value, PAGE_MARK, None)
+        if isinstance(marked, Page) and marked not in found:
+            found.append(marked)
+        if is_stateclass(value):
+            classes.append(value)
+    pages: dict[str, Page] = {}
+    for page in found:
+        if page.path in pages and pages[page.path] is not page:
+            raise AppLoadError(
+                f"{page.location}: a second page at path {page.path!r} "
+                f"(the first is at {pages[page.path].location})",
+                page.location,
+            )
+        pages[page.path] = page
+    if not pages:
+        raise AppLoadError(
+            f"{path}:1: no pages: decorate a function with @me.page(path=\"/\")",
+            f"{path}:1",
+        )
+    return App(path, module, pages, classes)

@@ -1,0 +1,95 @@
+"""Per-render and per-event context, kept in a contextvar so threads never share it.
+
+A ``Scope`` holds the app, the session's state instances, a pending navigation and,
+while a page function runs, the tree being built. It is activated only around each
+synchronous step of user code (never across a ``yield`` of ours), so a streaming response
+consumed by another thread or context never sees a stale scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from mesop_cli.runtime.handlers import HandlerMap
+
+if TYPE_CHECKING:
+    from mesop_cli.runtime.app import App
+
+
+def new_node(type_name: str, key: str | None, props: dict[str, Any], css: str) -> dict[str, Any]:
+    """A tree node in the shape the browser client expects."""
+    if key is not None and not isinstance(key, str):
+        raise TypeError(f"key must be a string, got {type(key).__name__}")
+    return {"t": type_name, "k": key or "", "p": props, "s": css, "c": []}
+
+
+class TreeBuilder:
+    """Collects the nodes a page function emits, nesting them under open parents."""
+
+    def __init__(self, app_module: ModuleType) -> None:
+        self.root = new_node("box", None, {}, "")
+        self.handlers = HandlerMap(app_module)
+        self._open: list[dict[str, Any]] = [self.root]
+
+    def add(self, node: dict[str, Any]) -> None:
+        """Append ``node`` to the innermost open parent."""
+        self._open[-1]["c"].append(node)
+
+    def open(self, node: dict[str, Any]) -> None:
+        """Make ``node`` the parent of what follows (``with me.box():``)."""
+        self._open.append(node)
+
+    def close(self, node: dict[str, Any]) -> None:
+        """Close ``node``, which must be the innermost open parent."""
+        if self._open[-1] is not node:
+            raise RuntimeError("components were closed out of order")
+        self._open.pop()
+
+
+@dataclass
+class Scope:
+    """What user code may reach during one render or one event."""
+
+    app: App
+    states: dict[str, object]
+    navigation: str | None = None
+    builder: TreeBuilder | None = field(default=None)
+
+
+_SCOPE: ContextVar[Scope | None] = ContextVar("mesop_cli_scope", default=None)
+
+
+@contextmanager
+def activated(scope: Scope) -> Iterator[None]:
+    """Make ``scope`` current for the duration of one synchronous step."""
+    token = _SCOPE.set(scope)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def current_scope(caller: str) -> Scope:
+    """The active scope, or a clear error when called outside a render or handler."""
+    scope = _SCOPE.get()
+    if scope is None:
+        raise RuntimeError(
+            f"{caller} can only be called while a page renders or an event handler runs"
+        )
+    return scope
+
+
+def current_builder(caller: str) -> TreeBuilder:
+    """The tree being built; components called from a handler get a clear error."""
+    builder = current_scope(caller).builder
+    if builder is None:
+        raise RuntimeError(
+            f"{caller} can only be called while a page renders, not from an event handler "
+            "(change state in the handler; the page function draws it)"
+        )
+    return builder

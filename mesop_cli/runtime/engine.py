@@ -1,0 +1,167 @@
+"""Rendering pages and dispatching events: the runtime's interface to the web layer.
+
+Everything here is synchronous and free of HTTP. A handler that is a generator streams:
+each ``yield`` produces a Render, and a final Render follows when it finishes. A call to
+``me.navigate`` takes effect at the next Render: the target page's on_load runs (itself
+possibly streaming) and the Render is of the target page.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from mesop_cli.runtime.app import App
+from mesop_cli.runtime.context import Scope, TreeBuilder, activated
+from mesop_cli.runtime.errors import HandlerError, InvalidEvent, UnknownHandler
+from mesop_cli.runtime.events import LoadEvent, build_event
+
+# How many navigations one event may chain (on_load navigating on) before it is a loop.
+_MAX_NAVIGATIONS = 16
+
+
+@dataclass
+class Render:
+    """One rendered page: the node tree, the document title and the page's path."""
+
+    tree: dict[str, Any]
+    title: str
+    path: str
+
+
+def _ensure_states(app: App, states: dict[str, object]) -> None:
+    for key, cls in app.state_classes.items():
+        if states.get(key) is None:
+            states[key] = cls()
+
+
+def _render(scope: Scope, path: str) -> tuple[Render, TreeBuilder]:
+    page = scope.app.page_for(path)
+    builder = TreeBuilder(scope.app.module)
+    scope.builder = builder
+    try:
+        with activated(scope):
+            page.fn()
+    except Exception as exc:
+        raise HandlerError.from_exception(exc, scope.app.path) from exc
+    finally:
+        scope.builder = None
+    scope.app.remember_handlers(builder.handlers)
+    return Render(builder.root, page.title or "Mesop", path), builder
+
+
+def render(app: App, path: str, states: dict[str, object]) -> Render:
+    """Render the page at ``path`` with this session's states (PageNotFound if none)."""
+    app.page_for(path)
+    _ensure_states(app, states)
+    return _render(Scope(app, states), path)[0]
+
+
+def _steps(scope: Scope, call: Callable[[], Any]) -> Iterator[None]:
+    """Run ``call``; yield after each ``yield`` of a generator it returns."""
+    try:
+        with activated(scope):
+            result = call()
+    except Exception as exc:
+        raise HandlerError.from_exception(exc, scope.app.path) from exc
+    if not inspect.isgenerator(result):
+        return
+    try:
+        while True:
+            try:
+                with activated(scope):
+                    next(result)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise HandlerError.from_exception(exc, scope.app.path) from exc
+            yield
+    finally:
+        # A client that went away stops the stream; let the handler's `finally` run.
+        with activated(scope):
+            result.close()
+
+
+class _Stream:
+    """Turns steps of user code into Renders, following navigations."""
+
+    def __init__(self, scope: Scope, path: str) -> None:
+        self.scope = scope
+        self.path = path
+        self.navigations = 0
+
+    def run(self, call: Callable[[], Any]) -> Iterator[Render]:
+        for _ in _steps(self.scope, call):
+            yield from self.after_step()
+        yield from self.after_step()
+
+    def after_step(self) -> Iterator[Render]:
+        target = self.scope.navigation
+        if target is None:
+            yield _render(self.scope, self.path)[0]
+            return
+        self.scope.navigation = None
+        self.navigations += 1
+        page = self.scope.app.page_for(target)
+        if self.navigations > _MAX_NAVIGATIONS:
+            raise HandlerError(
+                f"navigation loop: more than {_MAX_NAVIGATIONS} navigations in one event "
+                f"(last to {target!r}; check the on_load of {page.location})",
+                page.location,
+                "",
+            )
+        self.path = target
+        if page.on_load is None:
+            yield _render(self.scope, target)[0]
+        else:
+            yield from self.run(functools.partial(page.on_load, LoadEvent(path=target)))
+
+
+def run_load(app: App, path: str, states: dict[str, object]) -> Iterator[Render]:
+    """Run the page's on_load (streaming if it is a generator), then render it."""
+    page = app.page_for(path)
+    _ensure_states(app, states)
+    stream = _Stream(Scope(app, states), path)
+    if page.on_load is None:
+        return stream.after_step()
+    return stream.run(functools.partial(page.on_load, LoadEvent(path=path)))
+
+
+def _check_event(event: object) -> tuple[str, str, str, Any]:
+    if not isinstance(event, dict):
+        raise InvalidEvent(f"an event must be an object, got {type(event).__name__}")
+    handler_id, kind, key = event.get("handler"), event.get("kind"), event.get("key", "")
+    for name, value in (("handler", handler_id), ("kind", kind), ("key", key)):
+        if not isinstance(value, str):
+            raise InvalidEvent(f"event field {name!r} must be a string, got {value!r}")
+    return handler_id, kind, key, event.get("value")
+
+
+def run_event(
+    app: App, path: str, states: dict[str, object], event: dict[str, Any]
+) -> Iterator[Render]:
+    """Run the handler the event names; one Render per ``yield``, then a final one.
+
+    The event is checked and its handler found before this returns: InvalidEvent or
+    UnknownHandler for a bad event, PageNotFound for a bad path, HandlerError when the
+    page raises while it is re-rendered to find a closure.
+    """
+    handler_id, kind, key, value = _check_event(event)
+    page = app.page_for(path)
+    _ensure_states(app, states)
+    scope = Scope(app, states)
+    entry = app.known_handler(handler_id)
+    if entry is None or kind not in entry[1]:
+        entry = _render(scope, path)[1].handlers.get(handler_id)
+    if entry is None:
+        raise UnknownHandler(f"page {page.path!r} has no handler {handler_id!r}")
+    handler, kinds = entry
+    if kind not in kinds:
+        raise InvalidEvent(
+            f"handler {handler_id!r} takes {', '.join(sorted(kinds))} events, not {kind!r}"
+        )
+    user_event = build_event(kind, key, value)
+    return _Stream(scope, path).run(functools.partial(handler, user_event))

@@ -1,0 +1,65 @@
+"""What an app file declares while ``load_app`` imports it.
+
+``@me.page`` and ``@me.stateclass`` report to the collector of the load in progress (a
+contextvar, so two threads loading apps do not mix their pages). They also mark the
+objects themselves, so ``load_app`` finds pages and state classes imported from helper
+modules that Python had already cached and therefore did not run again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+PAGE_MARK = "__mesop_page__"
+STATECLASS_MARK = "__mesop_stateclass__"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page: the function that draws it and where it was declared."""
+
+    path: str
+    title: str | None
+    on_load: Callable[[Any], Any] | None
+    fn: Callable[[], Any]
+    location: str
+
+
+@dataclass
+class Collector:
+    """Pages and state classes declared during one load, in declaration order."""
+
+    pages: list[Page] = field(default_factory=list)
+    state_classes: list[type] = field(default_factory=list)
+
+
+_LOADING: ContextVar[Collector | None] = ContextVar("mesop_cli_loading", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[Collector]:
+    """Collect the declarations made while the block runs."""
+    collector = Collector()
+    token = _LOADING.set(collector)
+    try:
+        yield collector
+    finally:
+        _LOADING.reset(token)
+
+
+def declare_page(page: Page) -> None:
+    """Record a page with the load in progress, if any."""
+    collector = _LOADING.get()
+    if collector is not None:
+        collector.pages.append(page)
+
+
+def declare_state_class(cls: type) -> None:
+    """Record a state class with the load in progress, if any."""
+    collector = _LOADING.get()
+    if collector is not None:
+        collector.state_classes.append(cls)
