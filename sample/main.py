@@ -15,7 +15,7 @@ class State:
     notes: str
     subscribe: bool
     color: str
-    volume: float = 50
+    volume: float = 50.0
 
 
 @me.stateclass
