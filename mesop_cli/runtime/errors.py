@@ -12,7 +12,7 @@ import os
 import traceback
 from pathlib import Path
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PACKAGE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "")
 
 
 class AppLoadError(Exception):
