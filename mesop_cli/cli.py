@@ -1,0 +1,188 @@
+"""The ``mesop`` command: validate the configuration, print a banner, serve; or check only.
+
+Flags that are settings (``--host``, ``--port``, ...) come from the declarations in
+:mod:`mesop_cli.config.options` and are taken as text, so a bad flag value is reported
+like a bad environment value (exit 1, one line, with its source) together with every
+other problem, instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mesop_cli import checks
+from mesop_cli.config import (
+    OPTIONS,
+    ConfigReport,
+    Problem,
+    Settings,
+    export_env_file,
+    load_config,
+    redact_url,
+)
+from mesop_cli.config.options import cast_bool
+
+_F = Callable[..., Any]
+
+
+def _setting_flags(command: _F) -> _F:
+    """Add one click option per declared setting that has a flag."""
+    for option in reversed([o for o in OPTIONS if o.flag]):
+        default = "" if option.default is None else f" [default: {option.default}]"
+        env = f" [env: {', '.join(n for n in (option.env, *option.aliases) if n)}]" \
+            if option.env else ""
+        help_text = f"{option.help}{default}{env}"
+        if option.cast is cast_bool:  # a switch: --prod, --reload/--no-reload
+            command = click.option(option.flag, option.field, default=None, is_flag=True,
+                                   help=help_text)(command)
+        else:
+            command = click.option(option.flag, option.field, metavar=option.field.upper(),
+                                   help=help_text)(command)
+    return command
+
+
+def _flag_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _echo_problems(report: ConfigReport) -> None:
+    click.echo(f".env: {report.env.status}", err=True)
+    for line in report.problem_lines():
+        click.echo(line, err=True)
+
+
+def _backend_summary(settings: Settings) -> str:
+    if settings.backend == "none":
+        return "none (state signed and kept in the browser)"
+    ttl = f"TTL {settings.ttl_seconds} s"
+    if settings.backend == "memory":
+        return f"memory ({ttl}, cap {settings.memory_max_mb} MB per process)"
+    if settings.backend == "file":
+        return f"file in {settings.file_base_dir} ({ttl})"
+    if settings.backend == "redis":
+        return f"redis at {redact_url(settings.redis_url or '')} ({ttl})"
+    return f"sql at {redact_url(settings.sql_connection_uri or '')}, " \
+           f"table {settings.sql_table} ({ttl})"
+
+
+def _url(settings: Settings) -> str:
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"http://{host}:{settings.port}"
+
+
+def banner(app_path: Path, report: ConfigReport) -> list[str]:
+    """The startup lines: URL, backend, processes x threads, the .env read, notes, warnings."""
+    settings = report.settings
+    assert settings is not None, "a banner is only printed for a valid configuration"
+    mode = "gunicorn, production" if settings.prod else \
+        "dev server, " + ("hot reload" if settings.reload else "no reload")
+    lines = [
+        f"mesop-cli serving {app_path}",
+        f"  URL        {_url(settings)}",
+        f"  backend    {_backend_summary(settings)}",
+        f"  processes  {settings.workers} x {settings.threads} threads ({mode})",
+        f"  .env       {report.env.status}",
+    ]
+    lines += [f"  note: {note}" for note in report.notes]
+    lines += [f"  warning {warning}" for warning in report.warnings]
+    return lines
+
+
+def _check_config(app_path: Path | None, report: ConfigReport, output: str) -> int:
+    """Print what --check-config found and return the exit status."""
+    results = checks.reachability(report)
+    report.errors += [Problem("E005", f"{c.name}: {c.detail}") for c in results if not c.ok]
+    pages: list[dict[str, str]] = []
+    if app_path is not None:
+        export_env_file(report.env)
+        pages, failure = checks.app_pages(app_path)
+        if failure:
+            report.error("E006", failure)
+    rows = [(r.name, r.shown(), r.source) for r in report.resolved.values()]
+    if output == "json":
+        click.echo(json.dumps({
+            "settings": [{"name": n, "value": v, "source": s} for n, v, s in rows],
+            "env_file": str(report.env.path) if report.env.path else None,
+            "env_status": report.env.status,
+            "checks": [c.as_dict() for c in results],
+            "pages": pages,
+            "notes": report.notes,
+            "warnings": [w.as_dict() for w in report.warnings],
+            "errors": [e.as_dict() for e in report.errors],
+            "ok": report.ok,
+        }, indent=2))
+        return 0 if report.ok else 1
+    click.echo(f".env: {report.env.status}")
+    width = max(len(n) for n, _v, _s in rows)
+    values = [json.dumps(v) if v is None or isinstance(v, bool) else str(v) for _n, v, _s in rows]
+    value_width = min(40, max(len(v) for v in values))
+    for (name, _value, source), shown in zip(rows, values, strict=True):
+        click.echo(f"  {name:<{width}}  {shown:<{value_width}}  {source}")
+    for check in results:
+        click.echo(f"check {'ok' if check.ok else 'FAILED'}: {check.name}: {check.detail}")
+    if pages:
+        click.echo(f"app {app_path}: {len(pages)} page(s)")
+        for page in pages:
+            click.echo(f"  {page['path']}  {page['title']}")
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    for line in report.problem_lines():
+        click.echo(line)
+    counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+    click.echo(f"{'OK' if report.ok else 'INVALID'}: {counts}")
+    return 0 if report.ok else 1
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("app", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_setting_flags
+@click.option("--env-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read this .env file instead of searching for one.")
+@click.option("--check-config", is_flag=True,
+              help="Validate, check what the backend needs, list the app's pages; exit 0/1.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              help="Output of --check-config.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.version_option(package_name="mesop-cli")
+def main(
+    app: Path | None,
+    env_file: Path | None,
+    check_config: bool,
+    output: str,
+    strict: bool,
+    **flags: object,
+) -> None:
+    """Serve the Mesop-style app in APP (for example main.py).
+
+    Settings come from flags, then the environment, then .env, then defaults;
+    see `mesop --check-config` for what is in effect and where it came from.
+    """
+    if output != "text" and not check_config:
+        raise click.UsageError("--format applies only to --check-config")
+    if app is None and not check_config:
+        raise click.UsageError("missing the app file, for example: mesop main.py")
+    report = load_config(app, flags={k: _flag_text(v) for k, v in flags.items()},
+                         env_file=env_file, strict=strict)
+    if check_config:
+        sys.exit(_check_config(app, report, output))
+    if report.settings is None:
+        _echo_problems(report)
+        sys.exit(1)
+    assert app is not None
+    export_env_file(report.env)
+    for line in banner(app, report):
+        click.echo(line)
+    from mesop_cli import serve
+
+    serve.serve(app, report.settings)

@@ -1,0 +1,329 @@
+"""The settings: one declaration per setting, and the casts that validate raw values.
+
+Each :class:`Option` drives the environment variable that is read, the CLI flag (if any),
+the cast and its "what is accepted" text, the default, which backends use it, whether it is
+secret, and the help shown by ``mesop --help`` and the README table.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from mesop_cli.config.problems import REDACTED, redact_url
+
+BACKENDS = ("none", "memory", "file", "redis", "sql")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated configuration of one launch, shared by every part of mesop-cli."""
+
+    backend: str
+    file_base_dir: str
+    redis_url: str | None
+    sql_connection_uri: str | None
+    sql_table: str
+    ttl_seconds: int
+    memory_max_mb: int
+    secret_key: str
+    secret_key_generated: bool
+    host: str
+    port: int
+    workers: int
+    threads: int
+    prod: bool
+    reload: bool
+
+    def __repr__(self) -> str:
+        """Like the dataclass repr, with the key and URL passwords redacted for logs."""
+        shown = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        shown["secret_key"] = REDACTED
+        for name in ("redis_url", "sql_connection_uri"):
+            if shown[name]:
+                shown[name] = redact_url(shown[name])
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
+
+class Invalid(ValueError):
+    """A raw value is not acceptable. ``suggestion`` holds a near miss worth proposing."""
+
+    def __init__(self, reason: str, suggestion: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.suggestion = suggestion
+
+
+def closest(word: str, candidates: list[str] | tuple[str, ...], cutoff: float = 0.6) -> str | None:
+    """The candidate most like ``word`` (difflib ratio), or None when none is close enough."""
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+# -- casts: raw string -> typed value, or Invalid -------------------------------------
+
+
+def cast_backend(raw: str) -> str:
+    """Backend names are case-insensitive: ``Memory`` means ``memory``."""
+    value = raw.strip().lower()
+    if value in BACKENDS:
+        return value
+    if not value:
+        raise Invalid("is empty")
+    raise Invalid("is not a backend", closest(value, BACKENDS))
+
+
+def cast_absolute_dir(raw: str) -> str:
+    """``~`` is expanded because shells do that for users and .env files do not."""
+    value = os.path.expanduser(raw.strip())
+    if not value:
+        raise Invalid("is empty")
+    if not os.path.isabs(value):
+        raise Invalid("is a relative path", os.path.abspath(value))
+    return os.path.normpath(value)
+
+
+_REDIS_SCHEMES = ("redis", "rediss")
+
+
+def cast_redis_url(raw: str) -> str:
+    value = raw.strip()
+    if "://" not in value:
+        raise Invalid("is not a URL", f"redis://{value}" if value else None)
+    scheme = value.split("://", 1)[0].lower()
+    if scheme not in _REDIS_SCHEMES:
+        near = closest(scheme, _REDIS_SCHEMES, cutoff=0.5)
+        fixed = f"{near}://{value.split('://', 1)[1]}" if near else None
+        raise Invalid(f"has scheme '{scheme}://'", fixed)
+    parts = urlsplit(value)
+    if not parts.hostname:
+        raise Invalid("has no host")
+    try:
+        parts.port  # noqa: B018 - urlsplit validates the port lazily, on access
+    except ValueError:
+        raise Invalid("has a port that is not a number from 0 to 65535") from None
+    db = parts.path.strip("/")
+    if db and not db.isdigit():
+        raise Invalid(f"has database '/{db}', which is not a number")
+    return value
+
+
+_SQL_DIALECTS = ("sqlite", "postgresql+psycopg", "postgresql")
+
+
+def cast_sql_uri(raw: str) -> str:
+    """Parsed with SQLAlchemy when it is installed; its absence is reported by the loader."""
+    value = raw.strip()
+    if "://" not in value:
+        raise Invalid("is not a URL")
+    try:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    except ImportError:
+        return value
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise Invalid("is not a SQLAlchemy URL") from None
+    try:
+        dialect = url.get_dialect()
+    except NoSuchModuleError:
+        rest = value.split("://", 1)[1]
+        name = url.drivername
+        near = "postgresql+psycopg" if name.startswith("postgres") else closest(name, _SQL_DIALECTS)
+        raise Invalid(
+            f"names the unknown database dialect '{name}'",
+            f"{near}://{rest}" if near else None,
+        ) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise Invalid(f"names database '{url.get_backend_name()}'; the sql backend supports "
+                      "sqlite and postgresql")
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        rest = value.split("://", 1)[1]
+        near = "postgresql+psycopg" if url.get_backend_name() == "postgresql" else None
+        raise Invalid(
+            f"needs the database driver of '{url.drivername}', which is not installed",
+            f"{near}://{rest}" if near and url.drivername != near else None,
+        ) from None
+    return value
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def cast_identifier(raw: str) -> str:
+    value = raw.strip()
+    if not _IDENTIFIER.fullmatch(value):
+        fixed = re.sub(r"[^A-Za-z0-9_]", "_", value)[:63]
+        raise Invalid("is not a plain table name", fixed if _IDENTIFIER.fullmatch(fixed) else None)
+    return value
+
+
+def int_between(low: int, high: int) -> Callable[[str], int]:
+    """A cast to an int in [low, high]."""
+
+    def cast(raw: str) -> int:
+        text = raw.strip()
+        try:
+            value = int(text)
+        except ValueError:
+            near = None
+            try:
+                near = str(round(float(text)))
+            except (ValueError, OverflowError):
+                pass
+            raise Invalid("is not a whole number", near) from None
+        if not low <= value <= high:
+            raise Invalid("is out of range", str(min(max(value, low), high)))
+        return value
+
+    return cast
+
+
+_HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+
+
+def cast_host(raw: str) -> str:
+    value = raw.strip().removeprefix("[").removesuffix("]")
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    if _HOSTNAME.fullmatch(value):
+        return value
+    if "://" in value:
+        raise Invalid("is a URL, not a host", urlsplit(value).hostname)
+    raise Invalid("is not an IP address or host name")
+
+
+def cast_secret(raw: str) -> str:
+    if not raw.strip():
+        raise Invalid("is empty")
+    return raw
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def cast_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise Invalid("is not a yes/no value", closest(value, _TRUE + _FALSE))
+
+
+# -- the table ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting. ``env`` is None for flag-only switches; ``default`` None means unset."""
+
+    field: str
+    env: str | None
+    default: str | None
+    cast: Callable[[str], object]
+    accepted: str
+    help: str
+    flag: str | None = None
+    aliases: tuple[str, ...] = ()
+    backends: tuple[str, ...] = BACKENDS
+    secret: bool = False
+    is_url: bool = False
+
+    @property
+    def name(self) -> str:
+        """What users type: the environment variable, else the flag."""
+        return self.env or (self.flag or self.field).split("/")[0]
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "backend", "MESOP_STATE_SESSION_BACKEND", "none", cast_backend,
+        "one of none, memory, file, redis, sql (any case)",
+        "Where per-tab UI state lives between events.",
+    ),
+    Option(
+        "file_base_dir", "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR", "/tmp", cast_absolute_dir,
+        "an absolute path to a writable directory (created if missing)",
+        "Directory of the file backend's session files.",
+        backends=("file",),
+    ),
+    Option(
+        "redis_url", "MESOP_STATE_SESSION_BACKEND_REDIS_URL", None, cast_redis_url,
+        "redis://[:password@]host[:port][/db] or rediss://...",
+        "Redis server of the redis backend (required for it).",
+        backends=("redis",), is_url=True,
+    ),
+    Option(
+        "sql_connection_uri", "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI", None,
+        cast_sql_uri,
+        "a SQLAlchemy URL such as sqlite:////abs/path.db or postgresql+psycopg://user@host/db",
+        "Database of the sql backend (required for it).",
+        backends=("sql",), is_url=True,
+    ),
+    Option(
+        "sql_table", "MESOP_STATE_SESSION_BACKEND_SQL_TABLE", "mesop_state_sessions",
+        cast_identifier, "letters, digits and _, not starting with a digit, at most 63",
+        "Table of the sql backend, created if missing.",
+        backends=("sql",),
+    ),
+    Option(
+        "ttl_seconds", "MESOP_STATE_SESSION_TTL_SECONDS", "600", int_between(1, 31_536_000),
+        "a whole number of seconds from 1 to 31536000",
+        "Idle time after which a session expires; each event renews it.",
+        backends=("memory", "file", "redis", "sql"),
+    ),
+    Option(
+        "memory_max_mb", "MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB", "256",
+        int_between(1, 1_048_576), "a whole number of megabytes from 1 to 1048576",
+        "Cap of the memory backend; least recently used sessions are evicted past it.",
+        backends=("memory",),
+    ),
+    Option(
+        "secret_key", "MESOP_SECRET_KEY", None, cast_secret,
+        "any non-empty string; 32 or more random characters",
+        "Signs state that travels through the browser. Default: random per launch.",
+        secret=True,
+    ),
+    Option(
+        "host", "MESOP_HOST", "127.0.0.1", cast_host, "an IP address or a host name",
+        "Interface to listen on.", flag="--host",
+    ),
+    Option(
+        "port", "MESOP_PORT", "32123", int_between(1, 65535), "a whole number from 1 to 65535",
+        "TCP port to listen on.", flag="--port",
+    ),
+    Option(
+        "workers", "MESOP_WORKERS", "1", int_between(1, 1024), "a whole number from 1 to 1024",
+        "Worker processes; more than 1 means production (gunicorn).",
+        flag="--workers", aliases=("WEB_CONCURRENCY",),
+    ),
+    Option(
+        "threads", "MESOP_THREADS", "8", int_between(1, 1024), "a whole number from 1 to 1024",
+        "Threads per process.", flag="--threads",
+    ),
+    Option(
+        "prod", None, "false", cast_bool, "the flag --prod",
+        "Serve with gunicorn (also implied by --workers > 1).", flag="--prod",
+    ),
+    Option(
+        "reload", None, "true", cast_bool, "--reload or --no-reload",
+        "Restart the dev server when the app file changes (dev only).",
+        flag="--reload/--no-reload",
+    ),
+)
+
+BY_FIELD = {option.field: option for option in OPTIONS}
+KNOWN_NAMES = tuple(name for o in OPTIONS for name in (o.env, *o.aliases) if name)

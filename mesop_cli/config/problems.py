@@ -1,0 +1,91 @@
+"""Problems found in a configuration, their stable codes, and redaction of secrets.
+
+Codes never change meaning: users search for them and the README lists each with its fix.
+Errors (``E...``) stop a launch; warnings (``W...``) are printed, and are errors under
+``--strict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+CODES: dict[str, tuple[str, str]] = {
+    # code: (what it means, how to fix it) -- the README table is generated from this.
+    "E001": ("A setting has a value that is not accepted.",
+             "Use a value from the message's 'accepted' text; the did-you-mean is a safe bet."),
+    "E002": ("The chosen backend needs a setting that is not set.",
+             "Set the variable named in the message, or choose another backend."),
+    "E003": ("The chosen backend needs a Python package that is not installed.",
+             "pip install 'mesop-cli[redis]' or 'mesop-cli[sql]', as the message says."),
+    "E004": ("The file backend's directory cannot be used.",
+             "Point MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR at a directory you can write."),
+    "E005": ("--check-config could not reach the backend's store.",
+             "Start the service, or fix the host, port, credentials or path in the URL."),
+    "E006": ("--check-config could not import the app.",
+             "Fix the app file at the line named in the message."),
+    "E007": ("The .env file cannot be read.", "Make it readable and UTF-8 encoded."),
+    "E008": ("Plain gunicorn with several workers and no MESOP_SECRET_KEY.",
+             "Set MESOP_SECRET_KEY, so that every worker signs with the same key."),
+    "W001": ("memory backend with several worker processes: most events miss.",
+             "--workers 1 with --threads N, or the file, redis or sql backend."),
+    "W002": ("Production without MESOP_SECRET_KEY: the per-launch key dies with the launch.",
+             "Set MESOP_SECRET_KEY to a long random string, the same on every instance."),
+    "W003": ("memory backend cap larger than this machine's memory.",
+             "Lower MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB below the machine's RAM."),
+    "W004": ("Session TTL under 60 seconds: a user who pauses loses the session.",
+             "Raise MESOP_STATE_SESSION_TTL_SECONDS to 60 or more (default 600)."),
+    "W005": ("Unknown MESOP_* variable, probably a typo; it is ignored.",
+             "Rename it to the setting the message names, or remove it."),
+    "W006": ("A setting is set that the chosen backend does not use.",
+             "Remove it, or choose the backend it belongs to."),
+    "W007": ("A .env line cannot be parsed; it is skipped.",
+             "Write it as NAME=value (quote values with spaces or #)."),
+    "W008": ("--reload is ignored in production (--prod or --workers > 1).",
+             "Drop --reload, or serve with one worker and no --prod while developing."),
+    "W009": ("MESOP_SECRET_KEY is shorter than 32 characters, so it is guessable.",
+             "python -c 'import secrets; print(secrets.token_urlsafe(32))'"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line of output: a stable code and a message that says what, where, and what to do."""
+
+    code: str
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.code.startswith("E")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+REDACTED = "***"
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password (if any) replaced, so it can be printed."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}:{REDACTED}@{host}"))
+
+
+def redact_text(text: str, secrets: list[str]) -> str:
+    """``text`` with every non-empty secret replaced, for messages quoting third parties."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
