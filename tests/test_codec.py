@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Union  # noqa: UP035
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mesop_cli.sessions.codec import (
@@ -281,11 +281,13 @@ _states = st.builds(
 )
 
 
+@settings(deadline=None)  # the machine is shared; speed is not what is tested
 @given(_states)
 def test_property_round_trip_through_canonical_bytes(state: State) -> None:
     assert _roundtrip(state) == state
 
 
+@settings(deadline=None)  # the machine is shared; speed is not what is tested
 @given(_states)
 def test_property_canonical_bytes_survive_a_reparse(state: State) -> None:
     """A copy parsed and re-serialized elsewhere (as a browser does) gives the same bytes."""

@@ -9,6 +9,7 @@ that reason; the ones about ids and locks still run for it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -19,10 +20,12 @@ from typing import Any
 
 import pytest
 
+from mesop_cli.config import Settings
 from mesop_cli.sessions import (
     InvalidSessionId,
     LockTimeout,
     SessionBackend,
+    create_backend,
     new_session_id,
 )
 from mesop_cli.sessions.codec import canonical_bytes, decode_states, encode_states
@@ -282,3 +285,60 @@ def test_concurrent_events_on_one_session_lose_nothing(stored: SessionBackend) -
 def test_ping_sweep_and_close_answer(backend: SessionBackend) -> None:
     backend.ping()
     assert backend.sweep() >= 0
+
+
+def _settings(tmp_path: Path, **overrides: Any) -> Settings:
+    base = Settings(
+        backend="none",
+        file_base_dir=str(tmp_path / "sessions"),
+        redis_url=None,
+        sql_connection_uri=None,
+        sql_table="mesop_state_sessions",
+        ttl_seconds=123,
+        memory_max_mb=2,
+        secret_key="k",
+        secret_key_generated=False,
+        host="127.0.0.1",
+        port=32123,
+        workers=1,
+        threads=8,
+        prod=False,
+        reload=False,
+    )
+    return dataclasses.replace(base, **overrides)
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"), [("none", NoneBackend), ("memory", MemoryBackend), ("file", FileBackend)]
+)
+def test_create_backend_builds_the_named_backend(
+    tmp_path: Path, name: str, cls: type[SessionBackend]
+) -> None:
+    backend = create_backend(_settings(tmp_path, backend=name))
+    assert type(backend) is cls and backend.name == name
+    assert backend.ttl_seconds == 123
+    assert backend.server_side is (name != "none")
+
+
+def test_create_backend_passes_each_backend_its_settings(tmp_path: Path) -> None:
+    memory = create_backend(_settings(tmp_path, backend="memory"))
+    assert isinstance(memory, MemoryBackend) and memory.max_bytes == 2 * 1024 * 1024
+    create_backend(_settings(tmp_path, backend="file"))
+    assert (tmp_path / "sessions").is_dir()
+
+
+def test_create_backend_lists_the_accepted_names(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="'memroy' is not a backend; accepted: none, memory, file"):
+        create_backend(_settings(tmp_path, backend="memroy"))
+
+
+@pytest.mark.parametrize(
+    ("name", "setting"),
+    [
+        ("redis", "MESOP_STATE_SESSION_BACKEND_REDIS_URL"),
+        ("sql", "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI"),
+    ],
+)
+def test_create_backend_names_a_missing_setting(tmp_path: Path, name: str, setting: str) -> None:
+    with pytest.raises(ValueError, match=f"{setting} is required"):
+        create_backend(_settings(tmp_path, backend=name))

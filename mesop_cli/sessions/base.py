@@ -50,15 +50,17 @@ class SessionLock(ABC):
 
 
 class _ThreadLock(SessionLock):
-    def __init__(self, backend: SessionBackend, session_id: str) -> None:
+    def __init__(self, backend: SessionBackend, session_id: str, entry: _LockEntry) -> None:
         self._backend = backend
         self._session_id = session_id
+        self._entry = entry
         self._held = True
 
     def release(self) -> None:
         if self._held:
             self._held = False
-            self._backend._release_thread_lock(self._session_id)
+            self._entry.lock.release()
+            self._backend._drop_lock_user(self._session_id, self._entry)
 
 
 class _LockEntry:
@@ -109,12 +111,7 @@ class SessionBackend(ABC):
         if not entry.lock.acquire(timeout=timeout):
             self._drop_lock_user(session_id, entry)
             raise LockTimeout(f"session busy for more than {timeout:g}s")
-        return _ThreadLock(self, session_id)
-
-    def _release_thread_lock(self, session_id: str) -> None:
-        entry = self._locks[session_id]
-        entry.lock.release()
-        self._drop_lock_user(session_id, entry)
+        return _ThreadLock(self, session_id, entry)
 
     def _drop_lock_user(self, session_id: str, entry: _LockEntry) -> None:
         with self._locks_guard:

@@ -121,10 +121,13 @@ class FileBackend(SessionBackend):
             raise self._unavailable("read a session", exc) from None
         with os.fdopen(fd, "rb") as f:
             t = now()
-            if t - os.fstat(fd).st_mtime > self.ttl_seconds:
-                return None  # expired: a miss now; the sweep deletes it under its lock
-            data = f.read()
-            os.utime(fd, (t, t))
+            try:
+                if t - os.fstat(fd).st_mtime > self.ttl_seconds:
+                    return None  # expired: a miss now; the sweep deletes it under its lock
+                data = f.read()
+                os.utime(fd, (t, t))
+            except OSError as exc:
+                raise self._unavailable("read a session", exc) from None
             return data
 
     def upsert(self, session_id: str, data: bytes) -> None:
@@ -194,6 +197,9 @@ class FileBackend(SessionBackend):
                     self._remove_if_stale(session_id, cutoff)
             except FileNotFoundError:
                 continue  # another process swept it first
+            except OSError as exc:
+                # One odd entry (say, a symlink in a shared /tmp) must not stop the sweep.
+                logger.warning("session sweep skipped %s: %s", entry.path, exc)
         return removed
 
     def _remove_if_stale(self, session_id: str, cutoff: float) -> bool:
