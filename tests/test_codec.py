@@ -144,6 +144,7 @@ def test_union_of_dataclasses_picks_the_one_whose_fields_match() -> None:
         ({"maybe_item": {"price": []}}, "State.maybe_item.price", "got an array"),
         ({"either": 1.5}, "State.either", "expected int or str"),
         ({"item": 3}, "State.item", "expected Item, got a number"),
+        ({"ratio": 10**400}, "State.ratio", "too large for a float"),
     ],
 )
 def test_bad_data_names_the_field(data: dict[str, Any], path: str, why: str) -> None:

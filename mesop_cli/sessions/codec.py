@@ -124,7 +124,10 @@ def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
             return data
     elif tp is float:
         if isinstance(data, (int, float)) and not isinstance(data, bool):
-            return float(data)
+            try:
+                return float(data)
+            except OverflowError:
+                raise CodecError(f"{path}: {data} is too large for a float") from None
     elif tp is str:
         if isinstance(data, str):
             return data
