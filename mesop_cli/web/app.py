@@ -16,7 +16,15 @@ from flask import stream_with_context
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mesop_cli.config import Settings
-from mesop_cli.runtime import AppLoadError, HandlerError, Render, run_event, run_load
+from mesop_cli.runtime import (
+    AppLoadError,
+    HandlerError,
+    InvalidEvent,
+    PageNotFound,
+    Render,
+    run_event,
+    run_load,
+)
 from mesop_cli.sessions import create_backend
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend
 from mesop_cli.sessions.codec import encode_states
@@ -144,10 +152,15 @@ def events() -> Response:
         ctx.metrics.count_recovery()
     req = g.mesop_request
     app = g.mesop_app
-    if req.event is None:
-        renders = run_load(app, req.path, session.states)
-    else:
-        renders = run_event(app, req.path, session.states, req.event)
+    try:
+        if req.event is None:
+            renders = run_load(app, req.path, session.states)
+        else:
+            renders = run_event(app, req.path, session.states, req.event)
+    except PageNotFound as exc:
+        return _json_error(404, str(exc))
+    except InvalidEvent as exc:
+        return _json_error(400, f"{exc}. The page may have changed; reload it.")
     stream = _stream(ctx, session, renders, g.mesop_started)
     return Response(stream_with_context(stream), mimetype="application/x-ndjson")
 
@@ -198,12 +211,9 @@ def _handler_error_message(ctx: MesopContext, exc: HandlerError) -> dict[str, An
 
 
 def _describe(exc: Exception) -> str:
-    name = type(exc).__name__
-    if name == "PageNotFound":
+    if isinstance(exc, PageNotFound):
         return str(exc)
-    if name == "UnknownHandler":
-        return f"{exc}. The page may have changed; reload it."
-    return f"Internal error ({name}); see the server log."
+    return f"Internal error ({type(exc).__name__}); see the server log."
 
 
 def _app_error_response(exc: AppLoadError) -> Response:

@@ -111,7 +111,9 @@ def _load(
             # Typically a state class changed shape across a reload; start it afresh.
             log.warning("discarding stored state of a session: %s", exc)
             return session({}, None)
-        return session(states, encoded if request.has_copy else None)
+        # Diff against the re-encoded state, not the stored bytes: those write 50.0 as 50,
+        # and a patch that only flips a number's type is noise for the browser.
+        return session(states, encode_states(states) if request.has_copy else None)
 
     if request.state is not None:
         signature = request.signature or ""
@@ -121,7 +123,7 @@ def _load(
             states = decode_states(request.state, classes)
         except CodecError as exc:
             raise TamperedState(f"the state sent by the browser does not decode: {exc}") from None
-        active = session(states, request.state)
+        active = session(states, encode_states(states))
         active.recovered = backend.server_side
         return active
 
