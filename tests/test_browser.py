@@ -70,7 +70,21 @@ def test_typing_into_input_shows_value(page, server: RunningServer) -> None:
     # Typing fast while events are in flight never loses or reorders characters.
     expect(name).to_have_value("Ada Lovelace")
     page.get_by_label("Subscribe").check()
-    expect(page.get_by_text("Subscribe: True")).to_be_visible()
+    expect(page.get_by_text("Subscribe: yes")).to_be_visible()
+    notes = page.get_by_label("Notes")
+    notes.fill("first line\nsecond line")
+    notes.blur()
+    expect(page.get_by_text("Notes: first line")).to_be_visible()
+    page.get_by_label("Color").select_option("Green")
+    expect(page.get_by_text("Color: green")).to_be_visible()
+    page.get_by_label("Volume").fill("80")
+    expect(page.get_by_text("Volume: 80")).to_be_visible()
+    # The form survives a round trip through another page.
+    page.get_by_role("link", name="Counter").click()
+    expect(page.get_by_role("button", name="Increment")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_text("Name: Ada Lovelace")).to_be_visible()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Ada Lovelace")
 
 
 def test_chat_reply_streams_in_several_steps(page, server: RunningServer) -> None:
