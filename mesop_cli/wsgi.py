@@ -1,0 +1,84 @@
+"""The WSGI factory for a plain gunicorn command line::
+
+    gunicorn -w 3 'mesop_cli.wsgi:create_app("main.py")'
+
+It reads and validates the configuration exactly as ``mesop main.py`` does, with gunicorn's
+own worker and thread counts in place of ``--workers`` and ``--threads`` (so the warning
+about the memory backend with several workers appears), prints the warnings, and stops
+gunicorn with the same one-line messages when the configuration is invalid.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from mesop_cli.config import ConfigReport, export_env_file, load_config
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+#: gunicorn's arbiter shuts down (instead of respawning the worker forever) when a worker
+#: exits with this status: its ``Arbiter.APP_LOAD_ERROR``.
+GUNICORN_APP_LOAD_ERROR = 4
+
+
+class GunicornCounts(NamedTuple):
+    workers: int
+    threads: int
+    preload: bool
+
+
+def gunicorn_config() -> GunicornCounts | None:
+    """The counts gunicorn itself read, or None outside gunicorn.
+
+    gunicorn's ``WSGIApplication`` reads its command line, ``GUNICORN_CMD_ARGS``,
+    ``WEB_CONCURRENCY`` and the config file, so the counts are the ones gunicorn uses.
+    """
+    if "gunicorn.arbiter" not in sys.modules:
+        return None
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    try:
+        cfg = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn").cfg
+    except SystemExit:
+        return None
+    return GunicornCounts(cfg.workers, cfg.threads, cfg.preload_app)
+
+
+def _shared_key_problem(report: ConfigReport, gunicorn: GunicornCounts) -> None:
+    """Without --preload each worker runs this factory and would make up its own key."""
+    settings = report.settings
+    if (settings is not None and settings.secret_key_generated and gunicorn.workers > 1
+            and not gunicorn.preload):
+        report.error("E008", f"gunicorn runs {gunicorn.workers} workers and MESOP_SECRET_KEY "
+                             "is not set: each worker would sign with its own per-launch key "
+                             "and refuse the others' state. Fix: set MESOP_SECRET_KEY, or run "
+                             "gunicorn with --preload")
+
+
+def create_app(app_path: str = "main.py") -> Flask:
+    """Validate the configuration, print its warnings, and build the Flask app."""
+    path = Path(app_path)
+    gunicorn = gunicorn_config()
+    flags: dict[str, str | None] = {}
+    if gunicorn is not None:
+        flags = {"workers": str(gunicorn.workers), "threads": str(gunicorn.threads),
+                 "prod": "true"}
+    report = load_config(path, flags=flags, flag_source="gunicorn")
+    if not path.is_file():
+        report.error("E006", f"{path.resolve()}: no such app file (the argument of "
+                             "mesop_cli.wsgi:create_app)")
+    if gunicorn is not None:
+        _shared_key_problem(report, gunicorn)
+    print(f"mesop-cli: .env {report.env.status}", file=sys.stderr)
+    for line in [f"note: {note}" for note in report.notes] + report.problem_lines():
+        print(line, file=sys.stderr)
+    sys.stderr.flush()
+    if not report.ok or report.settings is None:
+        raise SystemExit(GUNICORN_APP_LOAD_ERROR if gunicorn is not None else 1)
+    export_env_file(report.env)
+    from mesop_cli.web import create_app as create_web_app
+
+    return create_web_app(path, report.settings)
