@@ -13,12 +13,15 @@ import dataclasses
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
+import sqlalchemy
 
 from mesop_cli.config import Settings
 from mesop_cli.sessions import (
@@ -32,6 +35,9 @@ from mesop_cli.sessions.codec import canonical_bytes, decode_states, encode_stat
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.sessions.none import NoneBackend
+from mesop_cli.sessions.redis import RedisBackend
+from mesop_cli.sessions.sql import SqlBackend
+from tests.support.services import postgres_uri, redis_url
 
 Factory = Callable[[Path, int], SessionBackend]
 
@@ -48,11 +54,53 @@ def _file(tmp_path: Path, ttl: int) -> SessionBackend:
     return FileBackend(ttl_seconds=ttl, base_dir=str(tmp_path / "sessions"))
 
 
-# The redis and sql entries belong here too, one pytest.param each.
+# Redis and PostgreSQL are shared servers, so this run keeps its keys and rows apart and
+# deletes them afterwards (see _drop_what_this_run_stored).
+_RUN = uuid.uuid4().hex[:12]
+_REDIS_PREFIX = f"mesop-contract:{_RUN}:"
+_POSTGRES_TABLE = f"mesop_contract_{_RUN}"
+_used: dict[str, set[str]] = {"redis": set(), "postgresql": set()}
+
+
+def _redis(tmp_path: Path, ttl: int) -> SessionBackend:
+    url = redis_url()
+    _used["redis"].add(url)
+    return RedisBackend(url=url, ttl_seconds=ttl, key_prefix=_REDIS_PREFIX)
+
+
+def _sql_sqlite(tmp_path: Path, ttl: int) -> SessionBackend:
+    uri = f"sqlite:///{tmp_path / 'sessions.db'}"
+    return SqlBackend(uri=uri, table="mesop_state_sessions", ttl_seconds=ttl)
+
+
+def _sql_postgresql(tmp_path: Path, ttl: int) -> SessionBackend:
+    uri = postgres_uri()
+    _used["postgresql"].add(uri)
+    return SqlBackend(uri=uri, table=_POSTGRES_TABLE, ttl_seconds=ttl)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _drop_what_this_run_stored() -> Iterator[None]:
+    yield
+    for url in _used["redis"]:
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(match=_REDIS_PREFIX + "*"):
+            client.delete(key)
+        client.close()
+    for uri in _used["postgresql"]:
+        engine = sqlalchemy.create_engine(uri)
+        with engine.begin() as conn:
+            conn.execute(sqlalchemy.text(f'DROP TABLE IF EXISTS "{_POSTGRES_TABLE}"'))
+        engine.dispose()
+
+
 BACKENDS = [
     pytest.param(_none, id="none"),
     pytest.param(_memory, id="memory"),
     pytest.param(_file, id="file"),
+    pytest.param(_redis, id="redis"),
+    pytest.param(_sql_sqlite, id="sql-sqlite"),
+    pytest.param(_sql_postgresql, id="sql-postgresql"),
 ]
 
 
