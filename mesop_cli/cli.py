@@ -124,16 +124,19 @@ def _check_config(app_path: Path | None, report: ConfigReport, output: str) -> i
         return 0 if report.ok else 1
     click.echo(f".env: {report.env.status}")
     width = max(len(n) for n, _v, _s in rows)
-    values = [json.dumps(v) if v is None or isinstance(v, bool) else str(v) for _n, v, _s in rows]
-    value_width = min(40, max(len(v) for v in values))
+    values = ["(unset)" if v is None else json.dumps(v) if isinstance(v, bool) else str(v)
+              for _n, v, _s in rows]
+    value_width = max(len(v) for v in values)
     for (name, _value, source), shown in zip(rows, values, strict=True):
         click.echo(f"  {name:<{width}}  {shown:<{value_width}}  {source}")
     for check in results:
-        click.echo(f"check {'ok' if check.ok else 'FAILED'}: {check.name}: {check.detail}")
+        if check.ok:  # a failed check is printed once, as its E005 error
+            click.echo(f"check ok: {check.name}: {check.detail}")
     if pages:
         click.echo(f"app {app_path}: {len(pages)} page(s)")
+        path_width = max(len(page["path"]) for page in pages)
         for page in pages:
-            click.echo(f"  {page['path']}  {page['title']}")
+            click.echo(f"  {page['path']:<{path_width}}  {page['title']}")
     for note in report.notes:
         click.echo(f"note: {note}")
     for line in report.problem_lines():

@@ -206,8 +206,10 @@ def test_secrets_are_redacted_in_values_messages_and_repr() -> None:
     shown = [str(r.shown()) for r in report.resolved.values()]
     assert "redis://user:***@cache:6379/0" in shown
     assert "hunter2" not in " ".join(shown) + repr(report.settings)
-    bad = load({"MESOP_STATE_SESSION_BACKEND_REDIS_URL": "redis://u:hunter2@h:99999"})
-    assert "hunter2" not in " ".join(bad.problem_lines())
+    bad = load({"MESOP_STATE_SESSION_BACKEND_REDIS_URL": "redis://u:hunter2@h:99999",
+                "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI": "postgres://u:hunter2@h/d"})
+    lines = " ".join(bad.problem_lines())
+    assert "did you mean 'postgresql+psycopg://u:***@h/d'" in lines and "hunter2" not in lines
 
 
 # -- the warnings catalogue: one test each ------------------------------------------------------
@@ -270,9 +272,10 @@ def test_w006_setting_unused_by_the_backend() -> None:
 
 
 def test_w007_unparseable_dotenv_line_names_file_and_line() -> None:
-    report = load(dotenv="MESOP_PORT=9000\nthis is not a binding\nMESOP_THREADS=2\n")
+    report = load(dotenv='MESOP_PORT=9000\nMESOP_SECRET_KEY "hunter2\nMESOP_THREADS=2\n')
     (warning,) = report.warnings
     assert warning.code == "W007" and f"{Path('.env').resolve()}:2" in warning.message
+    assert "'MESOP_SECRET_KEY'" in warning.message and "hunter2" not in warning.message
     assert (report.value("port"), report.value("threads")) == (9000, 2)
 
 

@@ -74,7 +74,7 @@ def test_memory_warning_with_gunicorn_workers(app_dir: Path) -> None:
         while time.monotonic() < deadline and not any("W001" in line for line in lines):
             lines.append(process.stdout.readline())
         warning = next(line for line in lines if "W001" in line)
-        assert "3 worker processes (gunicorn)" in warning and "67%" in warning
+        assert "3 worker processes, from --workers='3' (gunicorn)" in warning and "67%" in warning
     finally:
         process.terminate()
         process.communicate(timeout=30)

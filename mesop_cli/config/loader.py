@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import secrets
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -45,7 +46,8 @@ class Resolved:
         """True when the user set it (flag, environment, .env), not a default."""
         return self.source not in ("default", GENERATED)
 
-    def _redacted(self, text: str) -> str:
+    def redacted(self, text: str) -> str:
+        """``text`` (this setting's value, or a fix of it) as it may be printed."""
         if self.option.secret:
             return REDACTED
         return redact_url(text) if self.option.is_url else text
@@ -54,12 +56,12 @@ class Resolved:
         """The value as it may be printed (secrets and URL passwords redacted); an invalid
         one as its raw text, marked."""
         if self.value is None:
-            return None if self.raw is None else f"{self._redacted(self.raw)} (invalid)"
-        return self._redacted(self.value) if isinstance(self.value, str) else self.value
+            return None if self.raw is None else f"{self.redacted(self.raw)} (invalid)"
+        return self.redacted(self.value) if isinstance(self.value, str) else self.value
 
     def quoted(self) -> str:
         """``NAME='raw' (source)`` for messages, with secrets redacted."""
-        return f"{self.name}={self._redacted(self.raw or '')!r} ({self.source})"
+        return f"{self.name}={self.redacted(self.raw or '')!r} ({self.source})"
 
 
 @dataclass
@@ -122,7 +124,7 @@ def _resolve(report: ConfigReport, option: Option, raw: str | None, source: str,
     except Invalid as exc:
         message = f"{resolved.quoted()} {exc.reason}; accepted: {option.accepted}"
         if exc.suggestion is not None and not option.secret:
-            message += f"; did you mean {exc.suggestion!r}?"
+            message += f"; did you mean {resolved.redacted(exc.suggestion)!r}?"
         report.error("E001", message)
 
 
@@ -204,8 +206,8 @@ def _warnings(report: ConfigReport, prod: bool) -> None:
         share = 100 * (workers - 1) / workers
         report.warn(
             "W001",
-            f"backend memory with {workers} worker processes "
-            f"({report.resolved['workers'].source}): each process keeps its own sessions, so "
+            f"backend memory with {workers} worker processes, from "
+            f"{report.resolved['workers'].quoted()}: each process keeps its own sessions, so "
             f"without session affinity about {share:.0f}% of events ((W-1)/W = "
             f"{workers - 1}/{workers}) reach a process that does not hold the session and miss "
             "(each miss costs a retry with the browser's copy). Fix: one worker with threads "
@@ -277,9 +279,10 @@ def load_config(
     if report.env.read_error:
         report.error("E007", report.env.read_error)
     for line, text in report.env.bad_lines:
-        shown = text.split("=", 1)[0] + "=..." if "=" in text else text[:60]
-        report.warn("W007", f"{report.env.path}:{line}: python-dotenv cannot parse {shown!r}; "
-                            "the line is skipped. Write it as NAME=value")
+        # Only the first word: the rest may be a secret with a typo in its quoting.
+        first = re.split(r"[=\s]", text, maxsplit=1)[0]
+        report.warn("W007", f"{report.env.path}:{line}: python-dotenv cannot parse the line "
+                            f"starting {first!r}; it is skipped. Write it as NAME=value")
     for option in OPTIONS:
         _resolve(report, option, *_pick(option, flags or {}, environ, report.env, flag_source))
     _unknown_names(report, environ)

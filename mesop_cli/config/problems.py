@@ -17,13 +17,13 @@ CODES: dict[str, tuple[str, str]] = {
     "E002": ("The chosen backend needs a setting that is not set.",
              "Set the variable named in the message, or choose another backend."),
     "E003": ("The chosen backend needs a Python package that is not installed.",
-             "pip install 'mesop-cli[redis]' or 'mesop-cli[sql]', as the message says."),
+             "`pip install 'mesop-cli[redis]'` or `'mesop-cli[sql]'`, as the message says."),
     "E004": ("The file backend's directory cannot be used.",
              "Point MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR at a directory you can write."),
     "E005": ("--check-config could not reach the backend's store.",
              "Start the service, or fix the host, port, credentials or path in the URL."),
-    "E006": ("--check-config could not import the app.",
-             "Fix the app file at the line named in the message."),
+    "E006": ("The app cannot be imported (--check-config), or the wsgi factory's app file "
+             "does not exist.", "Fix the app file at the line named in the message."),
     "E007": ("The .env file cannot be read.", "Make it readable and UTF-8 encoded."),
     "E008": ("Plain gunicorn with several workers and no MESOP_SECRET_KEY.",
              "Set MESOP_SECRET_KEY, so that every worker signs with the same key."),
@@ -44,7 +44,7 @@ CODES: dict[str, tuple[str, str]] = {
     "W008": ("--reload is ignored in production (--prod or --workers > 1).",
              "Drop --reload, or serve with one worker and no --prod while developing."),
     "W009": ("MESOP_SECRET_KEY is shorter than 32 characters, so it is guessable.",
-             "python -c 'import secrets; print(secrets.token_urlsafe(32))'"),
+             "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"),
 }
 
 
