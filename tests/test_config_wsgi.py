@@ -64,35 +64,33 @@ def test_several_workers_without_a_shared_key_stop_gunicorn(app_dir: Path) -> No
     assert status != 0 and "error E008" in output and "MESOP_SECRET_KEY" in output
 
 
-def test_memory_warning_with_gunicorn_workers(app_dir: Path) -> None:
-    process = gunicorn(["-w", "3"], {"MESOP_STATE_SESSION_BACKEND": "memory",
-                                     "MESOP_SECRET_KEY": KEY}, app_dir)
+def first_line_with(process: subprocess.Popen[str], word: str, timeout: float = 30) -> str:
+    """The first output line containing ``word``; then gunicorn is stopped."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
     try:
-        deadline = time.monotonic() + 30
-        lines: list[str] = []
-        assert process.stdout is not None
-        while time.monotonic() < deadline and not any("W001" in line for line in lines):
-            lines.append(process.stdout.readline())
-        warning = next(line for line in lines if "W001" in line)
-        assert "3 worker processes, from --workers='3' (gunicorn)" in warning and "67%" in warning
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if word in line:
+                return line
+        pytest.fail(f"no {word} within {timeout:g}s")
     finally:
         process.terminate()
         process.communicate(timeout=30)
+
+
+def test_memory_warning_with_gunicorn_workers(app_dir: Path) -> None:
+    warning = first_line_with(gunicorn(["-w", "3"], {"MESOP_STATE_SESSION_BACKEND": "memory",
+                                                     "MESOP_SECRET_KEY": KEY}, app_dir), "W001")
+    assert "3 worker processes, from --workers='3' (gunicorn)" in warning and "67%" in warning
 
 
 def test_worker_count_comes_from_gunicorn_cmd_args(app_dir: Path) -> None:
-    process = gunicorn([], {"GUNICORN_CMD_ARGS": "--workers 2", "MESOP_SECRET_KEY": KEY,
-                            "MESOP_STATE_SESSION_BACKEND": "memory"}, app_dir)
-    try:
-        assert process.stdout is not None
-        deadline = time.monotonic() + 30
-        line = ""
-        while time.monotonic() < deadline and "W001" not in line:
-            line = process.stdout.readline()
-        assert "2 worker processes" in line and "50%" in line
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)
+    warning = first_line_with(gunicorn([], {"GUNICORN_CMD_ARGS": "--workers 2",
+                                            "MESOP_SECRET_KEY": KEY,
+                                            "MESOP_STATE_SESSION_BACKEND": "memory"}, app_dir),
+                              "W001")
+    assert "2 worker processes" in warning and "50%" in warning
 
 
 def test_outside_gunicorn_bad_configuration_exits_1(app_dir: Path,

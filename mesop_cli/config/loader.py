@@ -25,7 +25,7 @@ from mesop_cli.config.options import (
 )
 from mesop_cli.config.problems import REDACTED, Problem, redact_url
 
-#: Private variable carrying the per-launch key to gunicorn workers and reloader children.
+#: Private variable carrying the per-launch key to the processes a launch starts.
 LAUNCH_KEY_VARIABLE = "_MESOP_LAUNCH_SECRET_KEY"
 GENERATED = "generated"
 _MIB = 1024 * 1024
@@ -66,7 +66,11 @@ class Resolved:
 
 @dataclass
 class ConfigReport:
-    """Everything a launch read and concluded. ``settings`` is None when there are errors."""
+    """Everything a launch read and concluded.
+
+    ``settings`` is None when ``load_config`` found errors. Later checks (reachability, the
+    app import) may still add errors, so callers decide with ``ok``.
+    """
 
     env: EnvFile
     resolved: dict[str, Resolved] = field(default_factory=dict)
