@@ -51,7 +51,8 @@ def measure(env: dict[str, str]) -> tuple[int, int, float, int]:
             uploads.append(tab.last_upload_bytes)
         assert f"Count: {EVENTS}" in tab.texts()
         state_bytes = len(str(tab.state).encode())
-        return int(statistics.median(uploads)), state_bytes, statistics.median(latencies), tab.misses
+        upload = int(statistics.median(uploads))
+        return upload, state_bytes, statistics.median(latencies), tab.misses
 
 
 def main() -> None:

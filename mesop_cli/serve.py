@@ -76,6 +76,10 @@ def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
                 "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
                 "proc_name": f"mesop {app_path.name}",
             }
+            if "control_socket_disable" in self.cfg.settings:
+                # gunicorn 24+ opens one control socket per user by default, so a second
+                # app launched on the same machine would fight over it.
+                options["control_socket_disable"] = True
             for key, value in options.items():
                 self.cfg.set(key, value)
 

@@ -40,7 +40,8 @@ def page(browser, server: RunningServer):  # type: ignore[no-untyped-def]
     page = context.new_page()
     # Nothing may be fetched from anywhere but the app itself.
     foreign: list[str] = []
-    page.on("request", lambda req: None if req.url.startswith(server.url) else foreign.append(req.url))
+    page.on("request",
+            lambda req: None if req.url.startswith(server.url) else foreign.append(req.url))
     yield page
     context.close()
     assert foreign == [], f"page reached outside the app: {foreign}"

@@ -11,8 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import jsonpatch
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request
-from flask import stream_with_context
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+    stream_with_context,
+)
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mesop_cli.config import Settings
@@ -27,7 +35,6 @@ from mesop_cli.runtime import (
 )
 from mesop_cli.sessions import create_backend
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend
-from mesop_cli.sessions.codec import encode_states
 from mesop_cli.web.app_holder import AppHolder
 from mesop_cli.web.metrics import Metrics
 from mesop_cli.web.protocol import ProtocolError, line, parse_event_request
@@ -184,7 +191,7 @@ def _stream(
 
 
 def _render_message(ctx: MesopContext, session: ActiveSession, render: Render) -> dict[str, Any]:
-    encoded = encode_states(session.states)
+    encoded = session.encoded()
     message: dict[str, Any] = {
         "type": "render",
         "session": session.id,

@@ -52,7 +52,7 @@ class Metrics:
             "# HELP mesop_event_seconds Time from request to the last render of an event.",
             "# TYPE mesop_event_seconds histogram",
         ]
-        for bound, count in zip(LATENCY_BUCKETS, self.latency_buckets):
+        for bound, count in zip(LATENCY_BUCKETS, self.latency_buckets, strict=True):
             lines.append(f'mesop_event_seconds_bucket{{{labels},le="{bound}"}} {count}')
         lines += [
             f'mesop_event_seconds_bucket{{{labels},le="+Inf"}} {self.events}',

@@ -30,6 +30,7 @@ class EventRequest:
     state: dict[str, Any] | None  # the browser's copy, only when needed
     signature: str | None
     has_copy: bool  # False when the browser lost its copy and needs the full state back
+    version: int | None  # the version of the browser's copy, to spot a stale server copy
 
 
 def parse_event_request(body: bytes) -> EventRequest:
@@ -61,6 +62,10 @@ def parse_event_request(body: bytes) -> EventRequest:
     if state is not None and (not isinstance(state, dict) or not isinstance(signature, str)):
         raise ProtocolError("a state copy must be an object sent with its signature")
 
+    version = message.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ProtocolError("version must be an integer")
+
     return EventRequest(
         session_id=session_id,
         path=path,
@@ -68,6 +73,7 @@ def parse_event_request(body: bytes) -> EventRequest:
         state=state,
         signature=signature if state is not None else None,
         has_copy=message.get("has_copy", True) is not False,
+        version=version,
     )
 
 

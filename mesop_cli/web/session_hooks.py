@@ -22,6 +22,11 @@ from mesop_cli.web.protocol import EventRequest
 log = logging.getLogger("mesop_cli.web")
 
 
+#: Key of the save counter kept beside the state classes. Not an identifier, so it can
+#: never collide with a class name; the codec ignores it when decoding.
+VERSION_KEY = "#version"
+
+
 class TamperedState(Exception):
     """The browser's copy does not match its signature."""
 
@@ -45,8 +50,17 @@ class ActiveSession:
     #: The state as the browser holds it; None means the browser needs the full state.
     browser_copy: dict[str, Any] | None
     lock: SessionLock | None
+    #: Saves so far, plus this event's. A `memory` worker can hold an older copy of a
+    #: session that another worker has moved on; the counter tells stale from fresh.
+    version: int = 1
     recovered: bool = False
     _closed: bool = field(default=False, repr=False)
+
+    def encoded(self) -> dict[str, Any]:
+        """The state as stored and as sent to the browser, with its version."""
+        encoded = encode_states(self.states)
+        encoded[VERSION_KEY] = self.version
+        return encoded
 
     def close(self) -> None:
         """Save and unlock; safe to call twice. A failed save is logged, not raised:
@@ -56,7 +70,7 @@ class ActiveSession:
         self._closed = True
         try:
             if self.backend.server_side:
-                self.backend.save(self.id, canonical_bytes(encode_states(self.states)))
+                self.backend.save(self.id, canonical_bytes(self.encoded()))
         except Exception:
             log.exception("could not save session state to the %s backend", self.backend.name)
         finally:
@@ -81,11 +95,19 @@ def open_session(
     session_id = request.session_id or new_session_id()
     lock = backend.lock(session_id, timeout=lock_timeout) if backend.server_side else None
     try:
-        return _load(backend, request, session_id, lock, classes, secret)
+        active = _load(backend, request, session_id, lock, classes, secret)
     except BaseException:
         if lock is not None:
             lock.release()
         raise
+    if active is None and lock is not None:
+        lock.release()
+    return active
+
+
+def _version_of(encoded: dict[str, Any]) -> int:
+    version = encoded.get(VERSION_KEY, 0)
+    return version if isinstance(version, int) else 0
 
 
 def _load(
@@ -96,11 +118,17 @@ def _load(
     classes: dict[str, type],
     secret: str,
 ) -> ActiveSession | None:
-    def session(states: dict[str, object], copy: dict[str, Any] | None) -> ActiveSession:
-        return ActiveSession(backend, session_id, states, copy, lock)
+    def session(states: dict[str, object], previous: int, has_copy: bool) -> ActiveSession:
+        active = ActiveSession(backend, session_id, states, None, lock, version=previous + 1)
+        if has_copy:
+            # Diff against the re-encoded state, not the raw copy: stored bytes write 50.0
+            # as 50, and a patch that only flips a number's type is noise for the browser.
+            active.browser_copy = encode_states(states)
+            active.browser_copy[VERSION_KEY] = previous
+        return active
 
     if request.session_id is None:
-        return session({}, None)
+        return session({}, 0, has_copy=False)
 
     stored = backend.load(session_id) if backend.server_side else None
     if stored is not None:
@@ -110,10 +138,11 @@ def _load(
         except (ValueError, CodecError) as exc:
             # Typically a state class changed shape across a reload; start it afresh.
             log.warning("discarding stored state of a session: %s", exc)
-            return session({}, None)
-        # Diff against the re-encoded state, not the stored bytes: those write 50.0 as 50,
-        # and a patch that only flips a number's type is noise for the browser.
-        return session(states, encode_states(states) if request.has_copy else None)
+            return session({}, 0, has_copy=False)
+        version = _version_of(encoded)
+        if request.version is None or version >= request.version:
+            return session(states, version, has_copy=request.has_copy)
+        # Older than what the browser already saw: this process's copy is stale.
 
     if request.state is not None:
         signature = request.signature or ""
@@ -123,11 +152,11 @@ def _load(
             states = decode_states(request.state, classes)
         except CodecError as exc:
             raise TamperedState(f"the state sent by the browser does not decode: {exc}") from None
-        active = session(states, encode_states(states))
+        active = session(states, _version_of(request.state), has_copy=True)
         active.recovered = backend.server_side
         return active
 
     if backend.server_side and request.has_copy:
         return None
     # No copy anywhere (the `none` backend's first load, or a browser that lost it).
-    return session({}, None)
+    return session({}, 0, has_copy=False)

@@ -25,10 +25,12 @@ class ServerError(Exception):
 
 
 class Tab:
-    def __init__(self, base_url: str, server_side: bool, http: requests.Session | None = None):
+    def __init__(self, base_url: str, server_side: bool, keep_alive: bool = True) -> None:
         self.base_url = base_url.rstrip("/")
         self.server_side = server_side
-        self.http = http or requests.Session()
+        # Without keep-alive every event opens a new connection, so under gunicorn it may
+        # land on any worker, as events from many browsers behind a proxy do.
+        self.http: requests.Session | None = requests.Session() if keep_alive else None
         self.session_id: str | None = None
         self.state: dict[str, Any] | None = None
         self.sig: str | None = None
@@ -77,14 +79,18 @@ class Tab:
 
     def _send(self, event: dict[str, Any] | None, with_copy: bool = False) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"session": self.session_id, "path": self.path, "event": event,
-                                "has_copy": self.state is not None}
+                                "has_copy": self.state is not None,
+                                "version": self.state.get("#version") if self.state else None}
         if self.session_id and self.state is not None and (with_copy or not self.server_side):
             body["state"] = self.state
             body["sig"] = self.sig
         payload = json.dumps(body, separators=(",", ":")).encode()
         self.last_upload_bytes = len(payload)
-        response = self.http.post(self.base_url + EVENTS_PATH, data=payload,
-                                  headers={"Content-Type": "application/json"}, timeout=60)
+        post = self.http.post if self.http is not None else requests.post
+        response = post(self.base_url + EVENTS_PATH, data=payload,
+                        headers={"Content-Type": "application/json", "Connection": "close"}
+                        if self.http is None else {"Content-Type": "application/json"},
+                        timeout=60)
         if response.status_code != 200:
             try:
                 message = response.json()["message"]

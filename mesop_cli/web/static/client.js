@@ -66,6 +66,7 @@
       path: item.path,
       event: item.event || null,
       has_copy: session.state !== null,
+      version: session.state !== null ? session.state["#version"] : null,
     };
     if (session.id && session.state !== null && (withCopy || !boot.serverSide)) {
       body.state = session.state;

@@ -1,0 +1,369 @@
+"""The web layer through Flask's test client: hooks, protocol, errors, endpoints."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import threading
+from pathlib import Path
+from typing import Any
+
+import jsonpatch
+import pytest
+
+from mesop_cli.config import Settings
+from mesop_cli.sessions.base import BackendUnavailable
+from mesop_cli.sessions.memory import MemoryBackend
+from mesop_cli.web import app as web_app
+from mesop_cli.web import create_app
+
+APP_SOURCE = '''
+import mesop_cli as me
+
+@me.stateclass
+class State:
+    count: int = 0
+    words: list[str]
+
+def increment(e: me.ClickEvent):
+    me.state(State).count += 1
+
+def stream(e: me.ClickEvent):
+    for word in ["one", "two", "three"]:
+        me.state(State).words.append(word)
+        yield
+
+def explode(e: me.ClickEvent):
+    raise RuntimeError("boom")
+
+@me.page(path="/", title="Home")
+def home():
+    s = me.state(State)
+    me.text(f"Count: {s.count}")
+    me.text("Words: " + " ".join(s.words))
+    me.button("Increment", on_click=increment)
+    me.button("Stream", on_click=stream)
+    me.button("Explode", on_click=explode)
+'''
+
+
+def make_settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = dict(
+        backend="memory", file_base_dir="/tmp", redis_url=None, sql_connection_uri=None,
+        sql_table="mesop_state_sessions", ttl_seconds=600, memory_max_mb=256,
+        secret_key="test-secret-key-" * 4, secret_key_generated=False, host="127.0.0.1",
+        port=32123, workers=1, threads=8, prod=False, reload=True,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture()
+def app_file(tmp_path: Path) -> Path:
+    path = tmp_path / "main.py"
+    path.write_text(APP_SOURCE)
+    return path
+
+
+class Client:
+    """A tab over Flask's test client, closing each response as a WSGI server does."""
+
+    def __init__(self, flask_app: Any) -> None:
+        self.http = flask_app.test_client()
+        self.session: str | None = None
+        self.state: dict[str, Any] | None = None
+        self.sig: str | None = None
+        self.tree: dict[str, Any] = {}
+
+    def post(self, body: dict[str, Any]) -> tuple[int, list[dict[str, Any]] | dict[str, Any]]:
+        response = self.http.post("/__mesop__/events", data=json.dumps(body),
+                                  content_type="application/json")
+        data = response.get_data()
+        response.close()
+        if response.status_code != 200:
+            return response.status_code, json.loads(data)
+        return 200, [json.loads(line) for line in data.splitlines()]
+
+    def send(self, event: dict[str, Any] | None, with_copy: bool = False) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {"session": self.session, "path": "/", "event": event,
+                                "version": self.state["#version"] if self.state else None}
+        if with_copy:
+            body.update(state=self.state, sig=self.sig)
+        status, messages = self.post(body)
+        assert status == 200, messages
+        for message in messages:
+            if message["type"] == "render":
+                self.session = message["session"]
+                self.state = (message["state"] if "state" in message
+                              else jsonpatch.apply_patch(self.state, message["patch"]))
+                self.sig = message["sig"]
+                self.tree = message["tree"]
+        return messages
+
+    def handler(self, label: str) -> str:
+        stack = [self.tree]
+        while stack:
+            node = stack.pop()
+            if node["t"] == "button" and node["p"]["label"] == label:
+                return node["p"]["on_click"]
+            stack.extend(node["c"])
+        raise LookupError(label)
+
+    def click(self, label: str, with_copy: bool = False) -> list[dict[str, Any]]:
+        event = {"handler": self.handler(label), "kind": "click", "key": "", "value": None}
+        return self.send(event, with_copy)
+
+
+def test_page_shell_has_title_and_strict_csp(app_file: Path) -> None:
+    http = create_app(app_file, make_settings()).test_client()
+    response = http.get("/")
+    assert response.status_code == 200
+    assert b"<title>Home</title>" in response.data
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert http.get("/nope").status_code == 404
+    assert http.get("/__mesop__/static/client.js").status_code == 200
+
+
+def test_first_load_sends_full_state_then_only_patches(app_file: Path) -> None:
+    client = Client(create_app(app_file, make_settings()))
+    first = client.send(None)
+    assert first[0]["state"] == {"State": {"count": 0, "words": []}, "#version": 1}
+    assert len(client.session or "") == 43
+    messages = client.click("Increment")
+    assert sorted(messages[0]["patch"], key=lambda op: op["path"]) == [
+        {"op": "replace", "path": "/#version", "value": 2},
+        {"op": "replace", "path": "/State/count", "value": 1},
+    ]
+
+
+def test_generator_handler_streams_one_render_per_yield(app_file: Path) -> None:
+    client = Client(create_app(app_file, make_settings()))
+    client.send(None)
+    renders = client.click("Stream")
+    assert len(renders) == 4  # three yields and the final render
+    assert client.state is not None and client.state["State"]["words"] == ["one", "two", "three"]
+
+
+def test_miss_is_answered_by_resending_the_signed_copy(app_file: Path) -> None:
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    flask_app = create_app(app_file, make_settings(), backend=backend)
+    client = Client(flask_app)
+    client.send(None)
+    client.click("Increment")
+    backend.remove(client.session or "")  # as if evicted, expired or held by another worker
+    status, messages = client.post({"session": client.session, "path": "/",
+                                    "event": {"handler": client.handler("Increment"),
+                                              "kind": "click", "key": "", "value": None}})
+    assert status == 200 and messages == [{"type": "miss"}]
+    client.click("Increment", with_copy=True)
+    assert client.state is not None and client.state["State"]["count"] == 2
+    metrics = flask_app.test_client().get("/__mesop__/metrics").get_data(as_text=True)
+    assert 'mesop_session_recoveries_total{backend="memory"' in metrics
+    assert "mesop_session_misses_total" in metrics
+
+
+def test_stale_server_copy_is_not_trusted(app_file: Path) -> None:
+    """A `memory` worker may hold an old copy of a session another worker moved on; the
+    version in the browser's copy exposes it, and the browser's copy wins."""
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    client.click("Increment")
+    stale = backend.load(client.session or "")
+    assert stale is not None
+    client.click("Increment")
+    client.click("Increment")
+    backend.save(client.session or "", stale)  # count 1, while the browser has seen 3
+    status, messages = client.post({"session": client.session, "path": "/", "version":
+                                    (client.state or {})["#version"], "event": None})
+    assert messages == [{"type": "miss"}]
+    client.click("Increment", with_copy=True)
+    assert client.state is not None and client.state["State"]["count"] == 4
+
+
+def test_tampered_copy_is_refused_with_400(app_file: Path) -> None:
+    client = Client(create_app(app_file, make_settings(backend="none")))
+    client.send(None)
+    client.click("Increment", with_copy=True)
+    assert client.state is not None
+    client.state["State"]["count"] = 1000
+    status, body = client.post({"session": client.session, "path": "/", "state": client.state,
+                                "sig": client.sig, "event": {"handler": client.handler("Increment"),
+                                                             "kind": "click", "key": ""}})
+    assert status == 400 and "signature" in body["message"]
+
+
+def test_copy_signed_for_another_session_is_refused(app_file: Path) -> None:
+    flask_app = create_app(app_file, make_settings(backend="none"))
+    first, second = Client(flask_app), Client(flask_app)
+    first.send(None)
+    second.send(None)
+    status, body = first.post({"session": second.session, "path": "/", "event": None,
+                               "state": first.state, "sig": first.sig})
+    assert status == 400
+
+
+class SpyBackend(MemoryBackend):
+    def __init__(self) -> None:
+        super().__init__(ttl_seconds=600, max_bytes=1 << 20)
+        self.seen: list[str] = []
+
+    def retrieve(self, session_id: str) -> bytes | None:
+        self.seen.append(session_id)
+        return super().retrieve(session_id)
+
+
+@pytest.mark.parametrize("forged", ["../../etc/passwd", "a" * 42, "a" * 44, "*" * 43, 7, ""])
+def test_forged_session_id_never_reaches_the_backend(app_file: Path, forged: object) -> None:
+    backend = SpyBackend()
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    status, body = client.post({"session": forged, "path": "/", "event": None})
+    assert status == 400 and "session id" in body["message"]
+    assert backend.seen == []
+
+
+@pytest.mark.parametrize("body, words", [
+    (b"not json", "not JSON"),
+    (b"[]", "object"),
+    (b'{"path": "no-slash"}', "path"),
+    (b'{"path": "/", "event": {"handler": "x", "kind": "hover"}}', "kind"),
+    (b'{"path": "/", "event": {"handler": "", "kind": "click"}}', "handler"),
+    (b'{"path": "/", "state": {"State": {}}}', "signature"),
+])
+def test_malformed_requests_get_a_clear_400(app_file: Path, body: bytes, words: str) -> None:
+    http = create_app(app_file, make_settings()).test_client()
+    response = http.post("/__mesop__/events", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert words in response.get_json()["message"]
+
+
+def test_huge_request_is_refused_with_413_and_changes_nothing(app_file: Path) -> None:
+    http = create_app(app_file, make_settings()).test_client()
+    huge = b'{"path": "/", "pad": "' + b"x" * (web_app.MAX_REQUEST_BYTES + 1) + b'"}'
+    response = http.post("/__mesop__/events", data=huge, content_type="application/json")
+    assert response.status_code == 413
+    assert "larger than" in response.get_json()["message"]
+
+
+def test_unknown_handler_and_unknown_page(app_file: Path) -> None:
+    client = Client(create_app(app_file, make_settings()))
+    client.send(None)
+    status, body = client.post({"session": client.session, "path": "/", "event": {
+        "handler": "os:system", "kind": "click", "key": ""}})
+    assert status == 400 and "reload" in body["message"]
+    status, body = client.post({"session": client.session, "path": "/missing", "event": None})
+    assert status == 404
+
+
+def test_handler_error_in_dev_shows_file_and_line(app_file: Path) -> None:
+    client = Client(create_app(app_file, make_settings()))
+    client.send(None)
+    messages = client.click("Explode")
+    error = messages[-1]
+    assert error["type"] == "error"
+    assert f"{app_file}:" in error["message"] and "boom" in error["message"]
+    assert "Traceback" in error["traceback"]
+    client.click("Increment")  # the session was unlocked and still works
+    assert client.state is not None and client.state["State"]["count"] == 1
+
+
+def test_handler_error_in_prod_is_redacted(
+    app_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = Client(create_app(app_file, make_settings(prod=True)))
+    client.send(None)
+    error = client.click("Explode")[-1]
+    assert error["type"] == "error" and "reference" in error["message"]
+    assert "boom" not in error["message"] and "traceback" not in error
+    assert "boom" in caplog.text
+
+
+def test_concurrent_events_of_one_session_lose_nothing(app_file: Path) -> None:
+    flask_app = create_app(app_file, make_settings())
+    first = Client(flask_app)
+    first.send(None)
+    handler = first.handler("Increment")
+
+    def racer() -> None:
+        tab = Client(flask_app)
+        for _ in range(25):
+            status, _ = tab.post({"session": first.session, "path": "/", "has_copy": False,
+                                  "event": {"handler": handler, "kind": "click", "key": ""}})
+            assert status == 200
+
+    threads = [threading.Thread(target=racer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first.state = None
+    status, messages = first.post({"session": first.session, "path": "/", "event": None,
+                                   "has_copy": False})
+    assert messages[0]["state"]["State"]["count"] == 100
+
+
+def test_busy_session_times_out_with_503(app_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    monkeypatch.setattr(web_app, "LOCK_TIMEOUT_SECONDS", 0.2)
+    held = backend.lock(client.session or "")
+    try:
+        status, body = client.post({"session": client.session, "path": "/", "event": None})
+    finally:
+        held.release()
+    assert status == 503 and "busy" in body["message"]
+
+
+class DeadBackend(MemoryBackend):
+    def __init__(self) -> None:
+        super().__init__(ttl_seconds=600, max_bytes=1 << 20)
+
+    def retrieve(self, session_id: str) -> bytes | None:
+        raise BackendUnavailable("redis at 127.0.0.1:1 refused the connection")
+
+    def ping(self) -> None:
+        raise BackendUnavailable("redis at 127.0.0.1:1 refused the connection")
+
+
+def test_dead_backend_gives_503_and_health_says_so(app_file: Path) -> None:
+    flask_app = create_app(app_file, make_settings(), backend=DeadBackend())
+    client = Client(flask_app)
+    client.send(None)  # a new session needs no load
+    status, body = client.post({"session": client.session, "path": "/", "event": None})
+    assert status == 503 and "unavailable" in body["message"]
+    health = flask_app.test_client().get("/__mesop__/healthz")
+    assert health.status_code == 503 and "127.0.0.1:1" in health.get_json()["message"]
+
+
+def test_healthz_ok(app_file: Path) -> None:
+    health = create_app(app_file, make_settings()).test_client().get("/__mesop__/healthz")
+    assert health.status_code == 200 and health.get_json()["backend"] == "memory"
+
+
+def test_app_file_is_reloaded_in_dev_and_errors_shown(app_file: Path) -> None:
+    import os
+
+    client = Client(create_app(app_file, make_settings()))
+    client.send(None)
+    client.click("Increment")
+    app_file.write_text(APP_SOURCE.replace('f"Count: {s.count}"', 'f"Total: {s.count}"'))
+    os.utime(app_file, (1, 1))  # a different mtime, whatever the clock's resolution
+    client.send(None)
+    texts = [n["p"]["text"] for n in client.tree["c"] if n["t"] == "text"]
+    assert "Total: 1" in texts  # new code, same session state
+
+    app_file.write_text("def broken(:\n")
+    os.utime(app_file, (2, 2))
+    status, body = client.post({"session": client.session, "path": "/", "event": None})
+    assert status == 500 and f"{app_file}:1" in body["message"]
+
+
+def test_no_reload_in_prod(app_file: Path) -> None:
+    import os
+
+    client = Client(create_app(app_file, make_settings(prod=True)))
+    client.send(None)
+    app_file.write_text(textwrap.dedent("def broken(:\n"))
+    os.utime(app_file, (3, 3))
+    client.send(None)  # still the app that was loaded at start
