@@ -3,8 +3,9 @@
 Each backend is listed once in :data:`BACKENDS` as ``pytest.param(factory, id=name)``; a
 factory takes pytest's ``tmp_path`` and a TTL in seconds and returns a fresh backend (it
 may skip, through ``tests.support.services``, when the store it needs is absent). The
-``none`` backend keeps nothing on the server, so the tests that need storage skip it with
-that reason; the ones about ids and locks still run for it.
+``none`` backend keeps nothing on the server, so the tests that need storage run over
+:data:`STORING_BACKENDS` (every backend but ``none``); the ones about ids and locks run for
+all. Nothing is skipped for not applying: a skip here only ever means a missing service.
 """
 
 from __future__ import annotations
@@ -102,11 +103,12 @@ BACKENDS = [
     pytest.param(_sql_sqlite, id="sql-sqlite"),
     pytest.param(_sql_postgresql, id="sql-postgresql"),
 ]
+STORING_BACKENDS = [param for param in BACKENDS if param.id != "none"]
 
 
-@pytest.fixture(params=BACKENDS)
-def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    """Build the backend under test with a chosen TTL; every one built is closed after."""
+def _maker(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[..., SessionBackend]]:
     made: list[SessionBackend] = []
 
     def make(ttl: int = 600) -> SessionBackend:
@@ -119,21 +121,29 @@ def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
         backend.close()
 
 
+@pytest.fixture(params=BACKENDS)
+def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Build the backend under test with a chosen TTL; every one built is closed after."""
+    yield from _maker(request, tmp_path)
+
+
+@pytest.fixture(params=STORING_BACKENDS)
+def make_stored(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Like make_backend, over the backends that keep state on the server."""
+    yield from _maker(request, tmp_path)
+
+
 @pytest.fixture
 def backend(make_backend: Callable[..., SessionBackend]) -> SessionBackend:
     return make_backend()
 
 
-def _server_side(backend: SessionBackend) -> SessionBackend:
-    if not backend.server_side:
-        pytest.skip(f"{backend.name!r} keeps state in the browser; it stores nothing to test")
-    return backend
-
-
 @pytest.fixture
-def stored(backend: SessionBackend) -> SessionBackend:
+def stored(make_stored: Callable[..., SessionBackend]) -> SessionBackend:
     """A backend that keeps state on the server."""
-    return _server_side(backend)
+    backend = make_stored()
+    assert backend.server_side
+    return backend
 
 
 @dataclass
@@ -232,18 +242,18 @@ def test_hits_and_misses_are_counted(stored: SessionBackend) -> None:
     assert (stored.stats.hits, stored.stats.misses) == (2, 1)
 
 
-def test_none_backend_stores_nothing(backend: SessionBackend) -> None:
-    if backend.server_side:
-        pytest.skip(f"{backend.name!r} keeps state on the server")
+def test_none_backend_stores_nothing(tmp_path: Path) -> None:
+    backend = _none(tmp_path, 600)
+    assert not backend.server_side
     session_id = new_session_id()
     backend.save(session_id, b"{}")
     assert backend.load(session_id) is None
 
 
 def test_sessions_expire_after_the_ttl_and_each_load_renews_it(
-    make_backend: Callable[..., SessionBackend],
+    make_stored: Callable[..., SessionBackend],
 ) -> None:
-    backend = _server_side(make_backend(ttl=1))
+    backend = make_stored(ttl=1)
     session_id = new_session_id()
     backend.save(session_id, b"{}")
     time.sleep(0.6)
