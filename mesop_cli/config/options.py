@@ -320,7 +320,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "reload", None, "true", cast_bool, "--reload or --no-reload",
-        "Restart the dev server when the app file changes (dev only).",
+        "Re-import the app file when it changes (dev only; sessions survive).",
         flag="--reload/--no-reload",
     ),
 )
