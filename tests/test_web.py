@@ -14,7 +14,7 @@ import pytest
 from mesop_cli.config import Settings
 from mesop_cli.sessions.base import BackendUnavailable
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import app as web_app
+from mesop_cli.web import context as web_context
 from mesop_cli.web import create_app
 
 APP_SOURCE = '''
@@ -239,7 +239,7 @@ def test_malformed_requests_get_a_clear_400(app_file: Path, body: bytes, words: 
 
 def test_huge_request_is_refused_with_413_and_changes_nothing(app_file: Path) -> None:
     http = create_app(app_file, make_settings()).test_client()
-    huge = b'{"path": "/", "pad": "' + b"x" * (web_app.MAX_REQUEST_BYTES + 1) + b'"}'
+    huge = b'{"path": "/", "pad": "' + b"x" * (web_context.MAX_REQUEST_BYTES + 1) + b'"}'
     response = http.post("/__mesop__/events", data=huge, content_type="application/json")
     assert response.status_code == 413
     assert "larger than" in response.get_json()["message"]
@@ -306,7 +306,7 @@ def test_busy_session_times_out_with_503(app_file: Path, monkeypatch: pytest.Mon
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
     client = Client(create_app(app_file, make_settings(), backend=backend))
     client.send(None)
-    monkeypatch.setattr(web_app, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(web_context, "LOCK_TIMEOUT_SECONDS", 0.2)
     held = backend.lock(client.session or "")
     try:
         status, body = client.post({"session": client.session, "path": "/", "event": None})

@@ -1,4 +1,4 @@
-"""Opening and closing a state session around one event.
+"""One state session, opened (locked, loaded) and closed (saved, unlocked) around an event.
 
 The before-request hook opens the session: it locks it, loads it from the backend and
 decodes it (or, after a miss, verifies and adopts the browser's signed copy). The

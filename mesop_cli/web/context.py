@@ -1,0 +1,45 @@
+"""What every view and hook of the web layer shares: the blueprint and the app context."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app
+
+from mesop_cli.config import Settings
+from mesop_cli.sessions.base import SessionBackend
+from mesop_cli.web.app_holder import AppHolder
+from mesop_cli.web.metrics import Metrics
+
+#: Largest request body accepted. Only the `none` backend uploads state with each event.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+#: How long an event waits for another event of the same session to finish.
+LOCK_TIMEOUT_SECONDS = 30.0
+
+EVENTS_PATH = "/__mesop__/events"
+
+bp = Blueprint(
+    "mesop",
+    __name__,
+    static_folder="static",
+    static_url_path="/__mesop__/static",
+    template_folder="templates",
+)
+
+
+class MesopContext:
+    """Everything the views need, stored on the Flask app as ``extensions["mesop"]``."""
+
+    def __init__(self, holder: AppHolder, settings: Settings, backend: SessionBackend) -> None:
+        self.holder = holder
+        self.settings = settings
+        self.backend = backend
+        self.metrics = Metrics()
+
+
+def mesop_context() -> MesopContext:
+    return current_app.extensions["mesop"]
+
+
+def json_error(status: int, message: str) -> Response:
+    return Response(json.dumps({"message": message}), status=status, mimetype="application/json")

@@ -1,0 +1,93 @@
+"""The event endpoint: run a page load or an event, stream one JSON line per render."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import jsonpatch
+from flask import Response, g, stream_with_context
+
+from mesop_cli.runtime import HandlerError, InvalidEvent, PageNotFound, Render, run_event, run_load
+from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
+from mesop_cli.web.protocol import line
+from mesop_cli.web.active_session import ActiveSession, sign_copy
+
+log = logging.getLogger("mesop_cli.web")
+
+
+@bp.post(EVENTS_PATH)
+def events() -> Response:
+    ctx = mesop_context()
+    session: ActiveSession | None = g.get("mesop_session")
+    if session is None:
+        return Response(line({"type": "miss"}), mimetype="application/x-ndjson")
+    if session.recovered:
+        ctx.metrics.count_recovery()
+    req = g.mesop_request
+    app = g.mesop_app
+    try:
+        if req.event is None:
+            renders = run_load(app, req.path, session.states)
+        else:
+            renders = run_event(app, req.path, session.states, req.event)
+    except PageNotFound as exc:
+        return json_error(404, str(exc))
+    except InvalidEvent as exc:
+        return json_error(400, f"{exc}. The page may have changed; reload it.")
+    stream = _stream(ctx, session, renders, g.mesop_started)
+    return Response(stream_with_context(stream), mimetype="application/x-ndjson")
+
+
+def _stream(
+    ctx: MesopContext, session: ActiveSession, renders: Iterator[Render], started: float
+) -> Iterator[bytes]:
+    failed = False
+    try:
+        for render in renders:
+            yield line(_render_message(ctx, session, render))
+    except HandlerError as exc:
+        failed = True
+        yield line(_handler_error_message(ctx, exc))
+    except Exception as exc:  # a bug of ours or an unknown page/handler: never a bare 500
+        failed = True
+        log.exception("event failed")
+        yield line({"type": "error", "message": _describe(exc)})
+    finally:
+        ctx.metrics.observe_event(time.perf_counter() - started, failed)
+
+
+def _render_message(ctx: MesopContext, session: ActiveSession, render: Render) -> dict[str, Any]:
+    encoded = session.encoded()
+    message: dict[str, Any] = {
+        "type": "render",
+        "session": session.id,
+        "path": render.path,
+        "title": render.title,
+        "tree": render.tree,
+    }
+    if session.browser_copy is None:
+        message["state"] = encoded
+    else:
+        message["patch"] = jsonpatch.make_patch(session.browser_copy, encoded).patch
+    message["sig"] = sign_copy(session.id, encoded, ctx.settings.secret_key)
+    session.browser_copy = encoded
+    return message
+
+
+def _handler_error_message(ctx: MesopContext, exc: HandlerError) -> dict[str, Any]:
+    if ctx.settings.prod:
+        reference = secrets.token_hex(4)
+        log.error("handler error [%s]: %s\n%s", reference, exc, exc.traceback_text)
+        return {"type": "error", "message": f"Something went wrong (reference {reference})."}
+    log.error("handler error: %s\n%s", exc, exc.traceback_text)
+    return {"type": "error", "message": str(exc), "traceback": exc.traceback_text}
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, PageNotFound):
+        return str(exc)
+    return f"Internal error ({type(exc).__name__}); see the server log."

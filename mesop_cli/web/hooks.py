@@ -1,0 +1,81 @@
+"""Flask request hooks: lock + load a session before an event, save + unlock after it.
+
+The event's response is a stream produced after the after-request hook returns, so the
+session is saved and unlocked when the server closes the response, not earlier.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from mesop_cli.runtime import AppLoadError
+from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
+from mesop_cli.web import context
+from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
+from mesop_cli.web.protocol import ProtocolError, parse_event_request
+from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
+
+log = logging.getLogger("mesop_cli.web")
+
+
+def install_session_hooks(flask_app: Flask) -> None:
+    flask_app.before_request(open_event_session)
+    flask_app.after_request(close_after_stream)
+    flask_app.teardown_request(release_on_failure)
+    flask_app.register_error_handler(RequestEntityTooLarge, too_large)
+
+
+def open_event_session() -> Response | None:
+    if request.path != EVENTS_PATH or request.method != "POST":
+        return None
+    ctx = mesop_context()
+    g.mesop_started = time.perf_counter()
+    try:
+        g.mesop_request = parse_event_request(request.get_data(cache=False))
+        app = ctx.holder.get()
+        g.mesop_app = app
+        g.mesop_session = open_session(
+            ctx.backend, g.mesop_request, app.state_classes, ctx.settings.secret_key,
+            context.LOCK_TIMEOUT_SECONDS,
+        )
+    except ProtocolError as exc:
+        return json_error(400, f"Bad event request: {exc}.")
+    except TamperedState as exc:
+        return json_error(400, f"State refused: {exc}. Reload the page to start afresh.")
+    except LockTimeout as exc:
+        return json_error(503, f"This tab's session is busy ({exc}); try again.")
+    except BackendUnavailable as exc:
+        log.error("state backend unavailable: %s", exc)
+        return json_error(503, f"The state store is unavailable: {exc}.")
+    except AppLoadError as exc:
+        return app_error_response(exc)
+    return None
+
+
+def close_after_stream(response: Response) -> Response:
+    session: ActiveSession | None = g.pop("mesop_session", None)
+    if session is not None:
+        response.call_on_close(session.close)
+    return response
+
+
+def release_on_failure(error: BaseException | None) -> None:
+    session: ActiveSession | None = g.pop("mesop_session", None)
+    if session is not None:
+        session.close()
+
+
+def too_large(exc: RequestEntityTooLarge) -> Response:
+    limit_mb = context.MAX_REQUEST_BYTES // (1024 * 1024)
+    return json_error(413, f"Request larger than {limit_mb} MB refused; nothing was changed.")
+
+
+def app_error_response(exc: AppLoadError) -> Response:
+    if mesop_context().settings.prod:
+        log.error("app failed to load: %s", exc)
+        return json_error(500, "The app failed to load; see the server log.")
+    return json_error(500, f"The app failed to load: {exc}")

@@ -1,0 +1,61 @@
+"""The page shell and the health and metrics endpoints."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, render_template
+
+from mesop_cli.runtime import AppLoadError
+from mesop_cli.sessions.base import BackendUnavailable
+from mesop_cli.web.context import EVENTS_PATH, bp, json_error, mesop_context
+
+
+@bp.get("/__mesop__/healthz")
+def healthz() -> Response:
+    ctx = mesop_context()
+    try:
+        ctx.backend.ping()
+    except BackendUnavailable as exc:
+        return json_error(503, f"{ctx.backend.name} backend unavailable: {exc}")
+    return Response(json.dumps({"status": "ok", "backend": ctx.backend.name}),
+                    mimetype="application/json")
+
+
+@bp.get("/__mesop__/metrics")
+def metrics() -> Response:
+    ctx = mesop_context()
+    return Response(ctx.metrics.render(ctx.backend), mimetype="text/plain; version=0.0.4")
+
+
+@bp.get("/", defaults={"subpath": ""})
+@bp.get("/<path:subpath>")
+def page(subpath: str) -> Response:
+    ctx = mesop_context()
+    path = "/" + subpath
+    status, title, message = 200, "Mesop", ""
+    try:
+        app = ctx.holder.get()
+    except AppLoadError as exc:
+        status, message = 500, "The app failed to load; see the server log."
+        if not ctx.settings.prod:
+            message = f"The app failed to load: {exc}"
+    else:
+        found = app.pages.get(path)
+        if found is None:
+            status, title = 404, "Not found"
+        else:
+            title = found.title or "Mesop"
+    boot = {"eventsUrl": EVENTS_PATH, "backend": ctx.backend.name,
+            "serverSide": ctx.backend.server_side}
+    body = render_template(
+        "page.html", title=title, status=message, boot=json.dumps(boot)
+    )
+    return Response(body, status=status, mimetype="text/html",
+                    headers={"Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff"})
+
+
+# Scripts only from this origin; inline style attributes are how me.Style reaches the page.
+_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: https:; object-src 'none'; base-uri 'none'")
+
