@@ -99,12 +99,26 @@ def test_memory_with_three_workers_warns_and_recovers_misses(tmp_path) -> None:
         tab.open("/")
         for _ in range(30):
             tab.click("Increment")
+        # Which worker takes each connection is the kernel's choice, so how many events
+        # missed varies; that none was lost does not.
         assert count_on_page(tab) == 30
-        # Events spread over the workers: some missed, and every miss was recovered.
-        assert tab.misses > 0
         output = server.output()
     assert "memory" in output and "worker" in output
     assert "67%" in output or "(W-1)/W" in output or "2 of 3" in output
+
+
+def test_memory_across_two_instances_recovers_every_miss(tmp_path) -> None:
+    """Two instances without session affinity, events alternating between them: each
+    instance misses or holds a stale copy, and the browser's signed copy carries the state."""
+    env = {**backend_env("memory", tmp_path), "MESOP_SECRET_KEY": "shared-by-both-instances-" * 2}
+    with running_server([], env=env) as first, running_server([], env=env) as second:
+        tab = Tab(first.url, server_side=True)
+        tab.open("/")
+        for index in range(20):
+            tab.base_url = (second if index % 2 == 0 else first).url
+            tab.click("Increment")
+        assert count_on_page(tab) == 20
+        assert tab.misses == 20  # every switch found the other instance empty or stale
 
 
 def test_redis_backend_counts(tmp_path) -> None:
