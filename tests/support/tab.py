@@ -38,6 +38,7 @@ class Tab:
         self.tree: dict[str, Any] | None = None
         self.title = ""
         self.last_upload_bytes = 0
+        self.last_download_bytes = 0
         self.misses = 0
         self.renders_seen = 0
 
@@ -97,6 +98,7 @@ class Tab:
             except ValueError:
                 message = response.text
             raise ServerError(response.status_code, message)
+        self.last_download_bytes = len(response.content)
         messages = [json.loads(text) for text in response.text.splitlines() if text]
         for message in messages:
             if message["type"] == "miss":
