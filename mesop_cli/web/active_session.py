@@ -141,7 +141,12 @@ def _load(
             return session({}, 0, has_copy=False)
         version = _version_of(encoded)
         if request.version is None or version >= request.version:
-            return session(states, version, has_copy=request.has_copy)
+            # A patch only fits the copy it was computed from. A newer stored version was
+            # saved by an event whose renders never reached the browser (the handler raised
+            # before its first render, or the connection dropped mid-stream), so the
+            # browser's copy differs from it: send the full state instead.
+            in_step = request.version is None or version == request.version
+            return session(states, version, has_copy=request.has_copy and in_step)
         # Older than what the browser already saw: this process's copy is stale.
 
     if request.state is not None:

@@ -1,0 +1,60 @@
+"""The event data path under failure: what the browser holds stays true, errors stay JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mesop_cli.sessions.memory import MemoryBackend
+from mesop_cli.web import create_app
+from tests.test_web import Client, make_settings
+
+APP_SOURCE = '''
+import mesop_cli as me
+
+@me.stateclass
+class State:
+    count: int = 0
+    words: list[str]
+
+def increment(e: me.ClickEvent):
+    me.state(State).count += 1
+
+def half_done(e: me.ClickEvent):
+    me.state(State).words.append("half")
+    raise RuntimeError("failed halfway")
+
+@me.page(path="/", title="Home")
+def home():
+    s = me.state(State)
+    me.text(f"Count: {s.count}")
+    me.button("Increment", on_click=increment)
+    me.button("Half", on_click=half_done)
+'''
+
+
+@pytest.fixture()
+def app_file(tmp_path: Path) -> Path:
+    path = tmp_path / "main.py"
+    path.write_text(APP_SOURCE)
+    return path
+
+
+def test_state_saved_without_a_render_reaches_the_browser_whole(app_file: Path) -> None:
+    """A handler that changes state and raises before its first render leaves the server
+    a version ahead of the browser; the next event must not patch the browser's copy as if
+    it held that version, or the copy drifts from its signature and a later miss loses it."""
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    assert client.click("Half")[-1]["type"] == "error"
+    assert client.state is not None and client.state["State"]["words"] == []
+
+    render = client.click("Increment")[-1]
+    assert "state" in render and "patch" not in render
+    assert client.state is not None and client.state["State"] == {"count": 1, "words": ["half"]}
+
+    backend.remove(client.session or "")  # a miss: the browser's copy must still verify
+    client.click("Increment", with_copy=True)
+    assert client.state is not None and client.state["State"] == {"count": 2, "words": ["half"]}
