@@ -58,3 +58,56 @@ def test_state_saved_without_a_render_reaches_the_browser_whole(app_file: Path) 
     backend.remove(client.session or "")  # a miss: the browser's copy must still verify
     client.click("Increment", with_copy=True)
     assert client.state is not None and client.state["State"] == {"count": 2, "words": ["half"]}
+
+
+CLOSURE_APP = '''
+import mesop_cli as me
+
+@me.stateclass
+class State:
+    count: int = 0
+
+@me.page(path="/")
+def home():
+    s = me.state(State)
+    if s.count >= 1:
+        raise ValueError("page broke")
+    def bump(e: me.ClickEvent):
+        me.state(State).count += 1
+    me.button("Bump", on_click=bump)
+'''
+
+
+def test_page_raising_while_finding_a_closure_handler_is_a_handler_error(tmp_path: Path) -> None:
+    """Finding a closure handler re-renders the page before the stream starts; if the page
+    raises then, the developer sees file and line, not an HTML 500."""
+    app_file = tmp_path / "main.py"
+    app_file.write_text(CLOSURE_APP)
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    handler = client.handler("Bump")
+    assert client.click("Bump")[-1]["type"] == "error"  # count is 1: the page now raises
+    event = {"handler": handler, "kind": "click", "key": "", "value": None}
+    status, messages = client.post({"session": client.session, "path": "/", "event": event,
+                                    "version": (client.state or {})["#version"]})
+    assert status == 200 and isinstance(messages, list)
+    assert messages[-1]["type"] == "error" and f"{app_file}:" in messages[-1]["message"]
+    backend.lock(client.session or "", timeout=0.5).release()  # and the lock was released
+
+
+def test_unexpected_failure_on_the_event_endpoint_is_json(
+    app_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+
+    def broken(*args: object) -> None:
+        raise KeyError("a bug of ours")
+
+    monkeypatch.setattr("mesop_cli.web.events.run_load", broken)
+    status, body = client.post({"session": client.session, "path": "/", "event": None})
+    assert status == 500 and isinstance(body, dict) and "server" in body["message"]
+    backend.lock(client.session or "", timeout=0.5).release()
+    assert client.http.get("/nope").status_code == 404  # other paths keep Flask's pages

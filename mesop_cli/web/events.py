@@ -12,9 +12,9 @@ import jsonpatch
 from flask import Response, g, stream_with_context
 
 from mesop_cli.runtime import HandlerError, InvalidEvent, PageNotFound, Render, run_event, run_load
+from mesop_cli.web.active_session import ActiveSession, sign_copy
 from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
 from mesop_cli.web.protocol import line
-from mesop_cli.web.active_session import ActiveSession, sign_copy
 
 log = logging.getLogger("mesop_cli.web")
 
@@ -38,6 +38,10 @@ def events() -> Response:
         return json_error(404, str(exc))
     except InvalidEvent as exc:
         return json_error(400, f"{exc}. The page may have changed; reload it.")
+    except HandlerError as exc:
+        # The page raised while being rendered to find the handler: the developer's error,
+        # reported like one raised by the handler itself.
+        return Response(line(_handler_error_message(ctx, exc)), mimetype="application/x-ndjson")
     stream = _stream(ctx, session, renders, g.mesop_started)
     return Response(stream_with_context(stream), mimetype="application/x-ndjson")
 

@@ -10,14 +10,14 @@ import logging
 import time
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from mesop_cli.runtime import AppLoadError
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.web import context
+from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
 from mesop_cli.web.protocol import ProtocolError, parse_event_request
-from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
 
 log = logging.getLogger("mesop_cli.web")
 
@@ -27,6 +27,7 @@ def install_session_hooks(flask_app: Flask) -> None:
     flask_app.after_request(close_after_stream)
     flask_app.teardown_request(release_on_failure)
     flask_app.register_error_handler(RequestEntityTooLarge, too_large)
+    flask_app.register_error_handler(InternalServerError, internal_error)
 
 
 def open_event_session() -> Response | None:
@@ -72,6 +73,14 @@ def release_on_failure(error: BaseException | None) -> None:
 def too_large(exc: RequestEntityTooLarge) -> Response:
     limit_mb = context.MAX_REQUEST_BYTES // (1024 * 1024)
     return json_error(413, f"Request larger than {limit_mb} MB refused; nothing was changed.")
+
+
+def internal_error(exc: InternalServerError) -> Response | InternalServerError:
+    """An unexpected failure on the event endpoint answers in the JSON the client script
+    reads, so the user sees a sentence rather than an HTML page's source."""
+    if request.path != EVENTS_PATH:
+        return exc
+    return json_error(500, "Internal error on the server; see its log.")
 
 
 def app_error_response(exc: AppLoadError) -> Response:
