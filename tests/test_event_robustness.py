@@ -111,3 +111,24 @@ def test_unexpected_failure_on_the_event_endpoint_is_json(
     assert status == 500 and isinstance(body, dict) and "server" in body["message"]
     backend.lock(client.session or "", timeout=0.5).release()
     assert client.http.get("/nope").status_code == 404  # other paths keep Flask's pages
+
+
+def test_deeply_nested_body_gets_a_clear_400(app_file: Path) -> None:
+    http = create_app(app_file, make_settings()).test_client()
+    body = b'{"path": "/", "event": {"handler": "x", "kind": "click", "value": '
+    body += b"[" * 100_000 + b"]" * 100_000 + b"}}"
+    response = http.post("/__mesop__/events", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("depth", [700, 900])
+def test_state_copy_too_deep_for_the_codec_gets_a_clear_400(app_file: Path, depth: int) -> None:
+    client = Client(create_app(app_file, make_settings(backend="none")))
+    client.send(None)
+    deep: list[object] = []
+    for _ in range(depth):
+        deep = [deep]
+    status, body = client.post({"session": client.session, "path": "/", "event": None,
+                                "state": {"State": {"words": deep}}, "sig": "forged"})
+    assert status == 400 and isinstance(body, dict) and "nested too deeply" in body["message"]

@@ -47,6 +47,9 @@ def open_event_session() -> Response | None:
         return json_error(400, f"Bad event request: {exc}.")
     except TamperedState as exc:
         return json_error(400, f"State refused: {exc}. Reload the page to start afresh.")
+    except RecursionError:
+        # JSON parses deeper than the codec can walk: a state copy no server sent.
+        return json_error(400, "State refused: it is nested too deeply.")
     except LockTimeout as exc:
         return json_error(503, f"This tab's session is busy ({exc}); try again.")
     except BackendUnavailable as exc:

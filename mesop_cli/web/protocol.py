@@ -39,6 +39,8 @@ def parse_event_request(body: bytes) -> EventRequest:
         message = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"request body is not JSON ({exc})") from None
+    except RecursionError:
+        raise ProtocolError("request body is nested too deeply") from None
     if not isinstance(message, dict):
         raise ProtocolError("request body must be a JSON object")
 
