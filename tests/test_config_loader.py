@@ -212,6 +212,17 @@ def test_secrets_are_redacted_in_values_messages_and_repr() -> None:
     assert "did you mean 'postgresql+psycopg://u:***@h/d'" in lines and "hunter2" not in lines
 
 
+@pytest.mark.parametrize("variable, url", [
+    ("MESOP_STATE_SESSION_BACKEND_REDIS_URL", "redis://:hun/ter2@cache:6379/0"),
+    ("MESOP_STATE_SESSION_BACKEND_REDIS_URL", "redis://:hun?ter2@cache:6379/0"),
+    ("MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI", "postgres://u:hun#ter2@h/d"),
+])
+def test_passwords_with_unencoded_url_characters_are_redacted(variable: str, url: str) -> None:
+    report = load({variable: url})
+    printed = " ".join(report.problem_lines() + [str(r.shown()) for r in report.resolved.values()])
+    assert variable in printed and "ter2" not in printed
+
+
 # -- the warnings catalogue: one test each ------------------------------------------------------
 
 

@@ -100,6 +100,10 @@ def cast_redis_url(raw: str) -> str:
         near = closest(scheme, _REDIS_SCHEMES, cutoff=0.5)
         fixed = f"{near}://{value.split('://', 1)[1]}" if near else None
         raise Invalid(f"has scheme '{scheme}://'", fixed)
+    rest = value.split("://", 1)[1]
+    if "@" in rest and any(c in rest.rsplit("@", 1)[0] for c in "/?#"):
+        raise Invalid("has '/', '?' or '#' in its user name or password; percent-encode them "
+                      "as %2F, %3F, %23")
     parts = urlsplit(value)
     if not parts.hostname:
         raise Invalid("has no host")

@@ -7,8 +7,8 @@ Errors (``E...``) stop a launch; warnings (``W...``) are printed, and are errors
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 CODES: dict[str, tuple[str, str]] = {
     # code: (what it means, how to fix it) -- the README table is generated from this.
@@ -69,18 +69,18 @@ class Problem:
 REDACTED = "***"
 
 
+# ``scheme://[user]:password@host...``, the password running to the last "@": a password
+# with an unencoded "/", "?" or "#" in it fools urlsplit, which would then print it whole.
+_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*:)(?P<password>.*)@"
+                       r"(?P<rest>[^@]*)", re.DOTALL)
+
+
 def redact_url(url: str) -> str:
     """The URL with its password (if any) replaced, so it can be printed."""
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:
+    found = _USERINFO.fullmatch(url)
+    if not found or not found["password"]:
         return url
-    if not password:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{user}:{REDACTED}@{host}"))
+    return f"{found['head']}{REDACTED}@{found['rest']}"
 
 
 def redact_text(text: str, secrets: list[str]) -> str:
