@@ -114,6 +114,14 @@ def cast_redis_url(raw: str) -> str:
     db = parts.path.strip("/")
     if db and not db.isdigit():
         raise Invalid(f"has database '/{db}', which is not a number")
+    try:
+        from redis.connection import parse_url
+    except ImportError:  # the loader reports the missing package
+        return value
+    try:
+        parse_url(value)  # the query options (socket_timeout=...), as redis-py reads them
+    except ValueError as exc:
+        raise Invalid(f"is refused by redis-py: {str(exc).rstrip('.')}") from None
     return value
 
 
