@@ -142,6 +142,8 @@ def cast_sql_uri(raw: str) -> str:
         url = make_url(value)
     except ArgumentError:
         raise Invalid("is not a SQLAlchemy URL") from None
+    except ValueError:  # make_url's int() of the port
+        raise Invalid("has a port that is not a number") from None
     try:
         dialect = url.get_dialect()
     except NoSuchModuleError:
@@ -156,7 +158,7 @@ def cast_sql_uri(raw: str) -> str:
         raise Invalid(f"names database '{url.get_backend_name()}'; the sql backend supports "
                       "sqlite and postgresql")
     try:
-        dialect.import_dbapi()
+        dbapi = dialect.import_dbapi()
     except ImportError:
         rest = value.split("://", 1)[1]
         near = "postgresql+psycopg" if url.get_backend_name() == "postgresql" else None
@@ -164,6 +166,11 @@ def cast_sql_uri(raw: str) -> str:
             f"needs the database driver of '{url.drivername}', which is not installed",
             f"{near}://{rest}" if near and url.drivername != near else None,
         ) from None
+    try:
+        # Converts the query options (sqlite's ?timeout=...) as create_engine will.
+        dialect(dbapi=dbapi).create_connect_args(url)
+    except (ArgumentError, ValueError, TypeError) as exc:
+        raise Invalid(f"has a query option SQLAlchemy refuses: {exc}") from None
     return value
 
 
