@@ -132,3 +132,19 @@ def test_state_copy_too_deep_for_the_codec_gets_a_clear_400(app_file: Path, dept
     status, body = client.post({"session": client.session, "path": "/", "event": None,
                                 "state": {"State": {"words": deep}}, "sig": "forged"})
     assert status == 400 and isinstance(body, dict) and "nested too deeply" in body["message"]
+
+
+def test_only_a_refused_session_tells_the_browser_to_drop_it(app_file: Path) -> None:
+    """The client script starts afresh only on ``reset``: an unknown handler (a page edited
+    under an open tab) must not cost the tab its state."""
+    client = Client(create_app(app_file, make_settings(backend="none")))
+    client.send(None)
+    unknown = {"handler": "gone", "kind": "click", "key": ""}
+    status, body = client.post({"session": client.session, "path": "/", "event": unknown,
+                                "state": client.state, "sig": client.sig})
+    assert status == 400 and isinstance(body, dict) and "reset" not in body
+    status, body = client.post({"session": client.session, "path": "/", "event": None,
+                                "state": client.state, "sig": "forged"})
+    assert status == 400 and isinstance(body, dict) and body["reset"] is True
+    status, body = client.post({"session": "../" * 15, "path": "/", "event": None})
+    assert status == 400 and isinstance(body, dict) and body["reset"] is True

@@ -41,5 +41,10 @@ def mesop_context() -> MesopContext:
     return current_app.extensions["mesop"]
 
 
-def json_error(status: int, message: str) -> Response:
-    return Response(json.dumps({"message": message}), status=status, mimetype="application/json")
+def json_error(status: int, message: str, reset: bool = False) -> Response:
+    """An error for the client script; ``reset`` tells it to drop the session it holds,
+    which only helps when that session itself is what the server refused."""
+    body: dict[str, object] = {"message": message}
+    if reset:
+        body["reset"] = True
+    return Response(json.dumps(body), status=status, mimetype="application/json")

@@ -17,7 +17,7 @@ from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.web import context
 from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
-from mesop_cli.web.protocol import ProtocolError, parse_event_request
+from mesop_cli.web.protocol import MalformedSessionId, ProtocolError, parse_event_request
 
 log = logging.getLogger("mesop_cli.web")
 
@@ -44,12 +44,14 @@ def open_event_session() -> Response | None:
             context.LOCK_TIMEOUT_SECONDS,
         )
     except ProtocolError as exc:
-        return json_error(400, f"Bad event request: {exc}.")
+        reset = isinstance(exc, MalformedSessionId)
+        return json_error(400, f"Bad event request: {exc}.", reset=reset)
     except TamperedState as exc:
-        return json_error(400, f"State refused: {exc}. Reload the page to start afresh.")
+        return json_error(400, f"State refused: {exc}. Reload the page to start afresh.",
+                          reset=True)
     except RecursionError:
         # JSON parses deeper than the codec can walk: a state copy no server sent.
-        return json_error(400, "State refused: it is nested too deeply.")
+        return json_error(400, "State refused: it is nested too deeply.", reset=True)
     except LockTimeout as exc:
         return json_error(503, f"This tab's session is busy ({exc}); try again.")
     except BackendUnavailable as exc:

@@ -22,6 +22,10 @@ class ProtocolError(ValueError):
     """A request the client script would never send; answered with 400."""
 
 
+class MalformedSessionId(ProtocolError):
+    """The session id the browser holds is unusable: it must start a new session."""
+
+
 @dataclass(frozen=True)
 class EventRequest:
     session_id: str | None
@@ -49,7 +53,7 @@ def parse_event_request(body: bytes) -> EventRequest:
         try:
             validate_session_id(session_id)
         except InvalidSessionId:
-            raise ProtocolError("malformed session id") from None
+            raise MalformedSessionId("malformed session id") from None
 
     path = message.get("path")
     if not isinstance(path, str) or not path.startswith("/") or len(path) > 2048:

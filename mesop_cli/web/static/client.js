@@ -86,14 +86,16 @@
 
   function failed(response) {
     return response.text().then(function (text) {
-      var message = text;
-      try { message = JSON.parse(text).message || text; } catch (err) { /* plain text */ }
-      if (response.status === 400 && session.id) {
-        // A copy the server refuses (stale or altered) is useless: start a clean session.
+      var body = {};
+      try { body = JSON.parse(text) || {}; } catch (err) { body = { message: text }; }
+      if (body.reset) {
+        // The server refused the session itself (an altered copy, a malformed id): it is
+        // useless, so start a clean one. Other refusals (say, a handler that no longer
+        // exists after an edit) leave the session and its state alone.
         session = { id: null, state: null, sig: null, backend: boot.backend };
         storeSession();
       }
-      showStatus(message || ("Server error " + response.status), true);
+      showStatus(body.message || ("Server error " + response.status), true);
     });
   }
 
