@@ -7,7 +7,9 @@ check creates its table only inside a transaction it rolls back.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -120,7 +122,10 @@ def app_pages(app_path: Path) -> tuple[list[dict[str, str]], str | None]:
     from mesop_cli.runtime import AppLoadError, load_app
 
     try:
-        app = load_app(app_path)
+        # What the app prints while importing goes to stderr: stdout carries the report,
+        # which --format json promises to be one JSON object.
+        with contextlib.redirect_stdout(sys.stderr):
+            app = load_app(app_path)
     except AppLoadError as exc:
         return [], str(exc)
     return [{"path": page.path, "title": page.title} for page in app.pages.values()], None

@@ -288,6 +288,14 @@ def test_check_config_app_that_fails_to_import_names_file_and_line() -> None:
     assert error["code"] == "E006" and "broken.py:3" in error["message"]
 
 
+def test_check_config_json_stays_json_when_the_app_prints_while_importing() -> None:
+    Path("chatty.py").write_text("print('hello from the app')\n" + APP)
+    result = run(["--check-config", "--format", "json", "chatty.py"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["pages"] == [{"path": "/", "title": "Home"}]
+    assert "hello from the app" in result.stderr
+
+
 def test_check_config_file_dir_writable_and_creatable(tmp_path: Path) -> None:
     env = {"MESOP_STATE_SESSION_BACKEND": "file",
            "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": str(tmp_path / "new" / "dir")}
