@@ -201,7 +201,10 @@
     if (Array.isArray(at.parent)) {
       at.parent.splice(at.key === "-" ? at.parent.length : +at.key, 0, value);
     } else {
-      at.parent[at.key] = value;
+      // Not `parent[key] = value`: for the key "__proto__" that would set the prototype,
+      // and the copy would no longer match what the server signed.
+      Object.defineProperty(at.parent, at.key,
+        { value: value, writable: true, enumerable: true, configurable: true });
     }
   }
 
