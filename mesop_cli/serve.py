@@ -20,6 +20,7 @@ GRACEFUL_TIMEOUT_SECONDS = 30
 
 def serve(app_path: Path, settings: Settings) -> None:
     """Serve until interrupted. Problems a user can fix raise click.ClickException."""
+    _check_store(settings)
     _check_port_free(settings.host, settings.port)
     if settings.prod:
         _serve_gunicorn(app_path, settings)
@@ -40,6 +41,21 @@ def _check_port_free(host: str, port: int) -> None:
                     "choose another port with --port or MESOP_PORT"
                 ) from None
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def _check_store(settings: Settings) -> None:
+    """Set the backend up once here, so a store that cannot be (the file backend's directory
+    cannot be created) stops the launch with one line instead of a traceback per worker.
+
+    Backends connect lazily, so a store that is only down does not stop it: the server
+    starts, and healthz reports 503 until the store answers.
+    """
+    from mesop_cli.sessions import BackendUnavailable, create_backend
+
+    try:
+        create_backend(settings).close()
+    except BackendUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _serve_dev(app_path: Path, settings: Settings) -> None:

@@ -352,3 +352,14 @@ def test_check_config_dead_postgresql_is_an_error_within_5_seconds() -> None:
             "postgresql+psycopg://root:hunter2@127.0.0.1:1/test"})
     assert result.exit_code == 1 and elapsed < 5
     assert data["errors"][0]["code"] == "E005" and "hunter2" not in result.output
+
+
+def test_a_file_dir_that_cannot_be_created_stops_the_launch_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation passes (as it does for root under /proc), then mkdir fails: no traceback."""
+    monkeypatch.setattr("mesop_cli.config.loader._dir_problem", lambda path: (None, None))
+    result = run(["main.py"], {"MESOP_STATE_SESSION_BACKEND": "file",
+                 "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": str(tmp_path / "main.py" / "s")})
+    assert result.exit_code == 1, result.output
+    assert "Error: cannot create the session directory" in result.output
+    assert "Traceback" not in result.output
