@@ -305,6 +305,14 @@ def test_check_config_file_dir_writable_and_creatable(tmp_path: Path) -> None:
     assert not (tmp_path / "new").exists()
 
 
+def test_check_config_reports_an_unusable_file_dir_once(tmp_path: Path) -> None:
+    a_file = str(tmp_path / "main.py")
+    result, data = check([], {"MESOP_STATE_SESSION_BACKEND": "file",
+                              "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": a_file})
+    assert result.exit_code == 1
+    assert [e["code"] for e in data["errors"]] == ["E004"]
+
+
 def test_check_config_sqlite_creates_nothing_but_the_file(tmp_path: Path) -> None:
     env = {"MESOP_STATE_SESSION_BACKEND": "sql",
            "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI": f"sqlite:///{tmp_path}/s.db"}
