@@ -288,6 +288,15 @@ def test_check_config_app_that_fails_to_import_names_file_and_line() -> None:
     assert error["code"] == "E006" and "broken.py:3" in error["message"]
 
 
+def test_check_config_app_that_calls_sys_exit_is_an_error_not_a_silent_exit() -> None:
+    Path("quits.py").write_text("import sys\n\nsys.exit(3)\n")
+    result, data = check(["quits.py"])
+    assert result.exit_code == 1
+    (error,) = data["errors"]
+    assert error["code"] == "E006" and "quits.py:3" in error["message"]
+    assert "SystemExit: 3" in error["message"]
+
+
 def test_check_config_json_stays_json_when_the_app_prints_while_importing() -> None:
     Path("chatty.py").write_text("print('hello from the app')\n" + APP)
     result = run(["--check-config", "--format", "json", "chatty.py"])

@@ -117,7 +117,7 @@ def _execute(path: Path) -> tuple[ModuleType, Collector]:
                 location,
                 format_traceback(exc),
             ) from None
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # sys.exit() or argparse in the app, too
             _restore(name, module, previous)
             location, _ = locate(exc, path)
             detail = " ".join(str(exc).split())
