@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonpatch
 import pytest
 
 from mesop_cli.sessions.memory import MemoryBackend
@@ -21,6 +23,11 @@ class State:
 def increment(e: me.ClickEvent):
     me.state(State).count += 1
 
+def stream(e: me.ClickEvent):
+    for word in ["one", "two", "three"]:
+        me.state(State).words.append(word)
+        yield
+
 def half_done(e: me.ClickEvent):
     me.state(State).words.append("half")
     raise RuntimeError("failed halfway")
@@ -31,6 +38,7 @@ def home():
     me.text(f"Count: {s.count}")
     me.button("Increment", on_click=increment)
     me.button("Half", on_click=half_done)
+    me.button("Stream", on_click=stream)
 '''
 
 
@@ -148,3 +156,32 @@ def test_only_a_refused_session_tells_the_browser_to_drop_it(app_file: Path) -> 
     assert status == 400 and isinstance(body, dict) and body["reset"] is True
     status, body = client.post({"session": "../" * 15, "path": "/", "event": None})
     assert status == 400 and isinstance(body, dict) and body["reset"] is True
+
+
+def test_stream_broken_off_midway_leaves_a_copy_the_next_event_can_trust(app_file: Path) -> None:
+    """The connection drops after the first render reached the browser while the handler
+    went on: the browser's copy is that first render, the server saved the last one. They
+    must not share a version, or the next patch is applied to the wrong copy."""
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    event = {"handler": client.handler("Stream"), "kind": "click", "key": "", "value": None}
+    body = {"session": client.session, "path": "/", "event": event,
+            "version": (client.state or {})["#version"]}
+    response = client.http.post("/__mesop__/events", data=json.dumps(body),
+                                content_type="application/json", buffered=False)
+    lines = response.iter_encoded()
+    received = json.loads(next(lines))
+    next(lines)  # the server produced more, which never arrived
+    response.close()
+    assert client.state is not None
+    client.state = jsonpatch.apply_patch(client.state, received["patch"])
+    client.sig = received["sig"]
+    assert client.state["State"]["words"] == ["one"]
+
+    client.click("Increment")
+    stored = json.loads(backend.load(client.session or "") or b"")
+    assert client.state == stored
+    backend.remove(client.session or "")  # a miss: the browser's copy must still verify
+    client.click("Increment", with_copy=True)
+    assert client.state["State"]["count"] == 2

@@ -50,17 +50,28 @@ class ActiveSession:
     #: The state as the browser holds it; None means the browser needs the full state.
     browser_copy: dict[str, Any] | None
     lock: SessionLock | None
-    #: Saves so far, plus this event's. A `memory` worker can hold an older copy of a
-    #: session that another worker has moved on; the counter tells stale from fresh.
+    #: Counts the states handed out so far (one per render, see :meth:`next_render`). A
+    #: `memory` worker can hold an older copy of a session that another worker has moved
+    #: on; the counter tells stale from fresh.
     version: int = 1
     recovered: bool = False
     _closed: bool = field(default=False, repr=False)
+    _rendered: bool = field(default=False, repr=False)
 
     def encoded(self) -> dict[str, Any]:
         """The state as stored and as sent to the browser, with its version."""
         encoded = encode_states(self.states)
         encoded[VERSION_KEY] = self.version
         return encoded
+
+    def next_render(self) -> dict[str, Any]:
+        """The state for one render, under a version of its own: a browser whose stream
+        broke off holds an earlier render of this event, and a version shared with the
+        final, saved state would pass that copy off as the saved one."""
+        if self._rendered:
+            self.version += 1
+        self._rendered = True
+        return self.encoded()
 
     def close(self) -> None:
         """Save and unlock; safe to call twice. A failed save is logged, not raised:

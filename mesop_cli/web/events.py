@@ -65,7 +65,7 @@ def _stream(
 
 
 def _render_message(ctx: MesopContext, session: ActiveSession, render: Render) -> dict[str, Any]:
-    encoded = session.encoded()
+    encoded = session.next_render()
     message: dict[str, Any] = {
         "type": "render",
         "session": session.id,
