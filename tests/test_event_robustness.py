@@ -185,3 +185,18 @@ def test_stream_broken_off_midway_leaves_a_copy_the_next_event_can_trust(app_fil
     backend.remove(client.session or "")  # a miss: the browser's copy must still verify
     client.click("Increment", with_copy=True)
     assert client.state["State"]["count"] == 2
+
+
+def test_refused_event_leaves_the_stored_session_as_the_browser_holds_it(app_file: Path) -> None:
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    client.click("Increment")
+    stored = backend.load(client.session or "")
+    unknown = {"handler": "gone", "kind": "click", "key": ""}
+    for body in ({"event": unknown}, {"event": None, "path": "/missing"}):
+        status, _ = client.post({"session": client.session, "path": "/",
+                                 "version": (client.state or {})["#version"], **body})
+        assert status in (400, 404)
+        assert backend.load(client.session or "") == stored
+    assert "patch" in client.click("Increment")[-1]  # still in step: a patch, not the state

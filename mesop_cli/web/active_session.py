@@ -89,6 +89,8 @@ class ActiveSession:
                 self.lock.release()
 
     def release_unsaved(self) -> None:
+        """Unlock without saving, for an event refused before anything ran: a save would
+        only move the version past the copy the browser holds, for the same state."""
         self._closed = True
         if self.lock is not None:
             self.lock.release()

@@ -35,15 +35,19 @@ def events() -> Response:
         else:
             renders = run_event(app, req.path, session.states, req.event)
     except PageNotFound as exc:
-        return json_error(404, str(exc))
+        refusal = json_error(404, str(exc))
     except InvalidEvent as exc:
-        return json_error(400, f"{exc}. The page may have changed; reload it.")
+        refusal = json_error(400, f"{exc}. The page may have changed; reload it.")
     except HandlerError as exc:
         # The page raised while being rendered to find the handler: the developer's error,
         # reported like one raised by the handler itself.
-        return Response(line(_handler_error_message(ctx, exc)), mimetype="application/x-ndjson")
-    stream = _stream(ctx, session, renders, g.mesop_started)
-    return Response(stream_with_context(stream), mimetype="application/x-ndjson")
+        refusal = Response(line(_handler_error_message(ctx, exc)),
+                           mimetype="application/x-ndjson")
+    else:
+        stream = _stream(ctx, session, renders, g.mesop_started)
+        return Response(stream_with_context(stream), mimetype="application/x-ndjson")
+    session.release_unsaved()
+    return refusal
 
 
 def _stream(
