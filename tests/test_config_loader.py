@@ -99,6 +99,13 @@ def test_several_workers_mean_production_without_reload() -> None:
     assert settings is not None and settings.prod and not settings.reload
 
 
+def test_several_workers_show_prod_and_reload_as_in_effect() -> None:
+    report = load({"MESOP_SECRET_KEY": KEY, "WEB_CONCURRENCY": "2"})
+    shown = {f: (report.resolved[f].shown(), report.resolved[f].source) for f in ("prod", "reload")}
+    assert shown == {"prod": (True, "implied by WEB_CONCURRENCY"),
+                     "reload": (False, "off in production")}
+
+
 def test_backend_is_case_insensitive() -> None:
     assert load({"MESOP_STATE_SESSION_BACKEND": " Memory "}).value("backend") == "memory"
 

@@ -262,6 +262,18 @@ def _launch_key(report: ConfigReport, environ: MutableMapping[str, str]) -> None
     resolved.source = GENERATED
 
 
+def _production_implies(report: ConfigReport, prod: bool) -> None:
+    """Show --prod and --reload as in effect: several workers mean production, and
+    production never reloads, whatever the flags said."""
+    if not prod:
+        return
+    serve, reload = report.resolved["prod"], report.resolved["reload"]
+    if serve.value is not True:
+        serve.value, serve.source = True, f"implied by {report.resolved['workers'].name}"
+    if reload.value is True:
+        reload.value, reload.source = False, "off in production"
+
+
 def load_config(
     app_path: Path | None = None,
     *,
@@ -295,6 +307,7 @@ def load_config(
     workers = report.value("workers")
     prod = report.value("prod") is True or (isinstance(workers, int) and workers > 1)
     _warnings(report, prod)
+    _production_implies(report, prod)
     if strict and report.warnings:
         report.errors += [Problem(w.code, f"{w.message} (an error under --strict)")
                           for w in report.warnings]
