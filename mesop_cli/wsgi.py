@@ -76,9 +76,19 @@ def create_app(app_path: str = "main.py") -> Flask:
     for line in [f"note: {note}" for note in report.notes] + report.problem_lines():
         print(line, file=sys.stderr)
     sys.stderr.flush()
+    stop_status = GUNICORN_APP_LOAD_ERROR if gunicorn is not None else 1
     if not report.ok or report.settings is None:
-        raise SystemExit(GUNICORN_APP_LOAD_ERROR if gunicorn is not None else 1)
+        raise SystemExit(stop_status)
     export_env_file(report.env)
+    from mesop_cli.runtime import AppLoadError
+    from mesop_cli.sessions import BackendUnavailable
     from mesop_cli.web import create_app as create_web_app
 
-    return create_web_app(path, report.settings)
+    try:
+        return create_web_app(path, report.settings)
+    except (AppLoadError, BackendUnavailable) as exc:
+        # The same one line as `mesop --check-config`, and gunicorn's "app failed to load"
+        # status instead of a traceback (and a worker respawned forever).
+        code = "E006" if isinstance(exc, AppLoadError) else "E004"
+        print(f"error {code} {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(stop_status) from None

@@ -59,6 +59,14 @@ def test_bad_configuration_stops_gunicorn_with_the_same_line(args: list[str],
     assert "did you mean 'memory'" in output and "Traceback" not in output
 
 
+def test_an_app_that_fails_to_import_stops_gunicorn_with_one_line(app_dir: Path) -> None:
+    (app_dir / "main.py").write_text("import mesop_cli as me\n\nme.text(\n")
+    status, output = finished(gunicorn(["--preload"], {"MESOP_SECRET_KEY": KEY}, app_dir))
+    assert status == wsgi.GUNICORN_APP_LOAD_ERROR
+    assert "error E006 " in output and "main.py:3: SyntaxError" in output
+    assert "Traceback" not in output
+
+
 def test_several_workers_without_a_shared_key_stop_gunicorn(app_dir: Path) -> None:
     status, output = finished(gunicorn(["-w", "2"], {}, app_dir))
     assert status != 0 and "error E008" in output and "MESOP_SECRET_KEY" in output
