@@ -119,3 +119,30 @@ def _shuffled_lists(data: st.DataObject) -> Any:
             return {key: change(item) for key, item in value.items()}
         return value
     return change
+
+
+def test_event_answered_503_is_sent_again(chromium: Any, memory_server: RunningServer) -> None:
+    """A 503 means nothing ran (the store was away, the session busy): the click is sent
+    again after a pause instead of being dropped."""
+    from playwright.sync_api import expect
+
+    page = chromium.new_page()
+    refused: list[str] = []
+
+    def flaky_store(route: Any) -> None:
+        if '"event":{' in (route.request.post_data or "") and len(refused) < 2:
+            refused.append(route.request.post_data)
+            route.fulfill(status=503, content_type="application/json",
+                          body='{"message": "The state store is unavailable: test."}')
+        else:
+            route.continue_()
+
+    try:
+        page.route("**/__mesop__/events", flaky_store)
+        page.goto(memory_server.url + "/")
+        page.get_by_role("button", name="Increment").click()
+        expect(page.get_by_text("Count: 1")).to_be_visible(timeout=10_000)
+        assert len(refused) == 2
+        expect(page.locator("#mesop-status")).to_be_hidden()
+    finally:
+        page.close()

@@ -17,6 +17,10 @@
   var session = loadStoredSession();
   var queue = [];
   var busy = false;
+  // Pauses before resending an event answered 503 (state store unreachable, session
+  // busy): nothing ran, so resending is safe, and dropping the event would leave the
+  // server's state behind what the page shows (the last characters typed, say).
+  var RETRY_DELAYS_MS = [500, 1000, 2000];
 
   function loadStoredSession() {
     try {
@@ -60,7 +64,8 @@
     });
   }
 
-  function send(item, withCopy) {
+  function send(item, withCopy, attempt) {
+    attempt = attempt || 0;
     var body = {
       session: session.id,
       path: item.path,
@@ -77,14 +82,19 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
     }).then(function (response) {
-      if (!response.ok) return failed(response);
+      if (response.status === 503 && attempt < RETRY_DELAYS_MS.length) {
+        return failed(response, " Retrying…").then(function () {
+          return new Promise(function (resolve) { setTimeout(resolve, RETRY_DELAYS_MS[attempt]); });
+        }).then(function () { return send(item, withCopy, attempt + 1); });
+      }
+      if (!response.ok) return failed(response, "");
       return readLines(response, function (message) {
         return handleMessage(message, item, withCopy);
       });
     });
   }
 
-  function failed(response) {
+  function failed(response, suffix) {
     return response.text().then(function (text) {
       var body = {};
       try { body = JSON.parse(text) || {}; } catch (err) { body = { message: text }; }
@@ -95,7 +105,7 @@
         session = { id: null, state: null, sig: null, backend: boot.backend };
         storeSession();
       }
-      showStatus(body.message || ("Server error " + response.status), true);
+      showStatus((body.message || ("Server error " + response.status)) + suffix, true);
     });
   }
 
