@@ -281,6 +281,17 @@ def test_w005_unknown_mesop_name_in_environment_and_dotenv() -> None:
     assert "closest known setting" in messages[2]
 
 
+@pytest.mark.parametrize("typo, meant", [
+    ("MESOP_TTL", "MESOP_STATE_SESSION_TTL_SECONDS"),
+    ("MESOP_SESSION_BACKEND", "MESOP_STATE_SESSION_BACKEND"),
+    ("MESOP_REDIS_URL", "MESOP_STATE_SESSION_BACKEND_REDIS_URL"),
+    ("MESOP_PROT", "MESOP_PORT"),
+])
+def test_w005_suggests_the_setting_with_the_same_words(typo: str, meant: str) -> None:
+    (warning,) = load({typo: "1"}).warnings
+    assert warning.code == "W005" and warning.message.endswith(f"did you mean {meant}?")
+
+
 def test_w006_setting_unused_by_the_backend() -> None:
     report = load({"MESOP_STATE_SESSION_BACKEND": "memory"},
                   dotenv="MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR=/srv/x\n")

@@ -132,6 +132,14 @@ def _resolve(report: ConfigReport, option: Option, raw: str | None, source: str,
         report.error("E001", message)
 
 
+def _closest_name(name: str) -> str | None:
+    """The known name most like ``name``, preferring those that contain all its words, so
+    MESOP_TTL suggests MESOP_STATE_SESSION_TTL_SECONDS rather than the shorter MESOP_PORT."""
+    words = set(name.split("_")) - {"MESOP", ""}
+    containing = [known for known in KNOWN_NAMES if words and words <= set(known.split("_"))]
+    return closest(name, containing, cutoff=0.0) if containing else closest(name, KNOWN_NAMES)
+
+
 def _unknown_names(report: ConfigReport, environ: Mapping[str, str]) -> None:
     found = [(n, "environment") for n in environ if n.startswith("MESOP_")]
     found += [(n, f".env:{line}") for n, (_v, line) in report.env.values.items()
@@ -139,7 +147,7 @@ def _unknown_names(report: ConfigReport, environ: Mapping[str, str]) -> None:
     for name, source in found:
         if name in KNOWN_NAMES:
             continue
-        near = closest(name, KNOWN_NAMES)
+        near = _closest_name(name)
         hint = f"did you mean {near}?" if near else \
             f"the closest known setting is {closest(name, KNOWN_NAMES, cutoff=0.0)}"
         report.warn("W005", f"unknown setting {name} ({source}) is ignored; {hint}")
