@@ -200,3 +200,33 @@ def test_refused_event_leaves_the_stored_session_as_the_browser_holds_it(app_fil
         assert status in (400, 404)
         assert backend.load(client.session or "") == stored
     assert "patch" in client.click("Increment")[-1]  # still in step: a patch, not the state
+
+
+UNSTORABLE_APP = '''
+import mesop_cli as me
+from typing import Any
+
+@me.stateclass
+class State:
+    tags: Any = None
+
+def add(e: me.ClickEvent):
+    me.state(State).tags = {"a", "b"}
+
+@me.page(path="/")
+def home():
+    me.text(str(me.state(State).tags))
+    me.button("Add", on_click=add)
+'''
+
+
+def test_state_value_the_codec_cannot_store_names_the_field(tmp_path: Path) -> None:
+    app_file = tmp_path / "main.py"
+    app_file.write_text(UNSTORABLE_APP)
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    error = client.click("Add")[-1]
+    assert error["type"] == "error" and "State.tags" in error["message"]
+    assert "set" in error["message"]
+    backend.lock(client.session or "", timeout=0.5).release()

@@ -12,6 +12,7 @@ import jsonpatch
 from flask import Response, g, stream_with_context
 
 from mesop_cli.runtime import HandlerError, InvalidEvent, PageNotFound, Render, run_event, run_load
+from mesop_cli.sessions.codec import CodecError
 from mesop_cli.web.active_session import ActiveSession, sign_copy
 from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
 from mesop_cli.web.protocol import line
@@ -60,6 +61,15 @@ def _stream(
     except HandlerError as exc:
         failed = True
         yield line(_handler_error_message(ctx, exc))
+    except CodecError as exc:
+        # The app put a value in state that cannot be stored (a set, say): its error, so
+        # the developer is told which field; the stored state stays as it was.
+        failed = True
+        log.error("state could not be encoded: %s", exc)
+        message = "The state could not be stored; see the server log."
+        if not ctx.settings.prod:
+            message = f"The state could not be stored: {exc}."
+        yield line({"type": "error", "message": message})
     except Exception as exc:  # a bug of ours or an unknown page/handler: never a bare 500
         failed = True
         log.exception("event failed")
