@@ -10,11 +10,14 @@ gunicorn with the same one-line messages when the configuration is invalid.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from mesop_cli.config import ConfigReport, export_env_file, load_config
+from mesop_cli.config import export_env_file, load_config
+from mesop_cli.config.loader import LAUNCH_KEY_VARIABLE
+from mesop_cli.launch_key import LaunchKeyError, shared_launch_key
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -47,15 +50,18 @@ def gunicorn_config() -> GunicornCounts | None:
     return GunicornCounts(cfg.workers, cfg.threads, cfg.preload_app)
 
 
-def _shared_key_problem(report: ConfigReport, gunicorn: GunicornCounts) -> None:
-    """Without --preload each worker runs this factory and would make up its own key."""
-    settings = report.settings
-    if (settings is not None and settings.secret_key_generated and gunicorn.workers > 1
-            and not gunicorn.preload):
-        report.error("E008", f"gunicorn runs {gunicorn.workers} workers and MESOP_SECRET_KEY "
-                             "is not set: each worker would sign with its own per-launch key "
-                             "and refuse the others' state. Fix: set MESOP_SECRET_KEY, or run "
-                             "gunicorn with --preload")
+def _share_launch_key(gunicorn: GunicornCounts) -> str | None:
+    """Without --preload each worker runs this factory after the fork: agree on one
+    per-launch key with the sibling workers. Returns a problem, or None."""
+    if (gunicorn.workers < 2 or gunicorn.preload or LAUNCH_KEY_VARIABLE in os.environ
+            or os.environ.get("MESOP_SECRET_KEY")):
+        return None
+    try:
+        os.environ[LAUNCH_KEY_VARIABLE] = shared_launch_key(os.getppid())
+    except LaunchKeyError as exc:
+        return (f"gunicorn's {gunicorn.workers} workers cannot share a per-launch secret key: "
+                f"{exc}. Fix: set MESOP_SECRET_KEY, or run gunicorn with --preload")
+    return None
 
 
 def create_app(app_path: str = "main.py") -> Flask:
@@ -63,6 +69,7 @@ def create_app(app_path: str = "main.py") -> Flask:
     path = Path(app_path)
     gunicorn = gunicorn_config()
     flags: dict[str, str | None] = {}
+    key_problem = _share_launch_key(gunicorn) if gunicorn is not None else None
     if gunicorn is not None:
         flags = {"workers": str(gunicorn.workers), "threads": str(gunicorn.threads),
                  "prod": "true"}
@@ -70,8 +77,9 @@ def create_app(app_path: str = "main.py") -> Flask:
     if not path.is_file():
         report.error("E006", f"{path.resolve()}: no such app file (the argument of "
                              "mesop_cli.wsgi:create_app)")
-    if gunicorn is not None:
-        _shared_key_problem(report, gunicorn)
+    if key_problem is not None and report.settings is not None \
+            and report.settings.secret_key_generated:
+        report.error("E008", key_problem)
     print(f"mesop-cli: .env {report.env.status}", file=sys.stderr)
     for line in [f"note: {note}" for note in report.notes] + report.problem_lines():
         print(line, file=sys.stderr)

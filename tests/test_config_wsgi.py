@@ -10,13 +10,29 @@ from pathlib import Path
 
 import pytest
 
-from mesop_cli import wsgi
+from mesop_cli import launch_key, wsgi
 from tests.support.server import free_port
+from tests.support.tab import Tab
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 FACTORY = 'mesop_cli.wsgi:create_app("main.py")'
 APP = "import mesop_cli as me\n\n@me.page(path='/', title='Home')\ndef home():\n    me.text('hi')\n"
 KEY = "k" * 40
+COUNTER_APP = """
+import mesop_cli as me
+
+@me.stateclass
+class State:
+    count: int = 0
+
+def add(e: me.ClickEvent):
+    me.state(State).count += 1
+
+@me.page(path="/")
+def home():
+    me.text(f"Count: {me.state(State).count}")
+    me.button("Add", on_click=add)
+"""
 
 
 @pytest.fixture
@@ -67,9 +83,56 @@ def test_an_app_that_fails_to_import_stops_gunicorn_with_one_line(app_dir: Path)
     assert "Traceback" not in output
 
 
-def test_several_workers_without_a_shared_key_stop_gunicorn(app_dir: Path) -> None:
-    status, output = finished(gunicorn(["-w", "2"], {}, app_dir))
-    assert status != 0 and "error E008" in output and "MESOP_SECRET_KEY" in output
+def test_workers_without_preload_or_key_share_one_launch_key(app_dir: Path) -> None:
+    """The issue's own command line, `gunicorn -w 3 '...create_app("main.py")'` with the
+    memory backend and no MESOP_SECRET_KEY: it serves, warns W001, and the workers accept
+    each other's signed copies, so a tab's events spread over them lose nothing."""
+    import requests
+
+    (app_dir / "main.py").write_text(COUNTER_APP)
+    port = free_port()
+    process = subprocess.Popen(
+        [str(GUNICORN), "-w", "3", "--bind", f"127.0.0.1:{port}", FACTORY], cwd=app_dir,
+        env={**os.environ, "MESOP_STATE_SESSION_BACKEND": "memory"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(url + "/__mesop__/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        tab = Tab(url, server_side=True, keep_alive=False)
+        tab.open("/")
+        for _ in range(30):
+            tab.click("Add")
+        assert "Count: 30" in tab.texts()
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert "W001" in output and "E008" not in output and "Traceback" not in output
+
+
+def test_launch_key_is_shared_per_group_and_private(tmp_path: Path) -> None:
+    directory = tmp_path / "keys"
+    first = launch_key.shared_launch_key(os.getpid(), directory)
+    assert launch_key.shared_launch_key(os.getpid(), directory) == first
+    assert launch_key.shared_launch_key(os.getppid(), directory) != first
+    assert directory.stat().st_mode & 0o777 == 0o700
+    (directory / "999999999.key").write_text("left by a launch long gone")
+    launch_key.shared_launch_key(os.getpid() + 1_000_000, directory)
+    assert not (directory / "999999999.key").exists()  # dead launches are swept
+
+
+def test_launch_key_refuses_a_directory_others_can_reach(tmp_path: Path) -> None:
+    directory = tmp_path / "keys"
+    directory.mkdir(mode=0o777)
+    directory.chmod(0o777)
+    with pytest.raises(launch_key.LaunchKeyError, match="not a private directory"):
+        launch_key.shared_launch_key(os.getpid(), directory)
 
 
 def first_line_with(process: subprocess.Popen[str], word: str, timeout: float = 30) -> str:

@@ -25,8 +25,9 @@ CODES: dict[str, tuple[str, str]] = {
     "E006": ("The app cannot be imported (--check-config), or the wsgi factory's app file "
              "does not exist.", "Fix the app file at the line named in the message."),
     "E007": ("The .env file cannot be read.", "Make it readable and UTF-8 encoded."),
-    "E008": ("Plain gunicorn with several workers and no MESOP_SECRET_KEY.",
-             "Set MESOP_SECRET_KEY, so that every worker signs with the same key."),
+    "E008": ("Plain gunicorn workers (no --preload) cannot share a per-launch key: the key "
+             "directory is unsafe or unwritable.",
+             "Set MESOP_SECRET_KEY, or run gunicorn with --preload."),
     "W001": ("memory backend with several worker processes: most events miss.",
              "--workers 1 with --threads N, or the file, redis or sql backend."),
     "W002": ("Production without MESOP_SECRET_KEY: the per-launch key dies with the launch.",

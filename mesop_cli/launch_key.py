@@ -1,0 +1,75 @@
+"""One per-launch secret key shared by the workers of a plain gunicorn command line.
+
+`mesop` makes up the key before it starts its workers, so they inherit it. A plain
+`gunicorn -w 3 'mesop_cli.wsgi:create_app("main.py")'` without --preload runs our factory
+in each worker instead, after the fork, so siblings would each make up a different key and
+refuse each other's signed state. They agree through a small file named after their
+common parent (the gunicorn master), created once, atomically, readable only by this user.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+import tempfile
+from pathlib import Path
+
+
+class LaunchKeyError(Exception):
+    """The key directory is unsafe or unwritable; the message says which and why."""
+
+
+def key_directory() -> Path:
+    return Path(tempfile.gettempdir()) / f"mesop-launch-keys-{os.getuid()}"
+
+
+def shared_launch_key(group: int, directory: Path | None = None) -> str:
+    """The key of launch ``group`` (the gunicorn master's pid), made by whoever asks first."""
+    directory = directory or key_directory()
+    _ensure_private_directory(directory)
+    path = directory / f"{group}.key"
+    if not path.exists():
+        _sweep_dead_launches(directory)
+        _create_once(path, secrets.token_urlsafe(32))
+    key = path.read_text().strip()
+    if not key:
+        raise LaunchKeyError(f"{path} is empty; delete it and start gunicorn again")
+    return key
+
+
+def _ensure_private_directory(directory: Path) -> None:
+    try:
+        directory.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(directory)
+    except OSError as exc:
+        raise LaunchKeyError(f"cannot create {directory}: {exc.strerror}") from None
+    # Another user could have made the directory first to read or plant keys: refuse it.
+    if (not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid()
+            or info.st_mode & 0o077):
+        raise LaunchKeyError(f"{directory} is not a private directory of this user")
+
+
+def _create_once(path: Path, key: str) -> None:
+    """Write the key to a temporary file, then link it in place: the link fails if a
+    sibling won the race, and nobody ever reads a half-written key."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
+
+
+def _sweep_dead_launches(directory: Path) -> None:
+    for old in directory.glob("*.key"):
+        try:
+            os.kill(int(old.stem), 0)
+        except ProcessLookupError:
+            old.unlink(missing_ok=True)
+        except (ValueError, PermissionError):
+            continue
