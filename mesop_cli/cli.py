@@ -111,7 +111,11 @@ def _check_config(app_path: Path | None, report: ConfigReport, output: str) -> i
     rows = [(r.name, r.shown(), r.source) for r in report.resolved.values()]
     if output == "json":
         click.echo(json.dumps({
-            "settings": [{"name": n, "value": v, "source": s} for n, v, s in rows],
+            # "name" is stable for tools (the variable, or the flag of flag-only settings);
+            # "read_as" is what the value was actually read from (--port, WEB_CONCURRENCY).
+            "settings": [{"name": r.option.env or r.option.flag, "read_as": r.name,
+                          "value": r.shown(), "source": r.source}
+                         for r in report.resolved.values()],
             "env_file": str(report.env.path) if report.env.path else None,
             "env_status": report.env.status,
             "checks": [c.as_dict() for c in results],

@@ -241,16 +241,27 @@ def test_check_config_json_schema() -> None:
     assert data["ok"] is True and data["errors"] == []
     assert data["env_file"] == str(Path(".env").resolve())
     for setting in data["settings"]:
-        assert set(setting) == {"name", "value", "source"}
+        assert set(setting) == {"name", "read_as", "value", "source"}
         assert isinstance(setting["name"], str) and isinstance(setting["source"], str)
     by_name = {s["name"]: s for s in data["settings"]}
     assert by_name["MESOP_STATE_SESSION_TTL_SECONDS"] == {
-        "name": "MESOP_STATE_SESSION_TTL_SECONDS", "value": 30, "source": ".env:1"}
+        "name": "MESOP_STATE_SESSION_TTL_SECONDS", "read_as": "MESOP_STATE_SESSION_TTL_SECONDS",
+        "value": 30, "source": ".env:1"}
     assert by_name["MESOP_STATE_SESSION_BACKEND"]["source"] == "environment"
-    assert by_name["MESOP_PORT"] == {"name": "MESOP_PORT", "value": 32123, "source": "default"}
+    assert by_name["MESOP_PORT"] == {"name": "MESOP_PORT", "read_as": "MESOP_PORT",
+                                     "value": 32123, "source": "default"}
     assert by_name["MESOP_SECRET_KEY"]["value"] == "***"
     assert data["warnings"] == [{"code": "W004", "message": data["warnings"][0]["message"]}]
     assert data["pages"] == [{"path": "/", "title": "Home"}]
+
+
+def test_check_config_json_names_are_stable_whatever_the_source() -> None:
+    _, data = check(["--port", "8080"], {"WEB_CONCURRENCY": "2"})
+    by_name = {s["name"]: s for s in data["settings"]}
+    assert by_name["MESOP_PORT"]["read_as"] == "--port"
+    assert by_name["MESOP_PORT"]["value"] == 8080 and by_name["MESOP_PORT"]["source"] == "flag"
+    assert by_name["MESOP_WORKERS"]["read_as"] == "WEB_CONCURRENCY"
+    assert by_name["--prod"]["value"] is True
 
 
 def test_check_config_invalid_exits_1_with_errors() -> None:
