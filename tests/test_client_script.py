@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jsonpatch
@@ -146,3 +147,46 @@ def test_event_answered_503_is_sent_again(chromium: Any, memory_server: RunningS
         expect(page.locator("#mesop-status")).to_be_hidden()
     finally:
         page.close()
+
+
+SLOW_INPUT_APP = '''
+import time
+import mesop_cli as me
+
+@me.stateclass
+class State:
+    name: str = ""
+
+def on_name(e: me.InputEvent):
+    time.sleep(0.15)
+    me.state(State).name = e.value
+
+@me.page(path="/")
+def home():
+    s = me.state(State)
+    me.input(label="Name", value=s.name, on_input=on_name)
+    me.text(f"Name: {s.name}")
+'''
+
+
+def test_typing_faster_than_the_server_answers_loses_no_character(
+    chromium: Any, tmp_path: Path
+) -> None:
+    """Each render of an input event holds the value of its keystroke, older than the field
+    by the time it arrives; writing it into the field would erase the keys typed since."""
+    from playwright.sync_api import expect
+
+    app_file = tmp_path / "main.py"
+    app_file.write_text(SLOW_INPUT_APP)
+    env = {"MESOP_STATE_SESSION_BACKEND": "memory"}
+    with running_server([], env=env, app=app_file) as server:
+        page = chromium.new_page()
+        try:
+            page.goto(server.url + "/")
+            field = page.get_by_label("Name", exact=True)
+            field.click()
+            field.press_sequentially("Ada Lovelace", delay=40)
+            expect(page.get_by_text("Name: Ada Lovelace")).to_be_visible(timeout=10_000)
+            expect(field).to_have_value("Ada Lovelace")
+        finally:
+            page.close()

@@ -270,9 +270,16 @@
     }
   }
 
-  function fire(node, handler, kind, value) {
+  function fire(node, handler, kind, value, source) {
     if (!handler) return;
-    enqueue({ path: location.pathname, event: { handler: handler, kind: kind, key: node.k || "", value: value } });
+    enqueue({ path: location.pathname, source: source,
+              event: { handler: handler, kind: kind, key: node.k || "", value: value } });
+  }
+
+  // True while an input event of this field waits in the queue: the user typed after the
+  // event being answered was sent, so its render holds an older value than the field.
+  function typedSince(control) {
+    return queue.some(function (item) { return item.source === control; });
   }
 
   function labelled(tag, id, controlTag) {
@@ -306,7 +313,7 @@
       var wrap = labelled(tag, id, tag);
       var control = wrap.__control;
       control.addEventListener("input", function () {
-        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_input, "input", control.value);
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_input, "input", control.value, control);
       });
       control.addEventListener("blur", function () {
         fire(wrap.__mesopNode, wrap.__mesopNode.p.on_blur, "blur", control.value);
@@ -329,7 +336,8 @@
     control.readOnly = !!p.readonly;
     if (control.tagName === "INPUT") control.type = p.input_type || "text";
     if (p.rows) control.rows = p.rows;
-    setServerValue(control, p.value == null ? "" : String(p.value));
+    // Writing an older value into the field would erase what was typed since.
+    if (!typedSince(control)) setServerValue(control, p.value == null ? "" : String(p.value));
   }
 
   var builders = {
