@@ -106,3 +106,29 @@ def test_chat_reply_streams_in_several_steps(page, server: RunningServer) -> Non
     # Several distinct intermediate pages: the reply arrived word by word, not at once.
     assert len(snapshots) >= 4, snapshots
     expect(page.get_by_text("hello").first).to_be_visible()
+
+
+def test_rapid_clicks_in_several_tabs_on_three_file_workers(browser, tmp_path) -> None:
+    """Three tabs, each clicked 10 times as fast as Playwright can, served by 3 gunicorn
+    workers sharing the file backend: every click lands, in every tab."""
+    from playwright.sync_api import expect
+
+    env = {"MESOP_STATE_SESSION_BACKEND": "file",
+           "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": str(tmp_path / "sessions")}
+    with running_server(["--workers", "3"], env=env) as server:
+        # One context per tab: headless Chromium throttles animation frames in background
+        # tabs of one window, which slows Playwright's checks, not the app.
+        contexts = [browser.new_context() for _ in range(3)]
+        tabs = [context.new_page() for context in contexts]
+        for tab in tabs:
+            tab.goto(server.url + "/")
+            expect(tab.get_by_text("Count: 0")).to_be_visible()
+        for _ in range(10):
+            for tab in tabs:  # no waiting between clicks: the client queues them
+                tab.get_by_role("button", name="Increment").click()
+        for tab in tabs:
+            expect(tab.get_by_text("Count: 10")).to_be_visible()
+            tab.reload()
+            expect(tab.get_by_text("Count: 10")).to_be_visible()
+        for context in contexts:
+            context.close()
