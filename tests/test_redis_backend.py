@@ -198,3 +198,21 @@ def test_dead_server_is_unavailable_quickly_and_redacted() -> None:
         assert "127.0.0.1:1" in str(info.value)
         assert "hunter2" not in str(info.value)
     backend.close()
+
+
+def test_renew_keeps_a_long_event_s_lock(
+    make: MakeBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A streaming event that outlives the lock's expiry renews it and keeps its session."""
+    monkeypatch.setattr(redis_module, "LOCK_EXPIRY_SECONDS", 0.4)
+    holder, other = make(), make()
+    sid = new_session_id()
+    held = holder.lock(sid, timeout=1)
+    for _ in range(4):  # 0.8 s in all, twice the expiry
+        time.sleep(0.2)
+        held.renew()
+    with pytest.raises(LockTimeout):
+        other.lock(sid, timeout=0.1)
+    held.release()
+    held.renew()  # after release: nothing to renew, nothing raised
+    other.lock(sid, timeout=0.5).release()

@@ -240,3 +240,22 @@ def test_unopenable_sqlite_is_unavailable(tmp_path: Path) -> None:
 def test_unsupported_database_is_refused() -> None:
     with pytest.raises(ValueError, match="sqlite and postgresql, not 'mysql'"):
         SqlBackend("mysql://u:hunter2@db/x", "sessions", 60)
+
+
+def test_sqlite_lease_renewed_by_a_long_event_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uri = f"sqlite:///{tmp_path / 'sessions.db'}"
+    holder, other = SqlBackend(uri, "sessions", 60), SqlBackend(uri, "sessions", 60)
+    sid = new_session_id()
+    monkeypatch.setattr(sql_module, "LOCK_EXPIRY_SECONDS", 0.4)
+    held = holder.lock(sid, timeout=1)
+    for _ in range(4):  # 0.8 s in all, twice the lease
+        time.sleep(0.2)
+        held.renew()
+    with pytest.raises(LockTimeout):
+        other.lock(sid, timeout=0.1)
+    held.release()
+    other.lock(sid, timeout=0.5).release()
+    for backend in (holder, other):
+        backend.close()

@@ -12,10 +12,10 @@ import jsonpatch
 import pytest
 
 from mesop_cli.config import Settings
-from mesop_cli.sessions.base import BackendUnavailable
+from mesop_cli.sessions.base import BackendUnavailable, SessionLock
 from mesop_cli.sessions.memory import MemoryBackend
+from mesop_cli.web import active_session, create_app
 from mesop_cli.web import context as web_context
-from mesop_cli.web import create_app
 
 APP_SOURCE = '''
 import mesop_cli as me
@@ -367,3 +367,36 @@ def test_no_reload_in_prod(app_file: Path) -> None:
     app_file.write_text(textwrap.dedent("def broken(:\n"))
     os.utime(app_file, (3, 3))
     client.send(None)  # still the app that was loaded at start
+
+
+class RenewCountingBackend(MemoryBackend):
+    """Counts how often the web layer renews the session lock."""
+
+    def __init__(self) -> None:
+        super().__init__(ttl_seconds=600, max_bytes=1 << 20)
+        self.renewals = 0
+
+    def lock(self, session_id: str, timeout: float = 30.0) -> SessionLock:
+        inner = super().lock(session_id, timeout)
+        backend = self
+
+        class Counting(SessionLock):
+            def release(self) -> None:
+                inner.release()
+
+            def renew(self) -> None:
+                backend.renewals += 1
+
+        return Counting()
+
+
+def test_streaming_event_renews_its_session_lock(
+    app_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(active_session, "LOCK_RENEW_SECONDS", 0.0)
+    backend = RenewCountingBackend()
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    before = backend.renewals
+    client.click("Stream")
+    assert backend.renewals - before == 4  # after each of the four renders

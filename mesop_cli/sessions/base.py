@@ -48,6 +48,11 @@ class SessionLock(ABC):
     @abstractmethod
     def release(self) -> None: ...
 
+    def renew(self) -> None:
+        """Push back the expiry of a lock that has one (Redis, SQLite leases), so a long
+        streaming event keeps its session. Locks that cannot expire do nothing."""
+        return None
+
 
 class _ThreadLock(SessionLock):
     def __init__(self, backend: SessionBackend, session_id: str, entry: _LockEntry) -> None:

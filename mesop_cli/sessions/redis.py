@@ -52,6 +52,17 @@ class _RedisSessionLock(SessionLock):
         self._where = where
         self._held = True
 
+    def renew(self) -> None:
+        """Restart the lock's expiry; a failure is logged: the event goes on regardless."""
+        if not self._held:
+            return
+        try:
+            self._shared.reacquire()
+        except LockError:
+            logger.warning("session lock expired before it could be renewed")
+        except RedisError as exc:
+            logger.warning("could not renew session lock at Redis %s: %s", self._where, exc)
+
     def release(self) -> None:
         """Release both locks; a Redis failure here is logged, not raised.
 

@@ -30,7 +30,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -100,10 +100,20 @@ class _PostgresSessionLock(SessionLock):
 class _LeaseSessionLock(SessionLock):
     """A lease row owned by ``owner``; deleting it only when it is still ours."""
 
-    def __init__(self, local: SessionLock, release_lease: Callable[[], None]) -> None:
+    def __init__(self, local: SessionLock, lease: _Lease) -> None:
         self._local = local
-        self._release_lease = release_lease
+        self._lease = lease
         self._held = True
+
+    def renew(self) -> None:
+        """Extend the lease; a database failure is logged: the event goes on regardless."""
+        if not self._held:
+            return
+        try:
+            if not self._lease.extend():
+                logger.warning("session lease expired and was taken before it was renewed")
+        except SQLAlchemyError as exc:
+            logger.warning("could not renew session lease: %s", exc)
 
     def release(self) -> None:
         """Drop the lease; a database failure is logged, since the lease expires anyway."""
@@ -111,7 +121,7 @@ class _LeaseSessionLock(SessionLock):
             return
         self._held = False
         try:
-            self._release_lease()
+            self._lease.release()
         except SQLAlchemyError as exc:
             logger.warning("could not release session lease: %s", exc)
         finally:
@@ -335,8 +345,8 @@ class SqlBackend(SessionBackend):
             raise
         return conn
 
-    def _take_lease(self, session_id: str, timeout: float) -> Callable[[], None]:
-        """Poll for the lease row until it is ours; return the function that gives it back."""
+    def _take_lease(self, session_id: str, timeout: float) -> _Lease:
+        """Poll for the lease row until it is ours."""
         assert self._leases is not None
         leases = self._leases
         owner = secrets.token_hex(16)
@@ -359,13 +369,27 @@ class SqlBackend(SessionBackend):
                 raise LockTimeout
             time.sleep(LOCK_POLL_SECONDS)
 
-        def release_lease() -> None:
-            with self._engine.begin() as conn:
-                conn.execute(
-                    delete(leases).where(leases.c.id == session_id, leases.c.owner == owner)
-                )
+        return _Lease(self._engine, leases, session_id, owner)
 
-        return release_lease
+
+class _Lease:
+    """A SQLite lease row this process owns; every change is conditional on the owner."""
+
+    def __init__(self, engine: Engine, leases: Table, session_id: str, owner: str) -> None:
+        self._engine = engine
+        self._leases = leases
+        self._mine = (leases.c.id == session_id) & (leases.c.owner == owner)
+
+    def extend(self) -> bool:
+        """True when the lease was still ours and now expires LOCK_EXPIRY_SECONDS from now."""
+        with self._engine.begin() as conn:
+            result = conn.execute(update(self._leases).where(self._mine)
+                                  .values(expires_at=time.time() + LOCK_EXPIRY_SECONDS))
+        return result.rowcount == 1
+
+    def release(self) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(delete(self._leases).where(self._mine))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

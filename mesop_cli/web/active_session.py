@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,9 @@ from mesop_cli.web.protocol import EventRequest
 
 log = logging.getLogger("mesop_cli.web")
 
+
+#: How often a streaming event renews its session lock; well under the shortest expiry (60 s).
+LOCK_RENEW_SECONDS = 10.0
 
 #: Key of the save counter kept beside the state classes. Not an identifier, so it can
 #: never collide with a class name; the codec ignores it when decoding.
@@ -57,6 +61,7 @@ class ActiveSession:
     recovered: bool = False
     _closed: bool = field(default=False, repr=False)
     _rendered: bool = field(default=False, repr=False)
+    _lock_renewed: float = field(default_factory=time.monotonic, repr=False)
 
     def encoded(self) -> dict[str, Any]:
         """The state as stored and as sent to the browser, with its version."""
@@ -72,6 +77,14 @@ class ActiveSession:
             self.version += 1
         self._rendered = True
         return self.encoded()
+
+    def keep_lock(self) -> None:
+        """Renew an expiring lock (Redis, SQLite) now and then while a handler streams, so
+        an event longer than the lock's expiry keeps its session to itself."""
+        if self.lock is None or time.monotonic() - self._lock_renewed < LOCK_RENEW_SECONDS:
+            return
+        self.lock.renew()
+        self._lock_renewed = time.monotonic()
 
     def close(self) -> None:
         """Save and unlock; safe to call twice. A failed save is logged, not raised:

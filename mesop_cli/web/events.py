@@ -58,6 +58,7 @@ def _stream(
     try:
         for render in renders:
             yield line(_render_message(ctx, session, render))
+            session.keep_lock()
     except HandlerError as exc:
         failed = True
         yield line(_handler_error_message(ctx, exc))
