@@ -177,8 +177,10 @@ def test_stale_server_copy_is_not_trusted(app_file: Path) -> None:
     status, messages = client.post({"session": client.session, "path": "/", "version":
                                     (client.state or {})["#version"], "event": None})
     assert messages == [{"type": "miss"}]
+    misses = backend.stats.misses
     client.click("Increment", with_copy=True)
     assert client.state is not None and client.state["State"]["count"] == 4
+    assert backend.stats.misses == misses + 1  # the stale copy counted as a miss, not a hit
 
 
 def test_tampered_copy_is_refused_with_400(app_file: Path) -> None:

@@ -173,7 +173,10 @@ def _load(
             # browser's copy differs from it: send the full state instead.
             in_step = request.version is None or version == request.version
             return session(states, version, has_copy=request.has_copy and in_step)
-        # Older than what the browser already saw: this process's copy is stale.
+        # Older than what the browser already saw: this process's copy is stale, a miss
+        # in all but name, and counted as one.
+        backend.stats.count("hits", -1)
+        backend.stats.count("misses")
 
     if request.state is not None:
         signature = request.signature or ""
