@@ -6,8 +6,7 @@ share a database with other runs.
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
+import functools
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,32 +15,17 @@ import pytest
 import redis
 
 from mesop_cli.sessions import redis as redis_module
-from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend
+from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.redis import RedisBackend
+from tests.support.lock_checks import (
+    check_lock_timeout,
+    check_processes_serialize,
+    check_threads_serialize,
+)
 from tests.support.services import redis_url
 
 MakeBackend = Callable[..., RedisBackend]
-
-
-def increment(backend: SessionBackend, session_id: str, times: int) -> None:
-    """Read-modify-write under the session lock; the pause widens any race."""
-    for _ in range(times):
-        lock = backend.lock(session_id, timeout=30)
-        try:
-            value = int(backend.load(session_id) or b"0")
-            time.sleep(0.001)
-            backend.save(session_id, str(value + 1).encode())
-        finally:
-            lock.release()
-
-
-def increment_in_process(url: str, prefix: str, session_id: str, times: int) -> None:
-    backend = RedisBackend(url, ttl_seconds=60, key_prefix=prefix)
-    try:
-        increment(backend, session_id, times)
-    finally:
-        backend.close()
 
 
 @pytest.fixture
@@ -111,46 +95,17 @@ def test_expiry_slides_with_each_load(make: MakeBackend) -> None:
 
 @pytest.mark.parametrize("instances", [1, 2], ids=["one-instance", "two-instances"])
 def test_lock_serializes_threads(make: MakeBackend, instances: int) -> None:
-    backends = [make() for _ in range(instances)]
-    sid = new_session_id()
-    threads = [
-        threading.Thread(target=increment, args=(backends[i % instances], sid, 100))
-        for i in range(2)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert backends[0].load(sid) == b"200"
+    check_threads_serialize([make() for _ in range(instances)])
 
 
-def test_lock_serializes_processes(make: MakeBackend, url: str, prefix: str) -> None:
-    sid = new_session_id()
-    context = multiprocessing.get_context("spawn")
-    workers = [
-        context.Process(target=increment_in_process, args=(url, prefix, sid, 50)) for _ in range(3)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert [worker.exitcode for worker in workers] == [0, 0, 0]
-    assert make().load(sid) == b"150"
+def test_lock_serializes_processes(url: str, prefix: str) -> None:
+    check_processes_serialize(
+        functools.partial(RedisBackend, url, ttl_seconds=60, key_prefix=prefix)
+    )
 
 
 def test_lock_timeout(make: MakeBackend) -> None:
-    holder, other = make(), make()
-    sid = new_session_id()
-    held = holder.lock(sid, timeout=1)
-    started = time.monotonic()
-    with pytest.raises(LockTimeout, match="0.3s"):
-        other.lock(sid, timeout=0.3)
-    assert 0.25 <= time.monotonic() - started < 2
-    with pytest.raises(LockTimeout):  # another event in the same instance waits too
-        holder.lock(sid, timeout=0.1)
-    held.release()
-    held.release()  # idempotent
-    other.lock(sid, timeout=0.3).release()
+    check_lock_timeout(make(), make())
 
 
 def test_expired_lock_is_taken_over_and_not_released_by_old_owner(

@@ -5,43 +5,28 @@ Every test uses a table of its own and drops it afterwards.
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
+import functools
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy
 
 from mesop_cli.sessions import sql as sql_module
-from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend
+from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.sql import SqlBackend
+from tests.support.lock_checks import (
+    check_lock_timeout,
+    check_processes_serialize,
+    check_threads_serialize,
+)
 from tests.support.services import postgres_uri
 
 MakeBackend = Callable[..., SqlBackend]
-
-
-def increment(backend: SessionBackend, session_id: str, times: int) -> None:
-    """Read-modify-write under the session lock; the pause widens any race."""
-    for _ in range(times):
-        lock = backend.lock(session_id, timeout=30)
-        try:
-            value = int(backend.load(session_id) or b"0")
-            time.sleep(0.001)
-            backend.save(session_id, str(value + 1).encode())
-        finally:
-            lock.release()
-
-
-def increment_in_process(uri: str, table: str, session_id: str, times: int) -> None:
-    backend = SqlBackend(uri, table, ttl_seconds=60)
-    try:
-        increment(backend, session_id, times)
-    finally:
-        backend.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -148,48 +133,17 @@ def test_save_sweeps_opportunistically(make: MakeBackend, database: tuple[str, s
 
 @pytest.mark.parametrize("instances", [1, 2], ids=["one-instance", "two-instances"])
 def test_lock_serializes_threads(make: MakeBackend, instances: int) -> None:
-    backends = [make() for _ in range(instances)]
-    sid = new_session_id()
-    threads = [
-        threading.Thread(target=increment, args=(backends[i % instances], sid, 100))
-        for i in range(2)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert backends[0].load(sid) == b"200"
+    check_threads_serialize([make() for _ in range(instances)])
 
 
 def test_lock_serializes_processes(make: MakeBackend, database: tuple[str, str]) -> None:
     uri, table = database
     make().ping()  # create the table before the race
-    sid = new_session_id()
-    context = multiprocessing.get_context("spawn")
-    workers = [
-        context.Process(target=increment_in_process, args=(uri, table, sid, 50)) for _ in range(3)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert [worker.exitcode for worker in workers] == [0, 0, 0]
-    assert make().load(sid) == b"150"
+    check_processes_serialize(functools.partial(SqlBackend, uri, table, ttl_seconds=60))
 
 
 def test_lock_timeout(make: MakeBackend) -> None:
-    holder, other = make(), make()
-    sid = new_session_id()
-    held = holder.lock(sid, timeout=1)
-    started = time.monotonic()
-    with pytest.raises(LockTimeout, match="0.3s"):
-        other.lock(sid, timeout=0.3)
-    assert 0.25 <= time.monotonic() - started < 2
-    with pytest.raises(LockTimeout):  # another event in the same instance waits too
-        holder.lock(sid, timeout=0.1)
-    held.release()
-    held.release()  # idempotent
-    other.lock(sid, timeout=0.3).release()
+    check_lock_timeout(make(), make())
 
 
 def test_sqlite_lease_of_a_crashed_holder_expires(
@@ -259,3 +213,28 @@ def test_sqlite_lease_renewed_by_a_long_event_is_kept(
     other.lock(sid, timeout=0.5).release()
     for backend in (holder, other):
         backend.close()
+
+
+
+def test_a_failed_create_checks_every_table_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers starting at once on a fresh database: when another one created the
+    sessions table between our check and our CREATE, the lease table may still be
+    missing, so every table is checked again, not only the sessions table."""
+    backend = SqlBackend(f"sqlite:///{tmp_path / 'fresh.db'}", "sessions", 60)
+    real_create_all = sqlalchemy.MetaData.create_all
+    calls: list[int] = []
+
+    def create_all_losing_a_race(self: sqlalchemy.MetaData, bind: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            real_create_all(self, bind, tables=[self.tables["sessions"]])  # the other worker
+            raise sqlalchemy.exc.OperationalError(
+                "CREATE TABLE sessions", {}, Exception("table sessions already exists"))
+        real_create_all(self, bind, **kwargs)
+
+    monkeypatch.setattr(sqlalchemy.MetaData, "create_all", create_all_losing_a_race)
+    backend.lock(new_session_id(), timeout=1).release()  # needs the lease table
+    assert len(calls) == 2
+    backend.close()

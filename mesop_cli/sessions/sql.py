@@ -47,7 +47,6 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    inspect,
     select,
     update,
 )
@@ -221,8 +220,11 @@ class SqlBackend(SessionBackend):
             try:
                 self._metadata.create_all(self._engine, checkfirst=True)
             except SQLAlchemyError:
-                if not inspect(self._engine).has_table(self._table.name):
-                    raise
+                # Another process created some of the tables between our check and our
+                # CREATE. Check again for every table (the sessions table alone existing
+                # does not mean its lease table does yet), once the other is done.
+                time.sleep(0.05)
+                self._metadata.create_all(self._engine, checkfirst=True)
             self._ready = True
 
     @contextmanager
