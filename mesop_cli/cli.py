@@ -84,16 +84,25 @@ def banner(app_path: Path, report: ConfigReport) -> list[str]:
     """The startup lines: URL, backend, processes x threads, the .env read, notes, warnings."""
     settings = report.settings
     assert settings is not None, "a banner is only printed for a valid configuration"
-    mode = "gunicorn, production" if settings.prod else \
-        "dev server, " + ("hot reload" if settings.reload else "no reload")
+    if settings.prod:
+        processes = f"{settings.workers} x {settings.threads} threads (gunicorn, production)"
+    else:
+        # werkzeug's dev server starts a thread per connection; a fixed pool would let the
+        # browsers' idle keep-alive connections starve everyone else.
+        reload = "hot reload" if settings.reload else "no reload"
+        processes = f"1, a thread per connection (dev server, {reload})"
     lines = [
         f"mesop-cli serving {app_path}",
         f"  URL        {_url(settings)}",
         f"  backend    {_backend_summary(settings)}",
-        f"  processes  {settings.workers} x {settings.threads} threads ({mode})",
+        f"  processes  {processes}",
         f"  .env       {report.env.status}",
     ]
     lines += [f"  note: {note}" for note in report.notes]
+    threads = report.resolved["threads"]
+    if not settings.prod and threads.explicit:
+        lines.append(f"  note: {threads.name} ({threads.source}) applies in production "
+                     "(--prod or --workers > 1); the dev server has no thread cap")
     lines += [f"  warning {warning}" for warning in report.warnings]
     return lines
 

@@ -189,8 +189,9 @@ def test_banner_and_serve_call(served: list) -> None:
     assert result.exit_code == 0, result.output
     (app, settings), = served
     assert app == Path("main.py") and (settings.backend, settings.port) == ("memory", 8123)
-    for words in ("http://127.0.0.1:8123", "memory (TTL 600 s", "1 x 4 threads",
-                  "dev server, hot reload", f"read {Path('.env').resolve()}"):
+    for words in ("http://127.0.0.1:8123", "memory (TTL 600 s", "a thread per connection",
+                  "dev server, hot reload", f"read {Path('.env').resolve()}",
+                  "MESOP_THREADS (environment) applies in production"):
         assert words in result.output
 
 
