@@ -402,3 +402,25 @@ def test_streaming_event_renews_its_session_lock(
     before = backend.renewals
     client.click("Stream")
     assert backend.renewals - before == 4  # after each of the four renders
+
+
+def test_helper_modules_of_the_app_are_reloaded_too(
+    app_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.syspath_prepend(str(app_file.parent))
+    helper = app_file.parent / "greetings.py"
+    helper.write_text('def greeting():\n    return "Hello"\n')
+    app_file.write_text(APP_SOURCE.replace(
+        "import mesop_cli as me",
+        "import mesop_cli as me\nfrom greetings import greeting").replace(
+        'me.text(f"Count: {s.count}")', 'me.text(greeting())'))
+    monkeypatch.delitem(__import__("sys").modules, "greetings", raising=False)
+    client = Client(create_app(app_file, make_settings()))
+    client.send(None)
+    assert client.tree["c"][0]["p"]["text"] == "Hello"
+    helper.write_text('def greeting():\n    return "Bonjour"\n')
+    os.utime(helper, (5, 5))
+    client.send(None)
+    assert client.tree["c"][0]["p"]["text"] == "Bonjour"

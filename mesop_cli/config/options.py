@@ -339,7 +339,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "reload", None, "true", cast_bool, "--reload or --no-reload",
-        "Re-import the app file when it changes (dev only; sessions survive).",
+        "Re-import the app when its files change (dev only; sessions survive).",
         flag="--reload/--no-reload",
     ),
 )
