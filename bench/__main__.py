@@ -59,6 +59,20 @@ def measure(env: dict[str, str]) -> tuple[int, int, float, int]:
         return upload, download, statistics.median(latencies), tab.misses
 
 
+def _drop_bench_table() -> None:
+    """Leave the shared PostgreSQL database as it was."""
+    try:
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(DEFAULT_POSTGRES_URI)
+        with engine.begin() as conn:
+            for table in ("mesop_bench_sessions", "mesop_bench_sessions_locks"):
+                conn.execute(sqlalchemy.text(f'DROP TABLE IF EXISTS "{table}"'))
+        engine.dispose()
+    except Exception as exc:  # no PostgreSQL here: nothing was created either
+        print(f"(PostgreSQL bench table not dropped: {exc})".splitlines()[0])
+
+
 def main() -> None:
     print(f"{EVENTS} clicks per backend on an app with ~100 KB of state\n")
     print(f"{'backend':<16}{'upload/event':>14}{'download/event':>16}{'median ms':>11}"
@@ -70,6 +84,7 @@ def main() -> None:
                 results[name] = measure(env)
             except Exception as exc:  # a backend whose service is down is reported, not fatal
                 print(f"{name:<16}not measured: {exc}".splitlines()[0])
+    _drop_bench_table()
     baseline = results.get("memory", (0, 0, 1.0, 0))[2]
     for name, (upload, download, latency, misses) in results.items():
         print(f"{name:<16}{upload:>12} B{download:>14} B{latency:>11.2f}"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
+import sqlalchemy
 
 from tests.support.server import running_server
-from tests.support.services import redis_url
+from tests.support.services import postgres_uri, redis_url
 from tests.support.tab import Tab
 
 pytestmark = pytest.mark.integration
@@ -131,6 +133,33 @@ def test_redis_backend_counts(tmp_path) -> None:
             tab.click("Increment")
         assert count_on_page(tab) == INCREMENTS
         assert tab.misses == 0
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_sql_backend_counts_across_workers(database: str, tmp_path) -> None:
+    if database == "sqlite":
+        uri = f"sqlite:///{tmp_path / 'sessions.db'}"
+    else:
+        uri = postgres_uri()
+    table = f"mesop_it_{uuid.uuid4().hex[:12]}"
+    env = {"MESOP_STATE_SESSION_BACKEND": "sql",
+           "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI": uri,
+           "MESOP_STATE_SESSION_BACKEND_SQL_TABLE": table}
+    try:
+        with running_server(["--workers", "2"], env=env) as server:
+            tab = Tab(server.url, server_side=True, keep_alive=False)
+            tab.open("/")
+            for _ in range(INCREMENTS):
+                tab.click("Increment")
+            assert count_on_page(tab) == INCREMENTS
+            assert tab.misses == 0
+    finally:
+        if database == "postgresql":
+            engine = sqlalchemy.create_engine(uri)
+            with engine.begin() as conn:
+                for name in (table, f"{table}_locks"):
+                    conn.execute(sqlalchemy.text(f'DROP TABLE IF EXISTS "{name}"'))
+            engine.dispose()
 
 
 def test_tampered_state_is_refused_with_400(tmp_path) -> None:
