@@ -8,24 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.server import RunningServer, running_server
-from tests.support.services import chromium_path
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module", params=["memory", "none"])
@@ -35,8 +19,8 @@ def server(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
 
 
 @pytest.fixture()
-def page(browser, server: RunningServer):  # type: ignore[no-untyped-def]
-    context = browser.new_context()
+def page(chromium, server: RunningServer):  # type: ignore[no-untyped-def]
+    context = chromium.new_context()
     page = context.new_page()
     # Nothing may be fetched from anywhere but the app itself.
     foreign: list[str] = []
@@ -108,7 +92,7 @@ def test_chat_reply_streams_in_several_steps(page, server: RunningServer) -> Non
     expect(page.get_by_text("hello").first).to_be_visible()
 
 
-def test_rapid_clicks_in_several_tabs_on_three_file_workers(browser, tmp_path) -> None:
+def test_rapid_clicks_in_several_tabs_on_three_file_workers(chromium, tmp_path) -> None:
     """Three tabs, each clicked 10 times as fast as Playwright can, served by 3 gunicorn
     workers sharing the file backend: every click lands, in every tab."""
     from playwright.sync_api import expect
@@ -118,7 +102,7 @@ def test_rapid_clicks_in_several_tabs_on_three_file_workers(browser, tmp_path) -
     with running_server(["--workers", "3"], env=env) as server:
         # One context per tab: headless Chromium throttles animation frames in background
         # tabs of one window, which slows Playwright's checks, not the app.
-        contexts = [browser.new_context() for _ in range(3)]
+        contexts = [chromium.new_context() for _ in range(3)]
         tabs = [context.new_page() for context in contexts]
         for tab in tabs:
             tab.goto(server.url + "/")

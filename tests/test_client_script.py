@@ -13,22 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.server import ROOT, RunningServer, running_server
-from tests.support.services import chromium_path
-from tests.test_browser import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
 CLIENT_JS = ROOT / "mesop_cli" / "web" / "static" / "client.js"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

@@ -10,7 +10,7 @@ import pytest
 
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.web import create_app
-from tests.test_web import Client, make_settings
+from tests.support.flask_tab import Client, make_settings
 
 APP_SOURCE = '''
 import mesop_cli as me

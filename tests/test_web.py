@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 import threading
 from pathlib import Path
-from typing import Any
 
-import jsonpatch
 import pytest
 
-from mesop_cli.config import Settings
 from mesop_cli.sessions.base import BackendUnavailable, SessionLock
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.web import active_session, create_app
 from mesop_cli.web import context as web_context
+from tests.support.flask_tab import Client, make_settings
 
 APP_SOURCE = '''
 import mesop_cli as me
@@ -47,71 +44,11 @@ def home():
 '''
 
 
-def make_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = dict(
-        backend="memory", file_base_dir="/tmp", redis_url=None, sql_connection_uri=None,
-        sql_table="mesop_state_sessions", ttl_seconds=600, memory_max_mb=256,
-        secret_key="test-secret-key-" * 4, secret_key_generated=False, host="127.0.0.1",
-        port=32123, workers=1, threads=8, prod=False, reload=True,
-    )
-    values.update(overrides)
-    return Settings(**values)
-
-
 @pytest.fixture()
 def app_file(tmp_path: Path) -> Path:
     path = tmp_path / "main.py"
     path.write_text(APP_SOURCE)
     return path
-
-
-class Client:
-    """A tab over Flask's test client, closing each response as a WSGI server does."""
-
-    def __init__(self, flask_app: Any) -> None:
-        self.http = flask_app.test_client()
-        self.session: str | None = None
-        self.state: dict[str, Any] | None = None
-        self.sig: str | None = None
-        self.tree: dict[str, Any] = {}
-
-    def post(self, body: dict[str, Any]) -> tuple[int, list[dict[str, Any]] | dict[str, Any]]:
-        response = self.http.post("/__mesop__/events", data=json.dumps(body),
-                                  content_type="application/json")
-        data = response.get_data()
-        response.close()
-        if response.status_code != 200:
-            return response.status_code, json.loads(data)
-        return 200, [json.loads(line) for line in data.splitlines()]
-
-    def send(self, event: dict[str, Any] | None, with_copy: bool = False) -> list[dict[str, Any]]:
-        body: dict[str, Any] = {"session": self.session, "path": "/", "event": event,
-                                "version": self.state["#version"] if self.state else None}
-        if with_copy:
-            body.update(state=self.state, sig=self.sig)
-        status, messages = self.post(body)
-        assert status == 200, messages
-        for message in messages:
-            if message["type"] == "render":
-                self.session = message["session"]
-                self.state = (message["state"] if "state" in message
-                              else jsonpatch.apply_patch(self.state, message["patch"]))
-                self.sig = message["sig"]
-                self.tree = message["tree"]
-        return messages
-
-    def handler(self, label: str) -> str:
-        stack = [self.tree]
-        while stack:
-            node = stack.pop()
-            if node["t"] == "button" and node["p"]["label"] == label:
-                return node["p"]["on_click"]
-            stack.extend(node["c"])
-        raise LookupError(label)
-
-    def click(self, label: str, with_copy: bool = False) -> list[dict[str, Any]]:
-        event = {"handler": self.handler(label), "kind": "click", "key": "", "value": None}
-        return self.send(event, with_copy)
 
 
 def test_page_shell_has_title_and_strict_csp(app_file: Path) -> None:
