@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mesop_cli.runtime import load_app, render
+from mesop_cli.runtime import HandlerError, load_app, render
 
 APP = '''
 import mesop_cli as me
@@ -79,6 +79,31 @@ def test_input_and_textarea(tmp_path: Path) -> None:
     assert field["p"]["on_input"] == field["p"]["on_blur"] == field["p"]["on_enter"]
     assert area["t"] == "textarea" and area["p"]["rows"] == 3 and area["p"]["disabled"] is True
     assert "on_blur" not in area["p"]
+
+
+def test_form_field_appearance_and_color_as_in_mesop(tmp_path: Path) -> None:
+    """Mesop demos pass ``appearance="outline"`` (and ``color``) to inputs and selects."""
+    nodes = rendered(tmp_path, """
+        me.input(label="Basic input", appearance="outline", color="warn", on_blur=typed)
+        me.textarea(label="Notes", appearance="outline")
+        me.select(label="Pick", options=[me.SelectOption(label="A", value="a")],
+                  appearance="outline", multiple=True, value=["a"])
+        me.input(label="Plain")
+    """)
+    field, area, pick, plain = nodes
+    assert (field["p"]["appearance"], field["p"]["color"]) == ("outline", "warn")
+    assert area["p"]["appearance"] == "outline" and pick["p"]["appearance"] == "outline"
+    assert (plain["p"]["appearance"], plain["p"]["color"]) == ("fill", "primary")
+
+
+@pytest.mark.parametrize("call", [
+    'me.input(label="x", appearance="outlined")',
+    'me.textarea(label="x", color="red")',
+    'me.select(label="x", appearance="boxed")',
+])
+def test_form_field_look_outside_mesop_choices_fails(tmp_path: Path, call: str) -> None:
+    with pytest.raises(HandlerError, match=r"(appearance|color) '\w+' is not one of"):
+        rendered(tmp_path, call)
 
 
 def test_checkbox_select_slider(tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ _TEXT_TAGS = {f"headline-{n}": f"h{n}" for n in range(1, 7)} | {
     "button": "span",
 }
 _BUTTON_TYPES = {"raised", "flat", "stroked", "icon"}
+_APPEARANCES = ("fill", "outline")
+_PALETTE = ("primary", "accent", "warn")
 _SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
 
 
@@ -127,8 +129,22 @@ def button(
     return _insert("me.button()", "button", key, props, style, {"on_click": on_click})
 
 
+def _choice(caller: str, argument: str, value: str, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of Mesop's ``choices``, so a typo fails where it is written."""
+    if value not in choices:
+        raise ValueError(f"{caller} {argument} {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
 def _field_props(
-    label: str, value: str, placeholder: str, disabled: bool, readonly: bool
+    caller: str,
+    label: str,
+    value: str,
+    placeholder: str,
+    disabled: bool,
+    readonly: bool,
+    appearance: str,
+    color: str,
 ) -> dict[str, Any]:
     return {
         "label": _text_or_empty(label),
@@ -136,6 +152,8 @@ def _field_props(
         "placeholder": _text_or_empty(placeholder),
         "disabled": bool(disabled),
         "readonly": bool(readonly),
+        "appearance": _choice(caller, "appearance", appearance, _APPEARANCES),
+        "color": _choice(caller, "color", color, _PALETTE),
     }
 
 
@@ -150,11 +168,15 @@ def input(
     value: str = "",
     disabled: bool = False,
     readonly: bool = False,
+    appearance: str = "fill",
+    color: str = "primary",
     style: Style | None = None,
     key: str | None = None,
 ) -> None:
     """A labelled ``<input>``; ``type`` is an HTML input type ("text" by default)."""
-    props = _field_props(label, value, placeholder, disabled, readonly)
+    props = _field_props(
+        "me.input()", label, value, placeholder, disabled, readonly, appearance, color
+    )
     props["input_type"] = type or "text"
     handlers = {"on_input": on_input, "on_blur": on_blur, "on_enter": on_enter}
     _insert("me.input()", "input", key, props, style, handlers)
@@ -171,11 +193,15 @@ def textarea(
     value: str = "",
     disabled: bool = False,
     readonly: bool = False,
+    appearance: str = "fill",
+    color: str = "primary",
     style: Style | None = None,
     key: str | None = None,
 ) -> None:
     """A labelled ``<textarea>`` of ``rows`` lines."""
-    props = _field_props(label, value, placeholder, disabled, readonly)
+    props = _field_props(
+        "me.textarea()", label, value, placeholder, disabled, readonly, appearance, color
+    )
     props["input_type"] = "textarea"
     props["rows"] = int(rows)
     handlers = {"on_input": on_input, "on_blur": on_blur, "on_enter": on_enter}
@@ -213,6 +239,7 @@ def select(
     placeholder: str = "",
     multiple: bool = False,
     value: str | list[str] = "",
+    appearance: str = "fill",
     style: Style | None = None,
     key: str | None = None,
 ) -> None:
@@ -234,6 +261,7 @@ def select(
         "multiple": bool(multiple),
         "disabled": bool(disabled),
         "placeholder": _text_or_empty(placeholder),
+        "appearance": _choice("me.select()", "appearance", appearance, _APPEARANCES),
     }
     handlers = {"on_selection_change": on_selection_change}
     _insert("me.select()", "select", key, props, style, handlers)
