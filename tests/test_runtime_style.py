@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 import mesop_cli as me
@@ -56,6 +58,36 @@ def test_border_helpers() -> None:
 def test_grid_template_areas_are_quoted() -> None:
     css = to_css(me.Style(display="grid", grid_template_areas=["a b", "c d"]))
     assert css == 'display: grid; grid-template-areas: "a b" "c d"'
+
+
+def test_grid_flow_row_gap_and_rotate_as_in_mesop() -> None:
+    """Mesop's Style has these too; a ported app that sets them must not fail."""
+    css = to_css(me.Style(display="grid", grid_auto_flow="column", grid_auto_columns="1fr",
+                          grid_auto_rows="minmax(40px, auto)", row_gap=12, column_gap="1em",
+                          rotate="15deg"))
+    assert css == (
+        "column-gap: 1em; display: grid; grid-auto-columns: 1fr; grid-auto-flow: column; "
+        "grid-auto-rows: minmax(40px, auto); rotate: 15deg; row-gap: 12px"
+    )
+
+
+def test_every_mesop_style_field_exists() -> None:
+    """The field names of Mesop's own Style dataclass, so none is missing here."""
+    mesop_fields = {
+        "align_content", "align_items", "align_self", "aspect_ratio", "background", "border",
+        "border_radius", "bottom", "box_shadow", "box_sizing", "color", "column_gap",
+        "columns", "cursor", "display", "flex_basis", "flex_direction", "flex_grow",
+        "flex_shrink", "flex_wrap", "font_family", "font_size", "font_style", "font_weight",
+        "gap", "grid_area", "grid_auto_columns", "grid_auto_flow", "grid_auto_rows",
+        "grid_column", "grid_column_start", "grid_column_end", "grid_row", "grid_row_start",
+        "grid_row_end", "grid_template_areas", "grid_template_columns", "grid_template_rows",
+        "height", "justify_content", "justify_items", "justify_self", "left",
+        "letter_spacing", "line_height", "margin", "max_height", "max_width", "min_height",
+        "min_width", "opacity", "outline", "overflow_wrap", "overflow_x", "overflow_y",
+        "padding", "position", "right", "rotate", "row_gap", "text_align", "text_decoration",
+        "text_overflow", "top", "transform", "visibility", "white_space", "width", "z_index",
+    }
+    assert mesop_fields <= {f.name for f in fields(me.Style)}
 
 
 @pytest.mark.parametrize("value", ["red; background: url(x)", "red}", "<b>", "a\nb"])

@@ -132,6 +132,9 @@ class Style:
     font_weight: int | str | None = None
     gap: Length = None
     grid_area: str | None = None
+    grid_auto_columns: str | None = None
+    grid_auto_flow: str | None = None
+    grid_auto_rows: str | None = None
     grid_column: str | None = None
     grid_column_end: int | str | None = None
     grid_column_start: int | str | None = None
@@ -163,6 +166,8 @@ class Style:
     place_items: str | None = None
     position: str | None = None
     right: Length = None
+    rotate: str | None = None
+    row_gap: Length = None
     text_align: str | None = None
     text_decoration: str | None = None
     text_overflow: str | None = None
