@@ -143,6 +143,33 @@ def test_box_divider_link_spinner(tmp_path: Path) -> None:
     assert bad["p"]["url"].startswith("about:blank")
 
 
+def test_spinner_size_and_divider_inset_as_in_mesop(tmp_path: Path) -> None:
+    """Mesop apps size spinners (``diameter=20, stroke_width=3``) and pass ``inset``."""
+    nodes = rendered(tmp_path, """
+        me.progress_spinner(diameter=20, stroke_width=3, color="accent")
+        me.progress_spinner(diameter=24.5)
+        me.progress_spinner()
+        me.divider(inset=True)
+        me.divider(inset=False)
+    """)
+    sized, half, plain, inset, flat = nodes
+    assert sized["s"] == "width: 20px; height: 20px; border-width: 3px"
+    assert sized["p"]["color"] == "accent"
+    assert half["s"] == "width: 24.5px; height: 24.5px"
+    assert plain["s"] == "" and plain["p"]["color"] == ""
+    assert inset["p"] == {"inset": True} and flat["p"] == {"inset": False}
+
+
+@pytest.mark.parametrize("call", [
+    "me.progress_spinner(diameter=0)",
+    "me.progress_spinner(stroke_width='3px; color: red')",
+    "me.progress_spinner(diameter=True)",
+])
+def test_spinner_size_must_be_positive_pixels(tmp_path: Path, call: str) -> None:
+    with pytest.raises(HandlerError, match="must be a positive number"):
+        rendered(tmp_path, call)
+
+
 def test_markdown_escapes_html(tmp_path: Path) -> None:
     nodes = rendered(tmp_path, """
         me.markdown("# Hi\\n\\n<script>alert(1)</script> **bold** [x](javascript:alert(1))")

@@ -67,12 +67,14 @@ def _insert(
     props: dict[str, Any],
     style: Style | None,
     handlers: dict[str, Callable[[Any], Any] | None],
+    own_css: str = "",
 ) -> ParentComponent:
     builder = current_builder(caller)
     for argument, handler in handlers.items():
         if handler is not None:
             props[argument] = builder.handlers.register(handler, HANDLER_KINDS[argument])
-    node = new_node(type_name, key, props, to_css(style))
+    css = "; ".join(part for part in (own_css, to_css(style)) if part)
+    node = new_node(type_name, key, props, css)
     builder.add(node)
     return ParentComponent(builder, node)
 
@@ -301,9 +303,9 @@ def box(
     return _insert("me.box()", "box", key, {}, style, {"on_click": on_click})
 
 
-def divider(*, key: str | None = None) -> None:
-    """A horizontal rule."""
-    _insert("me.divider()", "divider", key, {}, None, {})
+def divider(*, key: str | None = None, inset: bool = False) -> None:
+    """A horizontal rule; ``inset`` (Mesop's) marks one indented like a list's."""
+    _insert("me.divider()", "divider", key, {"inset": bool(inset)}, None, {})
 
 
 def _safe_url(url: str) -> str:
@@ -329,6 +331,31 @@ def link(
     _insert("me.link()", "link", key, props, style, {})
 
 
-def progress_spinner(*, key: str | None = None) -> None:
-    """An indeterminate progress indicator."""
-    _insert("me.progress_spinner()", "progress_spinner", key, {}, None, {})
+def _pixels(caller: str, argument: str, value: float) -> str:
+    """A positive number of pixels as CSS, refusing what is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{caller} {argument} must be a positive number, got {value!r}")
+    return f"{float(value):g}px"
+
+
+def progress_spinner(
+    *,
+    key: str | None = None,
+    color: str | None = None,
+    diameter: float | None = None,
+    stroke_width: float | None = None,
+) -> None:
+    """An indeterminate progress indicator.
+
+    ``diameter`` and ``stroke_width`` (pixels, as in Mesop) size it through its inline
+    style, so they take effect without anything in the client knowing of them.
+    """
+    caller = "me.progress_spinner()"
+    sizes = []
+    if diameter is not None:
+        side = _pixels(caller, "diameter", diameter)
+        sizes += [f"width: {side}", f"height: {side}"]
+    if stroke_width is not None:
+        sizes.append(f"border-width: {_pixels(caller, 'stroke_width', stroke_width)}")
+    props = {"color": color or ""}
+    _insert(caller, "progress_spinner", key, props, None, {}, "; ".join(sizes))
