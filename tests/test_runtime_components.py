@@ -126,6 +126,33 @@ def test_checkbox_select_slider(tmp_path: Path) -> None:
     assert default_slider["p"]["value"] == 0.0 and "on_value_change" not in default_slider["p"]
 
 
+def test_material_arguments_of_checkbox_slider_button_as_in_mesop(tmp_path: Path) -> None:
+    """Mesop's checkbox e2e app passes disable_ripple and indeterminate; apps pass
+    show_tick_marks to sliders and disable_ripple to buttons."""
+    nodes = rendered(tmp_path, """
+        me.checkbox("label", on_change=typed, checked=True, disable_ripple=False,
+                    indeterminate=True, label_position="before", color="warn")
+        me.checkbox("plain")
+        me.slider(min=0.05, max=0.6, step=0.01, value=0.25, on_value_change=typed,
+                  show_tick_marks=True, discrete=True, color="accent", disable_ripple=True)
+        me.button("Go", disable_ripple=True, on_click=clicked)
+    """)
+    mixed, plain, slider, go = nodes
+    assert {k: mixed["p"][k] for k in ("indeterminate", "label_position", "color")} == {
+        "indeterminate": True, "label_position": "before", "color": "warn"}
+    assert {k: plain["p"][k] for k in ("indeterminate", "label_position", "color")} == {
+        "indeterminate": False, "label_position": "after", "color": ""}
+    assert {k: slider["p"][k] for k in ("show_tick_marks", "discrete", "color", "step")} == {
+        "show_tick_marks": True, "discrete": True, "color": "accent", "step": 0.01}
+    assert "disable_ripple" not in slider["p"] and "disable_ripple" not in go["p"]
+    assert go["p"]["on_click"].endswith(":clicked")
+
+
+def test_checkbox_label_position_outside_mesop_choices_fails(tmp_path: Path) -> None:
+    with pytest.raises(HandlerError, match="label_position 'left' is not one of after, before"):
+        rendered(tmp_path, 'me.checkbox("x", label_position="left")')
+
+
 def test_box_divider_link_spinner(tmp_path: Path) -> None:
     nodes = rendered(tmp_path, """
         with me.box(style=me.Style(display="flex", gap=8), on_click=clicked, key="row"):

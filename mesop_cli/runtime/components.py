@@ -38,6 +38,7 @@ _TEXT_TAGS = {f"headline-{n}": f"h{n}" for n in range(1, 7)} | {
 _BUTTON_TYPES = {"raised", "flat", "stroked", "icon"}
 _APPEARANCES = ("fill", "outline")
 _PALETTE = ("primary", "accent", "warn")
+_LABEL_POSITIONS = ("after", "before")
 _SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
 
 
@@ -111,13 +112,15 @@ def button(
     on_click: Callable[[ClickEvent], Any] | None = None,
     type: str | None = None,
     color: str | None = None,
+    disable_ripple: bool = False,
     disabled: bool = False,
     style: Style | None = None,
     key: str | None = None,
 ) -> ParentComponent:
     """A ``<button>``; ``type`` is "raised", "flat", "stroked" or "icon".
 
-    Usable as ``with me.button(...):`` to put components inside it.
+    Usable as ``with me.button(...):`` to put components inside it. ``disable_ripple``
+    is taken so Mesop code runs unchanged; a plain button has no ripple to disable.
     """
     if type is not None and type not in _BUTTON_TYPES:
         choices = ", ".join(sorted(_BUTTON_TYPES))
@@ -214,13 +217,29 @@ def checkbox(
     label: str | None = None,
     *,
     on_change: Callable[[CheckboxChangeEvent], Any] | None = None,
+    label_position: str = "after",
+    disable_ripple: bool = False,
+    color: str | None = None,
     checked: bool = False,
     disabled: bool = False,
+    indeterminate: bool = False,
     style: Style | None = None,
     key: str | None = None,
 ) -> None:
-    """A labelled checkbox."""
-    props = {"label": _text_or_empty(label), "checked": bool(checked), "disabled": bool(disabled)}
+    """A labelled checkbox; ``indeterminate`` shows the "mixed" state of a parent box.
+
+    ``disable_ripple`` is taken so Mesop code runs unchanged; there is no ripple here.
+    """
+    props = {
+        "label": _text_or_empty(label),
+        "checked": bool(checked),
+        "disabled": bool(disabled),
+        "indeterminate": bool(indeterminate),
+        "label_position": _choice(
+            "me.checkbox()", "label_position", label_position, _LABEL_POSITIONS
+        ),
+        "color": color or "",
+    }
     _insert("me.checkbox()", "checkbox", key, props, style, {"on_change": on_change})
 
 
@@ -277,11 +296,19 @@ def slider(
     max: float = 100,
     step: float = 1,
     value: float | None = None,
+    color: str | None = None,
     disabled: bool = False,
+    discrete: bool = False,
+    show_tick_marks: bool = False,
+    disable_ripple: bool = False,
     style: Style | None = None,
     key: str | None = None,
 ) -> None:
-    """A range slider; ``label`` (not in Mesop) names it for screen readers."""
+    """A range slider; ``label`` (not in Mesop) names it for screen readers.
+
+    ``discrete`` asks for the value to be shown and ``show_tick_marks`` for a mark at
+    each step, as in Mesop; ``disable_ripple`` is taken so Mesop code runs unchanged.
+    """
     props = {
         "label": _text_or_empty(label),
         "min": float(min),
@@ -289,6 +316,9 @@ def slider(
         "step": float(step),
         "value": float(min if value is None else value),
         "disabled": bool(disabled),
+        "discrete": bool(discrete),
+        "show_tick_marks": bool(show_tick_marks),
+        "color": color or "",
     }
     _insert("me.slider()", "slider", key, props, style, {"on_value_change": on_value_change})
 
