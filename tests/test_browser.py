@@ -116,3 +116,32 @@ def test_rapid_clicks_in_several_tabs_on_three_file_workers(chromium, tmp_path) 
             expect(tab.get_by_text("Count: 10")).to_be_visible()
         for context in contexts:
             context.close()
+
+
+def test_box_click_reports_is_target_and_checkbox_shows_mixed(chromium, tmp_path) -> None:
+    """A click on a box's own area is a target; one on text inside it is not. An
+    indeterminate checkbox is 'mixed' to assistive technology."""
+    from playwright.sync_api import expect
+
+    app = tmp_path / "main.py"
+    app.write_text(
+        "import mesop_cli as me\n\n"
+        "@me.stateclass\nclass State:\n    last: str = 'none'\n\n"
+        "def clicked(e: me.ClickEvent):\n    me.state(State).last = str(e.is_target)\n\n"
+        "@me.page(path='/')\ndef home():\n"
+        "    with me.box(on_click=clicked, style=me.Style(padding=me.Padding.all(40)),"
+        " key='outer'):\n"
+        "        me.text('inner text')\n"
+        "    me.text(f'Last: {me.state(State).last}')\n"
+        "    me.checkbox('Some', indeterminate=True)\n"
+    )
+    with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"}, app=app) as server:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(server.url + "/")
+        page.get_by_text("inner text").click()
+        expect(page.get_by_text("Last: False")).to_be_visible()
+        page.locator(".mesop-clickable").click(position={"x": 5, "y": 5})
+        expect(page.get_by_text("Last: True")).to_be_visible()
+        assert page.get_by_label("Some").evaluate("el => el.indeterminate") is True
+        context.close()

@@ -348,7 +348,8 @@
       el.type = "button";
       el.addEventListener("click", function (ev) {
         ev.stopPropagation();
-        fire(el.__mesopNode, el.__mesopNode.p.on_click, "click", null);
+        // Mesop's ClickEvent.is_target: was the box itself clicked, not something in it?
+        fire(el.__mesopNode, el.__mesopNode.p.on_click, "click", ev.target === el);
       });
       return el;
     },
@@ -394,7 +395,8 @@
       el.addEventListener("click", function (ev) {
         if (!el.__mesopNode.p.on_click) return;
         ev.stopPropagation();
-        fire(el.__mesopNode, el.__mesopNode.p.on_click, "click", null);
+        // Mesop's ClickEvent.is_target: was the box itself clicked, not something in it?
+        fire(el.__mesopNode, el.__mesopNode.p.on_click, "click", ev.target === el);
       });
       return el;
     },
@@ -442,6 +444,8 @@
       if (wrap.__control.__serverValue !== !!node.p.checked) {
         wrap.__control.__serverValue = wrap.__control.checked = !!node.p.checked;
       }
+      // "Mixed" for screen readers and the eye; the next click clears it, as in Mesop.
+      wrap.__control.indeterminate = !!node.p.indeterminate;
     },
     select: function (wrap, node) {
       var p = node.p, control = wrap.__control;
