@@ -10,43 +10,12 @@ import pytest
 
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.web import create_app
-from tests.support.flask_tab import Client, make_settings
-
-APP_SOURCE = '''
-import mesop_cli as me
-
-@me.stateclass
-class State:
-    count: int = 0
-    words: list[str]
-
-def increment(e: me.ClickEvent):
-    me.state(State).count += 1
-
-def stream(e: me.ClickEvent):
-    for word in ["one", "two", "three"]:
-        me.state(State).words.append(word)
-        yield
-
-def half_done(e: me.ClickEvent):
-    me.state(State).words.append("half")
-    raise RuntimeError("failed halfway")
-
-@me.page(path="/", title="Home")
-def home():
-    s = me.state(State)
-    me.text(f"Count: {s.count}")
-    me.button("Increment", on_click=increment)
-    me.button("Half", on_click=half_done)
-    me.button("Stream", on_click=stream)
-'''
+from tests.support.flask_tab import Client, make_settings, write_app
 
 
 @pytest.fixture()
 def app_file(tmp_path: Path) -> Path:
-    path = tmp_path / "main.py"
-    path.write_text(APP_SOURCE)
-    return path
+    return write_app(tmp_path)
 
 
 def test_state_saved_without_a_render_reaches_the_browser_whole(app_file: Path) -> None:

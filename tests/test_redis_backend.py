@@ -15,15 +15,17 @@ import pytest
 import redis
 
 from mesop_cli.sessions import redis as redis_module
-from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
+from mesop_cli.sessions.base import LockTimeout
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.redis import RedisBackend
-from tests.support.lock_checks import (
+from tests.support.services import redis_url
+from tests.support.store_checks import (
+    check_dead_store,
     check_lock_timeout,
     check_processes_serialize,
+    check_renew_outlives_the_expiry,
     check_threads_serialize,
 )
-from tests.support.services import redis_url
 
 MakeBackend = Callable[..., RedisBackend]
 
@@ -137,22 +139,8 @@ def test_sweep_measures_bytes_of_this_prefix_only(make: MakeBackend, url: str, p
 
 
 def test_dead_server_is_unavailable_quickly_and_redacted() -> None:
-    backend = RedisBackend("redis://:hunter2@127.0.0.1:1/0", ttl_seconds=60)
-    sid = new_session_id()
-    calls: list[Callable[[], object]] = [
-        backend.ping,
-        lambda: backend.load(sid),
-        lambda: backend.save(sid, b"x"),
-        lambda: backend.lock(sid, timeout=1),
-    ]
-    for call in calls:
-        started = time.monotonic()
-        with pytest.raises(BackendUnavailable) as info:
-            call()
-        assert time.monotonic() - started < 5
-        assert "127.0.0.1:1" in str(info.value)
-        assert "hunter2" not in str(info.value)
-    backend.close()
+    check_dead_store(RedisBackend("redis://:hunter2@127.0.0.1:1/0", ttl_seconds=60),
+                     "127.0.0.1:1", "hunter2")
 
 
 def test_renew_keeps_a_long_event_s_lock(
@@ -160,14 +148,4 @@ def test_renew_keeps_a_long_event_s_lock(
 ) -> None:
     """A streaming event that outlives the lock's expiry renews it and keeps its session."""
     monkeypatch.setattr(redis_module, "LOCK_EXPIRY_SECONDS", 0.4)
-    holder, other = make(), make()
-    sid = new_session_id()
-    held = holder.lock(sid, timeout=1)
-    for _ in range(4):  # 0.8 s in all, twice the expiry
-        time.sleep(0.2)
-        held.renew()
-    with pytest.raises(LockTimeout):
-        other.lock(sid, timeout=0.1)
-    held.release()
-    held.renew()  # after release: nothing to renew, nothing raised
-    other.lock(sid, timeout=0.5).release()
+    check_renew_outlives_the_expiry(make(), make())

@@ -19,12 +19,14 @@ from mesop_cli.sessions import sql as sql_module
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.sql import SqlBackend
-from tests.support.lock_checks import (
+from tests.support.services import postgres_uri
+from tests.support.store_checks import (
+    check_dead_store,
     check_lock_timeout,
     check_processes_serialize,
+    check_renew_outlives_the_expiry,
     check_threads_serialize,
 )
-from tests.support.services import postgres_uri
 
 MakeBackend = Callable[..., SqlBackend]
 
@@ -166,22 +168,8 @@ def test_sqlite_lease_of_a_crashed_holder_expires(
 
 
 def test_dead_postgres_is_unavailable_quickly_and_redacted() -> None:
-    backend = SqlBackend("postgresql+psycopg://root:hunter2@127.0.0.1:1/test", "sessions", 60)
-    sid = new_session_id()
-    calls: list[Callable[[], object]] = [
-        backend.ping,
-        lambda: backend.load(sid),
-        lambda: backend.save(sid, b"x"),
-        lambda: backend.lock(sid, timeout=1),
-    ]
-    for call in calls:
-        started = time.monotonic()
-        with pytest.raises(BackendUnavailable) as info:
-            call()
-        assert time.monotonic() - started < 5
-        assert "127.0.0.1:1" in str(info.value)
-        assert "hunter2" not in str(info.value)
-    backend.close()
+    uri = "postgresql+psycopg://root:hunter2@127.0.0.1:1/test"
+    check_dead_store(SqlBackend(uri, "sessions", 60), "127.0.0.1:1", "hunter2")
 
 
 def test_unopenable_sqlite_is_unavailable(tmp_path: Path) -> None:
@@ -201,19 +189,10 @@ def test_sqlite_lease_renewed_by_a_long_event_is_kept(
 ) -> None:
     uri = f"sqlite:///{tmp_path / 'sessions.db'}"
     holder, other = SqlBackend(uri, "sessions", 60), SqlBackend(uri, "sessions", 60)
-    sid = new_session_id()
     monkeypatch.setattr(sql_module, "LOCK_EXPIRY_SECONDS", 0.4)
-    held = holder.lock(sid, timeout=1)
-    for _ in range(4):  # 0.8 s in all, twice the lease
-        time.sleep(0.2)
-        held.renew()
-    with pytest.raises(LockTimeout):
-        other.lock(sid, timeout=0.1)
-    held.release()
-    other.lock(sid, timeout=0.5).release()
+    check_renew_outlives_the_expiry(holder, other)
     for backend in (holder, other):
         backend.close()
-
 
 
 def test_a_failed_create_checks_every_table_again(

@@ -12,43 +12,12 @@ from mesop_cli.sessions.base import BackendUnavailable, SessionLock
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.web import active_session, create_app
 from mesop_cli.web import context as web_context
-from tests.support.flask_tab import Client, make_settings
-
-APP_SOURCE = '''
-import mesop_cli as me
-
-@me.stateclass
-class State:
-    count: int = 0
-    words: list[str]
-
-def increment(e: me.ClickEvent):
-    me.state(State).count += 1
-
-def stream(e: me.ClickEvent):
-    for word in ["one", "two", "three"]:
-        me.state(State).words.append(word)
-        yield
-
-def explode(e: me.ClickEvent):
-    raise RuntimeError("boom")
-
-@me.page(path="/", title="Home")
-def home():
-    s = me.state(State)
-    me.text(f"Count: {s.count}")
-    me.text("Words: " + " ".join(s.words))
-    me.button("Increment", on_click=increment)
-    me.button("Stream", on_click=stream)
-    me.button("Explode", on_click=explode)
-'''
+from tests.support.flask_tab import APP_SOURCE, Client, make_settings, write_app
 
 
 @pytest.fixture()
 def app_file(tmp_path: Path) -> Path:
-    path = tmp_path / "main.py"
-    path.write_text(APP_SOURCE)
-    return path
+    return write_app(tmp_path)
 
 
 def test_page_shell_has_title_and_strict_csp(app_file: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonpatch
@@ -68,3 +69,46 @@ class Client:
     def click(self, label: str, with_copy: bool = False) -> list[dict[str, Any]]:
         event = {"handler": self.handler(label), "kind": "click", "key": "", "value": None}
         return self.send(event, with_copy)
+
+
+#: The app most web-layer tests drive: a counter, a streaming handler, and two that raise
+#: (one before changing state, one after).
+APP_SOURCE = '''
+import mesop_cli as me
+
+@me.stateclass
+class State:
+    count: int = 0
+    words: list[str]
+
+def increment(e: me.ClickEvent):
+    me.state(State).count += 1
+
+def stream(e: me.ClickEvent):
+    for word in ["one", "two", "three"]:
+        me.state(State).words.append(word)
+        yield
+
+def explode(e: me.ClickEvent):
+    raise RuntimeError("boom")
+
+def half_done(e: me.ClickEvent):
+    me.state(State).words.append("half")
+    raise RuntimeError("failed halfway")
+
+@me.page(path="/", title="Home")
+def home():
+    s = me.state(State)
+    me.text(f"Count: {s.count}")
+    me.text("Words: " + " ".join(s.words))
+    me.button("Increment", on_click=increment)
+    me.button("Stream", on_click=stream)
+    me.button("Explode", on_click=explode)
+    me.button("Half", on_click=half_done)
+'''
+
+
+def write_app(directory: Path) -> Path:
+    path = directory / "main.py"
+    path.write_text(APP_SOURCE)
+    return path

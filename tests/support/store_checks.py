@@ -1,6 +1,6 @@
-"""Lock checks shared by the tests of the backends that lock across processes.
+"""Checks shared by the tests of the backends whose store outlives a process (redis, sql).
 
-Each check drives real read-modify-write races through a backend's session lock, so a
+The lock checks drive real read-modify-write races through a backend's session lock, so a
 lock that does not exclude shows up as a lost increment.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from mesop_cli.sessions.base import LockTimeout, SessionBackend
+from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend
 from mesop_cli.sessions.ids import new_session_id
 
 #: Builds a fresh backend; a functools.partial of the class, so spawned processes can too.
@@ -88,3 +88,37 @@ def check_lock_timeout(holder: SessionBackend, other: SessionBackend) -> None:
     held.release()
     held.release()
     other.lock(session_id, timeout=0.3).release()
+
+
+def check_renew_outlives_the_expiry(holder: SessionBackend, other: SessionBackend) -> None:
+    """With the lock's expiry patched to 0.4 s: a holder renewing every 0.2 s keeps it."""
+    session_id = new_session_id()
+    held = holder.lock(session_id, timeout=1)
+    for _ in range(4):  # 0.8 s in all, twice the expiry
+        time.sleep(0.2)
+        held.renew()
+    with pytest.raises(LockTimeout):
+        other.lock(session_id, timeout=0.1)
+    held.release()
+    held.renew()  # after release: nothing to renew, nothing raised
+    other.lock(session_id, timeout=0.5).release()
+
+
+def check_dead_store(backend: SessionBackend, where: str, password: str) -> None:
+    """Every operation on a store that does not answer fails within 5 s, naming where
+    the store is and never its password."""
+    session_id = new_session_id()
+    calls: list[Callable[[], object]] = [
+        backend.ping,
+        lambda: backend.load(session_id),
+        lambda: backend.save(session_id, b"x"),
+        lambda: backend.lock(session_id, timeout=1),
+    ]
+    for call in calls:
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailable) as info:
+            call()
+        assert time.monotonic() - started < 5
+        assert where in str(info.value)
+        assert password not in str(info.value)
+    backend.close()
