@@ -11,6 +11,7 @@ import click
 
 from mesop_cli.config import Settings
 from mesop_cli.runtime import AppLoadError, load_app
+from mesop_cli.sessions.base import SessionBackend
 
 #: Seconds a gunicorn worker may stay silent; generous because handlers stream.
 WORKER_TIMEOUT_SECONDS = 120
@@ -20,7 +21,6 @@ GRACEFUL_TIMEOUT_SECONDS = 30
 
 def serve(app_path: Path, settings: Settings) -> None:
     """Serve until interrupted. Problems a user can fix raise click.ClickException."""
-    _check_store(settings)
     _check_port_free(settings.host, settings.port)
     if settings.prod:
         _serve_gunicorn(app_path, settings)
@@ -43,9 +43,9 @@ def _check_port_free(host: str, port: int) -> None:
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def _check_store(settings: Settings) -> None:
-    """Set the backend up once here, so a store that cannot be (the file backend's directory
-    cannot be created) stops the launch with one line instead of a traceback per worker.
+def _backend(settings: Settings) -> SessionBackend:
+    """Set the backend up in the launcher, so a store that cannot be (the file backend's
+    directory cannot be created) stops the launch with one line, not a traceback per worker.
 
     Backends connect lazily, so a store that is only down does not stop it: the server
     starts, and healthz reports 503 until the store answers.
@@ -53,7 +53,7 @@ def _check_store(settings: Settings) -> None:
     from mesop_cli.sessions import BackendUnavailable, create_backend
 
     try:
-        create_backend(settings).close()
+        return create_backend(settings)
     except BackendUnavailable as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -64,7 +64,7 @@ def _serve_dev(app_path: Path, settings: Settings) -> None:
     from mesop_cli.web import create_app
 
     try:
-        app = create_app(app_path, settings)
+        app = create_app(app_path, settings, backend=_backend(settings))
     except AppLoadError as exc:
         raise click.ClickException(str(exc)) from None
     # The app file is re-imported in-process on change (see web.app_holder), so the
@@ -75,6 +75,8 @@ def _serve_dev(app_path: Path, settings: Settings) -> None:
 def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 
+    # Each worker opens its own backend after the fork; this one only proves it can be.
+    _backend(settings).close()
     try:
         load_app(app_path)  # fail in the launcher with a clear message, not in every worker
     except AppLoadError as exc:
