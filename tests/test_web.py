@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 import threading
 from pathlib import Path
@@ -330,3 +331,19 @@ def test_helper_modules_of_the_app_are_reloaded_too(
     os.utime(helper, (5, 5))
     client.send(None)
     assert client.tree["c"][0]["p"]["text"] == "Bonjour"
+
+
+def test_saved_state_is_the_state_of_the_last_render(app_file: Path) -> None:
+    """What the backend keeps is byte for byte the canonical form of the browser's copy,
+    after a plain event, a streamed one, and one whose handler raised after a change."""
+    from mesop_cli.sessions.codec import canonical_bytes
+
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    for label in ("Increment", "Stream"):
+        client.click(label)
+        assert backend.load(client.session or "") == canonical_bytes(client.state)
+    client.click("Half")  # appends "half", then raises before any render
+    stored = json.loads(backend.load(client.session or "") or b"{}")
+    assert stored["State"]["words"] == ["one", "two", "three", "half"]

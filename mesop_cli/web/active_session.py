@@ -35,13 +35,9 @@ class TamperedState(Exception):
     """The browser's copy does not match its signature."""
 
 
-def _signed_payload(session_id: str, encoded: dict[str, Any]) -> bytes:
+def _signed_payload(session_id: str, state_bytes: bytes) -> bytes:
     # Binding the id into the signature stops one tab's copy being replayed as another's.
-    return session_id.encode() + b"\n" + canonical_bytes(encoded)
-
-
-def sign_copy(session_id: str, encoded: dict[str, Any], secret: str) -> str:
-    return sign(_signed_payload(session_id, encoded), secret)
+    return session_id.encode() + b"\n" + state_bytes
 
 
 @dataclass
@@ -61,6 +57,10 @@ class ActiveSession:
     recovered: bool = False
     _closed: bool = field(default=False, repr=False)
     _rendered: bool = field(default=False, repr=False)
+    #: Canonical bytes of the last render, and whether the state is still exactly that
+    #: (the handler finished after it), so closing saves them instead of encoding again.
+    _rendered_bytes: bytes = field(default=b"", repr=False)
+    _rendered_is_final: bool = field(default=False, repr=False)
     _lock_renewed: float = field(default_factory=time.monotonic, repr=False)
 
     def encoded(self) -> dict[str, Any]:
@@ -86,6 +86,16 @@ class ActiveSession:
         self.lock.renew()
         self._lock_renewed = time.monotonic()
 
+    def sign_render(self, encoded: dict[str, Any], secret: str) -> str:
+        """The signature of one render's state, sent with it to the browser."""
+        self._rendered_bytes = canonical_bytes(encoded)
+        self._rendered_is_final = False
+        return sign(_signed_payload(self.id, self._rendered_bytes), secret)
+
+    def finished_with_render(self) -> None:
+        """The handler ended on the last render: nothing changed the state since."""
+        self._rendered_is_final = self._rendered
+
     def close(self) -> None:
         """Save and unlock; safe to call twice. A failed save is logged, not raised:
         the browser still holds a signed copy, so the next event recovers it."""
@@ -94,7 +104,9 @@ class ActiveSession:
         self._closed = True
         try:
             if self.backend.server_side:
-                self.backend.save(self.id, canonical_bytes(self.encoded()))
+                data = (self._rendered_bytes if self._rendered_is_final
+                        else canonical_bytes(self.encoded()))
+                self.backend.save(self.id, data)
         except Exception:
             log.exception("could not save session state to the %s backend", self.backend.name)
         finally:
@@ -180,7 +192,8 @@ def _load(
 
     if request.state is not None:
         signature = request.signature or ""
-        if not verify(_signed_payload(session_id, request.state), signature, secret):
+        copy_bytes = canonical_bytes(request.state)
+        if not verify(_signed_payload(session_id, copy_bytes), signature, secret):
             raise TamperedState("the state sent by the browser does not match its signature")
         try:
             states = decode_states(request.state, classes)

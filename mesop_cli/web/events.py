@@ -13,7 +13,7 @@ from flask import Response, g, stream_with_context
 
 from mesop_cli.runtime import HandlerError, InvalidEvent, PageNotFound, Render, run_event, run_load
 from mesop_cli.sessions.codec import CodecError
-from mesop_cli.web.active_session import ActiveSession, sign_copy
+from mesop_cli.web.active_session import ActiveSession
 from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
 from mesop_cli.web.protocol import line
 
@@ -59,6 +59,7 @@ def _stream(
         for render in renders:
             yield line(_render_message(ctx, session, render))
             session.keep_lock()
+        session.finished_with_render()
     except HandlerError as exc:
         failed = True
         yield line(_handler_error_message(ctx, exc))
@@ -92,7 +93,7 @@ def _render_message(ctx: MesopContext, session: ActiveSession, render: Render) -
         message["state"] = encoded
     else:
         message["patch"] = jsonpatch.make_patch(session.browser_copy, encoded).patch
-    message["sig"] = sign_copy(session.id, encoded, ctx.settings.secret_key)
+    message["sig"] = session.sign_render(encoded, ctx.settings.secret_key)
     session.browser_copy = encoded
     return message
 
