@@ -21,11 +21,14 @@ GRACEFUL_TIMEOUT_SECONDS = 30
 
 def serve(app_path: Path, settings: Settings) -> None:
     """Serve until interrupted. Problems a user can fix raise click.ClickException."""
+    backend = _backend(settings)
     _check_port_free(settings.host, settings.port)
     if settings.prod:
+        # Each worker opens its own backend after the fork; this one only proved it can be.
+        backend.close()
         _serve_gunicorn(app_path, settings)
     else:
-        _serve_dev(app_path, settings)
+        _serve_dev(app_path, settings, backend)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -58,13 +61,13 @@ def _backend(settings: Settings) -> SessionBackend:
         raise click.ClickException(str(exc)) from None
 
 
-def _serve_dev(app_path: Path, settings: Settings) -> None:
+def _serve_dev(app_path: Path, settings: Settings, backend: SessionBackend) -> None:
     from werkzeug.serving import run_simple
 
     from mesop_cli.web import create_app
 
     try:
-        app = create_app(app_path, settings, backend=_backend(settings))
+        app = create_app(app_path, settings, backend=backend)
     except AppLoadError as exc:
         raise click.ClickException(str(exc)) from None
     # The app file is re-imported in-process on change (see web.app_holder), so the
@@ -75,8 +78,6 @@ def _serve_dev(app_path: Path, settings: Settings) -> None:
 def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 
-    # Each worker opens its own backend after the fork; this one only proves it can be.
-    _backend(settings).close()
     try:
         load_app(app_path)  # fail in the launcher with a clear message, not in every worker
     except AppLoadError as exc:
