@@ -34,7 +34,7 @@ def test_page_shell_has_title_and_strict_csp(app_file: Path) -> None:
 def test_first_load_sends_full_state_then_only_patches(app_file: Path) -> None:
     client = Client(create_app(app_file, make_settings()))
     first = client.send(None)
-    assert first[0]["state"] == {"State": {"count": 0, "words": []}, "#version": 1}
+    assert first[0]["state"] == {"State": {"count": 0, "words": []}, "#version": 1, "#path": "/"}
     assert len(client.session or "") == 43
     messages = client.click("Increment")
     assert sorted(messages[0]["patch"], key=lambda op: op["path"]) == [

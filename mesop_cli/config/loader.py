@@ -246,7 +246,7 @@ def _warnings(report: ConfigReport, prod: bool) -> None:
                 f"memory ({ram // _MIB} MB): the cap would never evict before the machine runs "
                 "out of memory. Fix: lower MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB",
             )
-    if backend not in (None, "none") and isinstance(ttl.value, int) and ttl.value < 60:
+    if isinstance(ttl.value, int) and ttl.value < 60:
         report.warn("W004", f"{ttl.quoted()} is under 60 s: a user who pauses for a minute loses "
                             "the session to expiry. Fix: 60 or more (default 600)")
     reload = report.resolved["reload"]

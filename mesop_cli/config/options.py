@@ -32,6 +32,7 @@ class Settings:
     ttl_seconds: int
     memory_max_mb: int
     secret_key: str
+    secret_key_previous: str | None
     secret_key_generated: bool
     host: str
     port: int
@@ -44,6 +45,8 @@ class Settings:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
         shown = {name: getattr(self, name) for name in self.__dataclass_fields__}
         shown["secret_key"] = REDACTED
+        if shown["secret_key_previous"]:
+            shown["secret_key_previous"] = REDACTED
         for name in ("redis_url", "sql_connection_uri"):
             if shown[name]:
                 shown[name] = redact_url(shown[name])
@@ -301,8 +304,8 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "ttl_seconds", "MESOP_STATE_SESSION_TTL_SECONDS", "600", int_between(1, 31_536_000),
         "a whole number of seconds from 1 to 31536000",
-        "Idle time after which a session expires; each event renews it.",
-        backends=("memory", "file", "redis", "sql"),
+        "Idle time after which a session expires; each event renews it. Signed state copies "
+        "expire after it too.",
     ),
     Option(
         "memory_max_mb", "MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB", "256",
@@ -314,6 +317,13 @@ OPTIONS: tuple[Option, ...] = (
         "secret_key", "MESOP_SECRET_KEY", None, cast_secret,
         "any non-empty string; 32 or more random characters",
         "Signs state that travels through the browser. Default: random per launch.",
+        secret=True,
+    ),
+    Option(
+        "secret_key_previous", "MESOP_SECRET_KEY_PREVIOUS", None, cast_secret,
+        "the former MESOP_SECRET_KEY, during one TTL after a rotation",
+        "Still accepted to verify signatures (never to sign), so rotating the key logs nobody "
+        "out; remove it one TTL after the rotation.",
         secret=True,
     ),
     Option(

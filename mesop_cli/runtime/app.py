@@ -16,7 +16,6 @@ from pathlib import Path
 from types import ModuleType
 
 from mesop_cli.runtime.errors import AppLoadError, PageNotFound, format_traceback, locate
-from mesop_cli.runtime.handlers import Handler, HandlerMap
 from mesop_cli.runtime.registry import PAGE_MARK, Collector, Page, collecting
 from mesop_cli.runtime.stateclass import is_stateclass
 
@@ -24,7 +23,7 @@ _IMPORT_GUARD = threading.Lock()
 
 
 class App:
-    """A loaded app: its pages, its state classes and the handlers seen so far."""
+    """A loaded app: its pages and its state classes."""
 
     def __init__(
         self, path: Path, module: ModuleType, pages: dict[str, Page], classes: list[type]
@@ -35,7 +34,6 @@ class App:
         self.state_classes = _name_classes(classes)
         self._keys = {cls: key for key, cls in self.state_classes.items()}
         self._guard = threading.Lock()
-        self._handlers: dict[str, tuple[Handler, set[str]]] = {}
 
     def page_for(self, path: str) -> Page:
         """The page serving ``path`` (a query string is ignored)."""
@@ -60,17 +58,6 @@ class App:
                     self.state_classes = {**self.state_classes, key: cls}
                     self._keys = {**self._keys, cls: key}
         return key
-
-    def remember_handlers(self, handlers: HandlerMap) -> None:
-        """Keep the module-level handlers of a render, so events skip a trace render."""
-        stable = handlers.stable()
-        if any(hid not in self._handlers for hid in stable):
-            with self._guard:
-                self._handlers = {**self._handlers, **stable}
-
-    def known_handler(self, handler_id: str) -> tuple[Handler, set[str]] | None:
-        """A module-level handler registered by an earlier render in this process."""
-        return self._handlers.get(handler_id)
 
 
 def _name_classes(classes: list[type]) -> dict[str, type]:

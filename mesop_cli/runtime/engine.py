@@ -49,7 +49,6 @@ def _render(scope: Scope, path: str) -> tuple[Render, TreeBuilder]:
         raise HandlerError.from_exception(exc, scope.app.path) from exc
     finally:
         scope.builder = None
-    scope.app.remember_handlers(builder.handlers)
     return Render(builder.root, page.title or "Mesop", path), builder
 
 
@@ -147,15 +146,18 @@ def run_event(
 
     The event is checked and its handler found before this returns: InvalidEvent or
     UnknownHandler for a bad event, PageNotFound for a bad path, HandlerError when the
-    page raises while it is re-rendered to find a closure.
+    page raises while it is re-rendered to find the handler.
+
+    The handler is looked up only in a render of ``path`` with this session's states, never
+    in handlers other sessions rendered: a button the page shows only to some users (an
+    admin's "wipe everything") must not run for a session whose page does not show it.
+    ``path`` must therefore be the session's current page, as the server recorded it.
     """
     handler_id, kind, key, value = _check_event(event)
     page = app.page_for(path)
     _ensure_states(app, states)
     scope = Scope(app, states)
-    entry = app.known_handler(handler_id)
-    if entry is None or kind not in entry[1]:
-        entry = _render(scope, path)[1].handlers.get(handler_id)
+    entry = _render(scope, path)[1].handlers.get(handler_id)
     if entry is None:
         raise UnknownHandler(f"page {page.path!r} has no handler {handler_id!r}")
     handler, kinds = entry

@@ -7,6 +7,8 @@ runtime can refuse an event whose kind does not fit the handler it names.
 
 from __future__ import annotations
 
+import math
+import reprlib
 from dataclasses import dataclass
 
 from mesop_cli.runtime.errors import InvalidEvent
@@ -91,29 +93,48 @@ HANDLER_KINDS = {
 }
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxlong, _SHORT.maxlist, _SHORT.maxdict = 60, 40, 5, 5
+
+
+def _short(value: object) -> str:
+    """A value as an error message can quote it: a 400-digit number stays readable."""
+    return _SHORT.repr(value)
+
+
 def build_event(kind: str, key: str, value: object) -> MesopEvent:
     """The event object for one browser event, checking the value's type.
 
     Raises InvalidEvent naming the kind and the value when they do not fit.
     """
     if kind == "click":
-        return ClickEvent(key=key, is_target=value if isinstance(value, bool) else True)
+        if value is not None and not isinstance(value, bool):
+            raise InvalidEvent(f"click event: value must be true, false or null, got "
+                               f"{_short(value)}")
+        return ClickEvent(key=key, is_target=True if value is None else value)
     if kind in ("input", "blur", "enter"):
         if not isinstance(value, str):
-            raise InvalidEvent(f"{kind} event: value must be a string, got {value!r}")
+            raise InvalidEvent(f"{kind} event: value must be a string, got {_short(value)}")
         event_class = {"input": InputEvent, "blur": InputBlurEvent, "enter": InputEnterEvent}
         return event_class[kind](key=key, value=value)
     if kind == "change":
         if not isinstance(value, bool):
-            raise InvalidEvent(f"change event: value must be true or false, got {value!r}")
+            raise InvalidEvent(f"change event: value must be true or false, got {_short(value)}")
         return CheckboxChangeEvent(key=key, checked=value)
     if kind == "selection":
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise InvalidEvent(f"selection event: value must be a list of strings, got {value!r}")
+            raise InvalidEvent(
+                f"selection event: value must be a list of strings, got {_short(value)}")
         return SelectSelectionChangeEvent(key=key, values=list(values))
     if kind == "slider":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidEvent(f"slider event: value must be a number, got {value!r}")
-        return SliderValueChangeEvent(key=key, value=float(value))
+            raise InvalidEvent(f"slider event: value must be a number, got {_short(value)}")
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise InvalidEvent(f"slider event: value {_short(value)} is not a finite number")
+        return SliderValueChangeEvent(key=key, value=number)
     raise InvalidEvent(f"unknown event kind {kind!r}")

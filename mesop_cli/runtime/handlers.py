@@ -1,12 +1,12 @@
-"""Handler ids that another worker process can resolve without shared memory.
+"""Handler ids that mean the same thing in every worker process.
 
 A module-level function is named by ``module:qualname``, which every process that loaded
 the app agrees on. Closures, lambdas, bound methods and partials have no such name, so
 they get ``module:qualname#n``: the n-th distinct such callable with that name met while
-rendering the page. A process that never rendered the page re-renders it with the same
-state (a "trace" render) and meets the same callables in the same order. Only callables a
-render actually registered can be called: an id from the browser is never imported or
-looked up by name, so it cannot reach arbitrary functions.
+rendering the page. Every event re-renders the session's current page with the session's
+state (a "trace" render) and looks the id up among the handlers that render registered,
+so an id from the browser is never imported or looked up by name: it reaches only what
+this session's page shows it, in any process.
 """
 
 from __future__ import annotations
@@ -77,7 +77,3 @@ class HandlerMap:
     def get(self, handler_id: str) -> tuple[Handler, set[str]] | None:
         """The handler and its kinds, or None."""
         return self._by_id.get(handler_id)
-
-    def stable(self) -> dict[str, tuple[Handler, set[str]]]:
-        """The handlers whose ids mean the same thing in every render."""
-        return {hid: entry for hid, entry in self._by_id.items() if "#" not in hid}

@@ -5,28 +5,58 @@ The signature covers :func:`mesop_cli.sessions.codec.canonical_bytes` of the sta
 the caller signs and verifies the same canonical bytes. A salt specific to state keeps a
 signature made here from being accepted by any other use of the same secret key (Flask's
 session cookie, for one).
+
+Each signature carries the time it was made and is refused once older than the session
+TTL: a copy is as old as the last event that produced it, so an idle tab's copy dies with
+its session, and an old copy saved by someone cannot be replayed for ever. Verification
+also accepts the previous secret keys, which is how a key is rotated without logging
+everybody out: their signatures expire within one TTL, after which the old key can go.
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
+from collections.abc import Sequence
 
-from itsdangerous import Signer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 _SALT = "mesop-cli.state-session"
+_SEP = b"."
 
 
-def _signer(secret: str | bytes) -> Signer:
-    return Signer(secret, salt=_SALT, key_derivation="hmac", digest_method=hashlib.sha256)
+class Verdict(enum.Enum):
+    VALID = "valid"
+    #: Made by one of our keys, but longer ago than the TTL.
+    EXPIRED = "expired"
+    #: Not made by any of our keys over these bytes (altered, forged or malformed).
+    INVALID = "invalid"
 
 
-def sign(data_bytes: bytes, secret: str | bytes) -> str:
-    """A URL-safe signature of ``data_bytes`` under ``secret``."""
-    return _signer(secret).get_signature(data_bytes).decode("ascii")
+class StateSigner:
+    """Signs with ``key``; verifies with ``key`` and ``previous_keys``, up to ``max_age`` s."""
 
+    def __init__(self, key: str | bytes, max_age: int,
+                 previous_keys: Sequence[str | bytes] = ()) -> None:
+        self.max_age = max_age
+        # itsdangerous signs with the last key of the list and verifies with all of them.
+        keys = [*previous_keys, key]
+        self._signer = TimestampSigner(keys, salt=_SALT, sep=_SEP, key_derivation="hmac",
+                                       digest_method=hashlib.sha256)
 
-def verify(data_bytes: bytes, signature: str, secret: str | bytes) -> bool:
-    """True only for a signature made by :func:`sign` with the same secret (constant time)."""
-    if not isinstance(signature, str) or not signature.isascii():
-        return False
-    return _signer(secret).verify_signature(data_bytes, signature.encode("ascii"))
+    def sign(self, data: bytes) -> str:
+        """``<timestamp>.<signature>``: URL-safe, without the data itself."""
+        signed = self._signer.sign(data)
+        return signed[len(data) + len(_SEP):].decode("ascii")
+
+    def check(self, data: bytes, signature: object) -> Verdict:
+        """Whether ``signature`` was made by :meth:`sign` over ``data`` (constant time)."""
+        if not isinstance(signature, str) or not signature.isascii() or len(signature) > 200:
+            return Verdict.INVALID
+        try:
+            self._signer.unsign(data + _SEP + signature.encode("ascii"), max_age=self.max_age)
+        except SignatureExpired:
+            return Verdict.EXPIRED
+        except BadSignature:
+            return Verdict.INVALID
+        return Verdict.VALID

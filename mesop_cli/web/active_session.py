@@ -17,7 +17,7 @@ from typing import Any
 from mesop_cli.sessions.base import SessionBackend, SessionLock
 from mesop_cli.sessions.codec import CodecError, canonical_bytes, decode_states, encode_states
 from mesop_cli.sessions.ids import new_session_id
-from mesop_cli.sessions.signing import sign, verify
+from mesop_cli.sessions.signing import StateSigner, Verdict
 from mesop_cli.web.protocol import EventRequest
 
 log = logging.getLogger("mesop_cli.web")
@@ -26,9 +26,11 @@ log = logging.getLogger("mesop_cli.web")
 #: How often a streaming event renews its session lock; well under the shortest expiry (60 s).
 LOCK_RENEW_SECONDS = 10.0
 
-#: Key of the save counter kept beside the state classes. Not an identifier, so it can
-#: never collide with a class name; the codec ignores it when decoding.
+#: Keys kept beside the state classes: the save counter, and the page the session is on
+#: (events run only against that page). Not identifiers, so they can never collide with a
+#: class name; the codec ignores them when decoding. Both are signed with the state.
 VERSION_KEY = "#version"
+PATH_KEY = "#path"
 
 
 class TamperedState(Exception):
@@ -45,11 +47,16 @@ class ActiveSession:
     """One session, locked for the duration of one event."""
 
     backend: SessionBackend
+    signer: StateSigner
     id: str
     states: dict[str, object]
     #: The state as the browser holds it; None means the browser needs the full state.
     browser_copy: dict[str, Any] | None
     lock: SessionLock | None
+    #: The page this session is on, as the server last rendered it; None for a session
+    #: that has not been rendered yet. Events are checked against this page, never against
+    #: the path the browser names.
+    path: str | None = None
     #: Counts the states handed out so far (one per render, see :meth:`next_render`). A
     #: `memory` worker can hold an older copy of a session that another worker has moved
     #: on; the counter tells stale from fresh.
@@ -67,6 +74,8 @@ class ActiveSession:
         """The state as stored and as sent to the browser, with its version."""
         encoded = encode_states(self.states)
         encoded[VERSION_KEY] = self.version
+        if self.path is not None:
+            encoded[PATH_KEY] = self.path
         return encoded
 
     def next_render(self) -> dict[str, Any]:
@@ -86,11 +95,11 @@ class ActiveSession:
         self.lock.renew()
         self._lock_renewed = time.monotonic()
 
-    def sign_render(self, encoded: dict[str, Any], secret: str) -> str:
+    def sign_render(self, encoded: dict[str, Any]) -> str:
         """The signature of one render's state, sent with it to the browser."""
         self._rendered_bytes = canonical_bytes(encoded)
         self._rendered_is_final = False
-        return sign(_signed_payload(self.id, self._rendered_bytes), secret)
+        return self.signer.sign(_signed_payload(self.id, self._rendered_bytes))
 
     def finished_with_render(self) -> None:
         """The handler ended on the last render: nothing changed the state since."""
@@ -125,85 +134,167 @@ def open_session(
     backend: SessionBackend,
     request: EventRequest,
     classes: dict[str, type],
-    secret: str,
+    signer: StateSigner,
     lock_timeout: float,
 ) -> ActiveSession | None:
     """Lock and load the request's session; None means a miss the browser must answer
-    by resending its copy."""
-    session_id = request.session_id or new_session_id()
-    lock = backend.lock(session_id, timeout=lock_timeout) if backend.server_side else None
-    try:
-        active = _load(backend, request, session_id, lock, classes, secret)
-    except BaseException:
+    by resending its copy.
+
+    Session ids come from the server: an id that neither the store nor a valid signed
+    copy knows is never adopted (that would let a page fix a victim's session id, and
+    let anyone fill the store with ids of their choosing); a new session under a new id
+    is started instead.
+    """
+    if request.session_id is not None:
+        lock = backend.lock(request.session_id, timeout=lock_timeout) \
+            if backend.server_side else None
+        try:
+            found = _resume(backend, signer, request, lock, classes)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        if isinstance(found, ActiveSession):
+            return found
         if lock is not None:
             lock.release()
-        raise
-    if active is None and lock is not None:
-        lock.release()
-    return active
+        if found is _MISS:
+            return None
+    session_id = new_session_id()
+    lock = backend.lock(session_id, timeout=lock_timeout) if backend.server_side else None
+    return ActiveSession(backend, signer, session_id, {}, None, lock)
 
 
-def _version_of(encoded: dict[str, Any]) -> int:
+class _Outcome:
+    """Why :func:`_resume` found no session to continue."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: The store does not hold the session but the browser says it has a copy: ask for it.
+_MISS = _Outcome("miss")
+#: Nothing valid knows this id: start a new session under a new id.
+_UNKNOWN = _Outcome("unknown")
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """A session's decoded state with the version and page recorded beside it."""
+
+    states: dict[str, object]
+    version: int
+    path: str | None
+
+
+def _snapshot(encoded: Any, classes: dict[str, type]) -> _Snapshot:
+    """Raises CodecError (or ValueError) for data that does not decode."""
+    states = decode_states(encoded, classes)
     version = encoded.get(VERSION_KEY, 0)
-    return version if isinstance(version, int) else 0
+    path = encoded.get(PATH_KEY)
+    return _Snapshot(
+        states,
+        version if isinstance(version, int) and not isinstance(version, bool) else 0,
+        path if isinstance(path, str) else None,
+    )
 
 
-def _load(
+def _stored(backend: SessionBackend, session_id: str, classes: dict[str, type]
+            ) -> _Snapshot | None:
+    if not backend.server_side:
+        return None
+    data = backend.load(session_id)
+    if data is None:
+        return None
+    try:
+        return _snapshot(json.loads(data), classes)
+    except (ValueError, CodecError) as exc:
+        # Typically a state class changed shape across a reload; the session starts afresh.
+        log.warning("discarding stored state of a session: %s", exc)
+        return None
+
+
+def _browser_copy(signer: StateSigner, request: EventRequest, session_id: str,
+                  classes: dict[str, type]) -> _Snapshot | None:
+    """The browser's signed copy, verified; None when it sent none or it has expired.
+    Raises TamperedState for a copy that we did not sign."""
+    if request.state is None:
+        return None
+    try:
+        copy_bytes = canonical_bytes(request.state)
+    except CodecError as exc:
+        raise TamperedState(f"the state sent by the browser is not valid: {exc}") from None
+    verdict = signer.check(_signed_payload(session_id, copy_bytes), request.signature)
+    if verdict is Verdict.INVALID:
+        raise TamperedState("the state sent by the browser does not match its signature")
+    if verdict is Verdict.EXPIRED:
+        log.info("a browser's state copy is older than the session TTL; starting afresh")
+        return None
+    try:
+        return _snapshot(request.state, classes)
+    except CodecError as exc:
+        raise TamperedState(f"the state sent by the browser does not decode: {exc}") from None
+
+
+def _resume(
     backend: SessionBackend,
+    signer: StateSigner,
     request: EventRequest,
-    session_id: str,
     lock: SessionLock | None,
     classes: dict[str, type],
-    secret: str,
-) -> ActiveSession | None:
-    def session(states: dict[str, object], previous: int, has_copy: bool) -> ActiveSession:
-        active = ActiveSession(backend, session_id, states, None, lock, version=previous + 1)
-        if has_copy:
+) -> ActiveSession | _Outcome:
+    session_id = request.session_id
+    assert session_id is not None
+    stored = _stored(backend, session_id, classes)
+    copy = _browser_copy(signer, request, session_id, classes)
+
+    def resumed(found: _Snapshot, in_step: bool) -> ActiveSession:
+        active = ActiveSession(backend, signer, session_id, found.states, None, lock,
+                               path=found.path, version=found.version + 1)
+        if in_step:
             # Diff against the re-encoded state, not the raw copy: stored bytes write 50.0
             # as 50, and a patch that only flips a number's type is noise for the browser.
-            active.browser_copy = encode_states(states)
-            active.browser_copy[VERSION_KEY] = previous
+            active.browser_copy = encode_states(found.states)
+            active.browser_copy[VERSION_KEY] = found.version
+            if found.path is not None:
+                active.browser_copy[PATH_KEY] = found.path
         return active
 
-    if request.session_id is None:
-        return session({}, 0, has_copy=False)
-
-    stored = backend.load(session_id) if backend.server_side else None
     if stored is not None:
-        try:
-            encoded = json.loads(stored)
-            states = decode_states(encoded, classes)
-        except (ValueError, CodecError) as exc:
-            # Typically a state class changed shape across a reload; start it afresh.
-            log.warning("discarding stored state of a session: %s", exc)
-            return session({}, 0, has_copy=False)
-        version = _version_of(encoded)
-        if request.version is None or version >= request.version:
-            # A patch only fits the copy it was computed from. A newer stored version was
-            # saved by an event whose renders never reached the browser (the handler raised
-            # before its first render, or the connection dropped mid-stream), so the
-            # browser's copy differs from it: send the full state instead.
-            in_step = request.version is None or version == request.version
-            return session(states, version, has_copy=request.has_copy and in_step)
-        # Older than what the browser already saw: this process's copy is stale, a miss
-        # in all but name, and counted as one.
-        backend.stats.count("hits", -1)
-        backend.stats.count("misses")
+        # Whether the browser's copy is newer than the store's is decided by the version
+        # inside the signed copy only. An older copy is never adopted: that would roll
+        # the session back to a state the user (or an attacker replaying it) saved.
+        if copy is not None and copy.version > stored.version:
+            # A `memory` worker holding an older copy than another worker moved on to:
+            # a miss in all but name, and counted as one.
+            backend.stats.count("hits", -1)
+            backend.stats.count("misses")
+            active = resumed(copy, in_step=True)
+            active.recovered = True
+            return active
+        if (copy is None and request.has_copy and request.version is not None
+                and request.version > stored.version):
+            # The browser claims a newer copy than this store holds (a stale `memory`
+            # worker). The claim is unsigned, so it only earns a miss: the copy the
+            # browser then sends is judged by the version it signed.
+            backend.stats.count("hits", -1)
+            backend.stats.count("misses")
+            return _MISS
+        # A patch only fits the copy it was computed from. When the browser's copy is not
+        # the stored version (an event whose renders never reached it saved a newer one),
+        # it gets the full state instead.
+        browser_version = copy.version if copy is not None else request.version
+        in_step = request.has_copy and (browser_version is None
+                                        or browser_version == stored.version)
+        return resumed(stored, in_step)
 
-    if request.state is not None:
-        signature = request.signature or ""
-        copy_bytes = canonical_bytes(request.state)
-        if not verify(_signed_payload(session_id, copy_bytes), signature, secret):
-            raise TamperedState("the state sent by the browser does not match its signature")
-        try:
-            states = decode_states(request.state, classes)
-        except CodecError as exc:
-            raise TamperedState(f"the state sent by the browser does not decode: {exc}") from None
-        active = session(states, _version_of(request.state), has_copy=True)
+    if copy is not None:
+        active = resumed(copy, in_step=True)
         active.recovered = backend.server_side
         return active
-
-    if backend.server_side and request.has_copy:
-        return None
-    # No copy anywhere (the `none` backend's first load, or a browser that lost it).
-    return session({}, 0, has_copy=False)
+    if backend.server_side and request.has_copy and request.state is None:
+        return _MISS
+    return _UNKNOWN

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app
 
 from mesop_cli.config import Settings
 from mesop_cli.sessions.base import SessionBackend
+from mesop_cli.sessions.signing import StateSigner
 from mesop_cli.web.app_holder import AppHolder
 from mesop_cli.web.metrics import Metrics
 
@@ -35,6 +36,8 @@ class MesopContext:
         self.settings = settings
         self.backend = backend
         self.metrics = Metrics()
+        previous = [settings.secret_key_previous] if settings.secret_key_previous else []
+        self.signer = StateSigner(settings.secret_key, settings.ttl_seconds, previous)
 
 
 def mesop_context() -> MesopContext:

@@ -31,10 +31,14 @@ def events() -> Response:
     req = g.mesop_request
     app = g.mesop_app
     try:
-        if req.event is None:
+        if req.event is None or session.path is None:
+            # A page load, or an event of a session with no page to check it against (a
+            # new one: the browser's was unknown or expired); the event is not run.
             renders = run_load(app, req.path, session.states)
         else:
-            renders = run_event(app, req.path, session.states, req.event)
+            # Against the page the server recorded for the session, not the one named by
+            # the browser: a handler runs only if this session's own page shows it.
+            renders = run_event(app, session.path, session.states, req.event)
     except PageNotFound as exc:
         refusal = json_error(404, str(exc))
     except InvalidEvent as exc:
@@ -81,6 +85,7 @@ def _stream(
 
 
 def _render_message(ctx: MesopContext, session: ActiveSession, render: Render) -> dict[str, Any]:
+    session.path = render.path
     encoded = session.next_render()
     message: dict[str, Any] = {
         "type": "render",
@@ -93,7 +98,7 @@ def _render_message(ctx: MesopContext, session: ActiveSession, render: Render) -
         message["state"] = encoded
     else:
         message["patch"] = jsonpatch.make_patch(session.browser_copy, encoded).patch
-    message["sig"] = session.sign_render(encoded, ctx.settings.secret_key)
+    message["sig"] = session.sign_render(encoded)
     session.browser_copy = encoded
     return message
 

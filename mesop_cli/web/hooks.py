@@ -40,7 +40,7 @@ def open_event_session() -> Response | None:
         app = ctx.holder.get()
         g.mesop_app = app
         g.mesop_session = open_session(
-            ctx.backend, g.mesop_request, app.state_classes, ctx.settings.secret_key,
+            ctx.backend, g.mesop_request, app.state_classes, ctx.signer,
             context.LOCK_TIMEOUT_SECONDS,
         )
     except ProtocolError as exc:

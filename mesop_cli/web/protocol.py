@@ -10,6 +10,8 @@ while the handler keeps running.
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,14 +39,66 @@ class EventRequest:
     version: int | None  # the version of the browser's copy, to spot a stale server copy
 
 
-def parse_event_request(body: bytes) -> EventRequest:
-    """Validate the shape of a request before anything reaches a backend."""
+#: A JSON escape of a UTF-16 surrogate. Only bodies containing one need the slower walk
+#: that looks for lone surrogates (a valid pair decodes to one character).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_constant(name: str) -> float:
+    raise ProtocolError(f"request body contains {name}, which is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ProtocolError(f"request body contains the number {text[:40]}, too large for a "
+                            "64-bit float")
+    return value
+
+
+def _lone_surrogates(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def decode_body(body: bytes) -> Any:
+    """Strict JSON: UTF-8 only, no NaN/Infinity, no number beyond a float's range and no
+    lone surrogate, so nothing that cannot be stored or sent back reaches a handler."""
     try:
-        message = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"request body is not UTF-8 ({exc.reason} at byte {exc.start})") \
+            from None
+    try:
+        message = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as exc:
         raise ProtocolError(f"request body is not JSON ({exc})") from None
     except RecursionError:
         raise ProtocolError("request body is nested too deeply") from None
+    except ValueError as exc:  # an integer longer than Python converts (4300 digits)
+        if isinstance(exc, ProtocolError):
+            raise
+        raise ProtocolError("request body contains a number with too many digits") from None
+    if _SURROGATE_ESCAPE.search(text) and _lone_surrogates(message):
+        raise ProtocolError("request body contains a lone UTF-16 surrogate, which is not text")
+    return message
+
+
+def parse_event_request(body: bytes) -> EventRequest:
+    """Validate the shape of a request before anything reaches a backend."""
+    message = decode_body(body)
     if not isinstance(message, dict):
         raise ProtocolError("request body must be a JSON object")
 
