@@ -143,7 +143,7 @@ def _parse_event(event: Any) -> dict[str, Any]:
     handler, kind, key = event.get("handler"), event.get("kind"), event.get("key", "")
     if not isinstance(handler, str) or not handler or len(handler) > 512:
         raise ProtocolError("event.handler must be a non-empty string")
-    if kind not in EVENT_KINDS:
+    if not isinstance(kind, str) or kind not in EVENT_KINDS:
         raise ProtocolError(f"event.kind must be one of {', '.join(sorted(EVENT_KINDS))}")
     if not isinstance(key, str):
         raise ProtocolError("event.key must be a string")
