@@ -392,3 +392,18 @@ def test_a_file_dir_that_cannot_be_created_stops_the_launch_in_one_line(
     assert result.exit_code == 1, result.output
     assert "Error: cannot create the session directory" in result.output
     assert "Traceback" not in result.output
+
+
+def test_check_config_shows_allowed_origins_normalized() -> None:
+    result = run(["--check-config", "--format", "json"],
+                 {"MESOP_ALLOWED_ORIGINS": "https://App.example.com, http://127.0.0.1:8000"})
+    assert result.exit_code == 0
+    by_name = {s["name"]: s for s in json.loads(result.output)["settings"]}
+    assert by_name["MESOP_ALLOWED_ORIGINS"]["value"] == [
+        "https://app.example.com:443", "http://127.0.0.1:8000"]
+
+
+def test_an_allowed_origin_with_a_path_is_an_error() -> None:
+    result = run(["--check-config"], {"MESOP_ALLOWED_ORIGINS": "https://app.example.com/login"})
+    assert result.exit_code == 1
+    assert "MESOP_ALLOWED_ORIGINS" in result.output and "not an origin" in result.output

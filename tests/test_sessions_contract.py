@@ -355,7 +355,7 @@ def _settings(tmp_path: Path, **overrides: Any) -> Settings:
         ttl_seconds=123,
         memory_max_mb=2,
         secret_key="k",
-        secret_key_previous=None,
+        secret_key_previous=None, allowed_origins=None,
         secret_key_generated=False,
         host="127.0.0.1",
         port=32123,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from mesop_cli.config.problems import REDACTED, redact_url
+from mesop_cli.origins import normalize_origin
 
 BACKENDS = ("none", "memory", "file", "redis", "sql")
 
@@ -34,6 +35,7 @@ class Settings:
     secret_key: str
     secret_key_previous: str | None
     secret_key_generated: bool
+    allowed_origins: tuple[str, ...] | None
     host: str
     port: int
     workers: int
@@ -226,6 +228,25 @@ def cast_host(raw: str) -> str:
     raise Invalid("is not an IP address or host name")
 
 
+def cast_origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated ``scheme://host[:port]`` origins, kept normalized (lower case, port
+    written) so that comparing them with a request's Origin is a plain string match."""
+    found = []
+    for item in raw.split(","):
+        text = item.strip()
+        if not text:
+            continue
+        origin = normalize_origin(text)
+        if origin is None:
+            parts = urlsplit(text if "://" in text else f"https://{text}")
+            near = f"{parts.scheme}://{parts.netloc}" if parts.hostname else None
+            raise Invalid(f"has {text!r}, which is not an origin", near)
+        found.append(origin)
+    if not found:
+        raise Invalid("is empty")
+    return tuple(found)
+
+
 def cast_secret(raw: str) -> str:
     if not raw.strip():
         raise Invalid("is empty")
@@ -325,6 +346,13 @@ OPTIONS: tuple[Option, ...] = (
         "Still accepted to verify signatures (never to sign), so rotating the key logs nobody "
         "out; remove it one TTL after the rotation.",
         secret=True,
+    ),
+    Option(
+        "allowed_origins", "MESOP_ALLOWED_ORIGINS", None, cast_origins,
+        "comma-separated origins such as https://app.example.com (scheme://host[:port], "
+        "no path)",
+        "Origins besides the server's own from which browsers may send events: the "
+        "addresses users browse when a proxy forwards to mesop.",
     ),
     Option(
         "host", "MESOP_HOST", "127.0.0.1", cast_host, "an IP address or a host name",

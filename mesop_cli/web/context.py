@@ -38,6 +38,8 @@ class MesopContext:
         self.metrics = Metrics()
         previous = [settings.secret_key_previous] if settings.secret_key_previous else []
         self.signer = StateSigner(settings.secret_key, settings.ttl_seconds, previous)
+        #: Origins besides the request's own from which events are accepted (a proxy's).
+        self.allowed_origins: tuple[str, ...] = settings.allowed_origins or ()
 
 
 def mesop_context() -> MesopContext:

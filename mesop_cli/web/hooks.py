@@ -17,13 +17,17 @@ from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.web import context
 from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
+from mesop_cli.web.guard import protective_headers, refuse_cross_site
 from mesop_cli.web.protocol import MalformedSessionId, ProtocolError, parse_event_request
 
 log = logging.getLogger("mesop_cli.web")
 
 
 def install_session_hooks(flask_app: Flask) -> None:
+    # First, so a cross-site or non-JSON request never reaches a session.
+    flask_app.before_request(refuse_cross_site)
     flask_app.before_request(open_event_session)
+    flask_app.after_request(protective_headers)
     flask_app.after_request(close_after_stream)
     flask_app.teardown_request(release_on_failure)
     flask_app.register_error_handler(RequestEntityTooLarge, too_large)

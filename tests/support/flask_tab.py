@@ -15,7 +15,7 @@ def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
         backend="memory", file_base_dir="/tmp", redis_url=None, sql_connection_uri=None,
         sql_table="mesop_state_sessions", ttl_seconds=600, memory_max_mb=256,
-        secret_key="test-secret-key-" * 4, secret_key_previous=None,
+        secret_key="test-secret-key-" * 4, secret_key_previous=None, allowed_origins=None,
         secret_key_generated=False, host="127.0.0.1",
         port=32123, workers=1, threads=8, prod=False, reload=True,
     )

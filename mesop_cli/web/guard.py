@@ -1,0 +1,67 @@
+"""Cross-site and content-type checks on the event endpoint, before any session is touched.
+
+A page on another site can make a browser POST to us: a form, or ``fetch`` in ``no-cors``
+mode, sends ``text/plain``, ``application/x-www-form-urlencoded`` or ``multipart/form-data``
+without asking. Anything else, ``application/json`` included, needs a CORS preflight that
+we never answer with CORS headers, so the browser never sends it. Hence two checks:
+
+- the body must be ``application/json`` (415 otherwise), which no cross-site page can send;
+- a browser says where the request comes from, in ``Origin`` (every POST from a modern
+  browser) or ``Sec-Fetch-Site``; when it says another site, the event is refused (403).
+
+A request with neither header does not come from a modern browser (curl, a test, an old
+client): the content-type rule alone protects it, since it cannot be cross-site.
+"""
+
+from __future__ import annotations
+
+from flask import Request, Response, request
+
+from mesop_cli.origins import normalize_origin
+from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
+
+_SAME_SITE_FETCH = frozenset({"same-origin", "none"})
+def own_origin(request: Request) -> str | None:
+    """The origin the request was addressed to, as the server sees it (its Host header)."""
+    return normalize_origin(f"{request.scheme}://{request.host}")
+
+
+def check_event_request(request: Request, allowed: tuple[str, ...], prod: bool
+                        ) -> Response | None:
+    """A refusal for a cross-site or non-JSON event request, else None."""
+    if request.path != EVENTS_PATH or request.method != "POST":
+        return None
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        seen = normalize_origin(origin)
+        if seen is None or (seen != own_origin(request) and seen not in allowed):
+            return _cross_site(f"origin {origin[:100]!r}", prod)
+    else:
+        fetch_site = request.headers.get("Sec-Fetch-Site")
+        if fetch_site is not None and fetch_site.lower() not in _SAME_SITE_FETCH:
+            return _cross_site(f"Sec-Fetch-Site {fetch_site[:40]!r}", prod)
+    if request.mimetype != "application/json":
+        return json_error(415, "Events must be sent as application/json.")
+    return None
+
+
+def _cross_site(what: str, prod: bool) -> Response:
+    message = "Cross-site event refused."
+    if not prod:
+        message = (f"Cross-site event refused ({what} is not this site). Behind a proxy, list "
+                   "the origins users browse in MESOP_ALLOWED_ORIGINS.")
+    return json_error(403, message)
+
+
+def refuse_cross_site() -> Response | None:
+    """The before-request hook."""
+    ctx = mesop_context()
+    return check_event_request(request, ctx.allowed_origins, ctx.settings.prod)
+
+
+def protective_headers(response: Response) -> Response:
+    """On every response: no content sniffing (a JSON error must never be read as HTML),
+    and no full URLs leaking to other sites in the Referer header."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
