@@ -16,6 +16,7 @@ from mesop_cli.runtime import AppLoadError
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.web import context
 from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
+from mesop_cli.web.body import read_body
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
 from mesop_cli.web.guard import protective_headers, refuse_cross_site
 from mesop_cli.web.protocol import MalformedSessionId, ProtocolError, parse_event_request
@@ -40,7 +41,7 @@ def open_event_session() -> Response | None:
     ctx = mesop_context()
     g.mesop_started = time.perf_counter()
     try:
-        g.mesop_request = parse_event_request(request.get_data(cache=False))
+        g.mesop_request = parse_event_request(read_body(request, context.MAX_REQUEST_BYTES))
         app = ctx.holder.get()
         g.mesop_app = app
         g.mesop_session = open_session(
@@ -81,7 +82,10 @@ def release_on_failure(error: BaseException | None) -> None:
 
 def too_large(exc: RequestEntityTooLarge) -> Response:
     limit_mb = context.MAX_REQUEST_BYTES // (1024 * 1024)
-    return json_error(413, f"Request larger than {limit_mb} MB refused; nothing was changed.")
+    response = json_error(413, f"Request larger than {limit_mb} MB refused; nothing was changed.")
+    # The rest of the body was never read, so the connection cannot carry another request.
+    response.headers["Connection"] = "close"
+    return response
 
 
 def internal_error(exc: InternalServerError) -> Response | InternalServerError:
