@@ -90,7 +90,8 @@ def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
                 "bind": f"{host}:{settings.port}",
                 "workers": settings.workers,
                 "threads": settings.threads,
-                "worker_class": "gthread",
+                # gthread, with requests read before a thread takes them (slow clients).
+                "worker_class": "mesop_cli.buffered_worker.BufferedThreadWorker",
                 "timeout": WORKER_TIMEOUT_SECONDS,
                 "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
                 "proc_name": f"mesop {app_path.name}",

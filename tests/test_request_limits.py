@@ -14,8 +14,6 @@ import requests
 from tests.support.server import RunningServer, running_server
 from tests.support.tab import Tab
 
-pytestmark = pytest.mark.integration
-
 APP = Path(__file__).parent / "support" / "security_app.py"
 MB = 1024 * 1024
 
@@ -53,6 +51,7 @@ def post_chunked(server: RunningServer, body: bytes) -> bytes:
         return sock.recv(4096).split(b"\r\n", 1)[0]
 
 
+@pytest.mark.integration
 def test_a_chunked_body_over_the_limit_is_refused_not_cut(server: RunningServer) -> None:
     # Valid JSON for its first 16 MB, so a server that cut the body would process it.
     body = json.dumps({"path": "/"}).encode() + b" " * (24 * MB)
@@ -65,11 +64,13 @@ def test_a_chunked_body_over_the_limit_is_refused_not_cut(server: RunningServer)
     assert rss_bytes(server.process.pid) - before < 20 * MB
 
 
+@pytest.mark.integration
 def test_a_chunked_body_under_the_limit_is_served(server: RunningServer) -> None:
     body = json.dumps({"path": "/"}).encode() + b" " * MB
     assert post_chunked(server, body).startswith(b"HTTP/1.1 200")
 
 
+@pytest.mark.integration
 def test_a_declared_length_over_the_limit_is_refused_before_reading(server: RunningServer
                                                                     ) -> None:
     with socket.create_connection(("127.0.0.1", port_of(server)), timeout=20) as sock:
@@ -79,6 +80,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(server: Runn
         assert sock.recv(4096).startswith(b"HTTP/1.1 413")
 
 
+@pytest.mark.integration
 def test_nothing_ran_for_a_refused_body(server: RunningServer) -> None:
     tab = Tab(server.url, server_side=True)
     tab.open("/")
@@ -92,6 +94,7 @@ def test_nothing_ran_for_a_refused_body(server: RunningServer) -> None:
     assert "count=0 role=guest wiped=False" in tab.texts()
 
 
+@pytest.mark.integration
 def test_stalled_clients_do_not_starve_the_server(server: RunningServer) -> None:
     """16 connections that send half a request head, then 2 that send a head promising a
     body they never send: pages and events still answer within a second."""
@@ -118,3 +121,19 @@ def test_stalled_clients_do_not_starve_the_server(server: RunningServer) -> None
     finally:
         for sock in stalled:
             sock.close()
+
+
+@pytest.mark.parametrize(("data", "ready"), [
+    (b"GET / HTTP/1.1\r\nHost: x\r\n", False),
+    (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", True),
+    (b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n{\"a", False),
+    (b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n{\"a\"}", True),
+    (b"POST / HTTP/1.1\r\nCONTENT-LENGTH:  5\r\n\r\n{\"a\"}", True),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", False),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", True),
+    (b"GET / HTTP/1.1\r\nX: " + b"a" * (70 * 1024), True),  # gunicorn refuses it
+])
+def test_a_request_goes_to_a_thread_once_it_has_arrived(data: bytes, ready: bool) -> None:
+    from mesop_cli.buffered_worker import request_ready
+
+    assert request_ready(bytearray(data)) is ready
