@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mesop_cli.config import ConfigReport, redact_text, redact_url
+from mesop_cli.config.problems import Problem
 
 TIMEOUT_SECONDS = 3.0
 
@@ -117,6 +118,24 @@ def reachability(report: ConfigReport) -> list[Check]:
     if backend == "sql" and isinstance(uri, str) and isinstance(table, str):
         return [check_sql(uri, table)]
     return []
+
+
+#: What to do when a store does not answer, per check.
+_FIXES = {
+    "file": "make MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR a directory the serving user can "
+            "write",
+    "redis": "start Redis, or correct MESOP_STATE_SESSION_BACKEND_REDIS_URL (host, port, "
+             "password)",
+    "sql": "start the database, or correct MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI "
+           "(host, port, credentials, path)",
+}
+
+
+def store_problems(results: list[Check]) -> list[Problem]:
+    """One E005 line per failed check, with its fix: what --check-config reports, and what
+    stops a launch (the CLI and the wsgi factory) before anything is served."""
+    return [Problem("E005", f"{c.name}: {c.detail.rstrip('.')}. Fix: {_FIXES[c.name]}")
+            for c in results if not c.ok]
 
 
 def app_pages(app_path: Path) -> tuple[list[dict[str, str]], str | None]:

@@ -20,7 +20,6 @@ from mesop_cli import checks
 from mesop_cli.config import (
     OPTIONS,
     ConfigReport,
-    Problem,
     Settings,
     export_env_file,
     load_config,
@@ -110,7 +109,7 @@ def banner(app_path: Path, report: ConfigReport) -> list[str]:
 def _check_config(app_path: Path | None, report: ConfigReport, output: str) -> int:
     """Print what --check-config found and return the exit status."""
     results = checks.reachability(report)
-    report.errors += [Problem("E005", f"{c.name}: {c.detail}") for c in results if not c.ok]
+    report.errors += checks.store_problems(results)
     pages: list[dict[str, str]] = []
     if app_path is not None:
         export_env_file(report.env)
@@ -192,7 +191,10 @@ def main(
                          env_file=env_file, strict=strict)
     if check_config:
         sys.exit(_check_config(app, report, output))
-    if report.settings is None:
+    if report.settings is not None:
+        # A store that does not answer stops the launch now, rather than every event later.
+        report.errors += checks.store_problems(checks.reachability(report))
+    if report.settings is None or report.errors:
         _echo_problems(report)
         sys.exit(1)
     assert app is not None

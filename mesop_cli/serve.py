@@ -50,8 +50,8 @@ def _backend(settings: Settings) -> SessionBackend:
     """Set the backend up in the launcher, so a store that cannot be (the file backend's
     directory cannot be created) stops the launch with one line, not a traceback per worker.
 
-    Backends connect lazily, so a store that is only down does not stop it: the server
-    starts, and healthz reports 503 until the store answers.
+    The CLI has already checked that the store answers (E005 otherwise); a store that
+    goes down later costs 503s, and healthz says so, until it is back.
     """
     from mesop_cli.sessions import BackendUnavailable, create_backend
 

@@ -80,6 +80,10 @@ def create_app(app_path: str = "main.py") -> Flask:
     if key_problem is not None and report.settings is not None \
             and report.settings.secret_key_generated:
         report.error("E008", key_problem)
+    if report.ok and report.settings is not None:
+        from mesop_cli.checks import reachability, store_problems
+
+        report.errors += store_problems(reachability(report))
     print(f"mesop-cli: .env {report.env.status}", file=sys.stderr)
     for line in [f"note: {note}" for note in report.notes] + report.problem_lines():
         print(line, file=sys.stderr)

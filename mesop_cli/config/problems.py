@@ -20,7 +20,8 @@ CODES: dict[str, tuple[str, str]] = {
              "`pip install 'mesop-cli[redis]'` or `'mesop-cli[sql]'`, as the message says."),
     "E004": ("The file backend's directory cannot be used.",
              "Point MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR at a directory you can write."),
-    "E005": ("--check-config could not reach the backend's store.",
+    "E005": ("The backend's store does not answer: --check-config reports it, and a launch "
+             "(mesop APP, or the wsgi factory under gunicorn) stops on it.",
              "Start the service, or fix the host, port, credentials or path in the URL."),
     "E006": ("The app cannot be imported (--check-config), or the wsgi factory's app file "
              "does not exist.", "Fix the app file at the line named in the message."),
