@@ -18,6 +18,7 @@ from mesop_cli.sessions import BackendUnavailable, LockTimeout, file
 from mesop_cli.sessions.codec import canonical_bytes
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.ids import new_session_id
+from mesop_cli.sessions.private_dir import private_dir_name
 
 
 class Clock:
@@ -29,13 +30,14 @@ class Clock:
 
 
 @pytest.fixture
-def base_dir(tmp_path: Path) -> Path:
-    return tmp_path / "sessions"
+def session_dir(tmp_path: Path) -> Path:
+    """Where the files are: the serving user's private directory inside the base dir."""
+    return tmp_path / "sessions" / private_dir_name()
 
 
 @pytest.fixture
-def backend(base_dir: Path) -> FileBackend:
-    return FileBackend(ttl_seconds=600, base_dir=str(base_dir))
+def backend(session_dir: Path) -> FileBackend:
+    return FileBackend(ttl_seconds=600, base_dir=str(session_dir.parent))
 
 
 @pytest.fixture
@@ -45,18 +47,18 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return fake
 
 
-def _data_path(base_dir: Path, session_id: str) -> Path:
-    return base_dir / f"mesop-session-{session_id}.json"
+def _data_path(session_dir: Path, session_id: str) -> Path:
+    return session_dir / f"mesop-session-{session_id}.json"
 
 
 def test_one_private_file_per_session_and_no_leftovers(
-    backend: FileBackend, base_dir: Path
+    backend: FileBackend, session_dir: Path
 ) -> None:
     session_id = new_session_id()
     backend.save(session_id, b'{"a":1}')
     backend.save(session_id, b'{"a":2}')
-    assert os.listdir(base_dir) == [f"mesop-session-{session_id}.json"]
-    path = _data_path(base_dir, session_id)
+    assert os.listdir(session_dir) == [f"mesop-session-{session_id}.json"]
+    path = _data_path(session_dir, session_id)
     assert path.read_bytes() == b'{"a":2}'
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -75,10 +77,10 @@ def test_an_impossible_base_dir_is_reported(tmp_path: Path) -> None:
 
 
 def test_ping_and_save_report_a_directory_that_went_away(
-    backend: FileBackend, base_dir: Path
+    backend: FileBackend, session_dir: Path
 ) -> None:
-    shutil.rmtree(base_dir)
-    base_dir.write_text("")  # a file where the directory was
+    shutil.rmtree(session_dir)
+    session_dir.write_text("")  # a file where the directory was
     with pytest.raises(BackendUnavailable, match="not writable"):
         backend.ping()
     with pytest.raises(BackendUnavailable, match="cannot write a session"):
@@ -119,18 +121,18 @@ def test_sliding_expiry_by_modification_time(backend: FileBackend, clock: Clock)
 
 
 def test_sweep_removes_stale_files_and_leaves_the_rest(
-    backend: FileBackend, base_dir: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    backend: FileBackend, session_dir: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(file, "SWEEP_INTERVAL", 10_000.0)  # only the explicit sweep
     stale, busy, fresh, orphan = (new_session_id() for _ in range(4))
     backend.save(stale, b"{}")
     backend.lock(stale).release()  # leaves a lock file to sweep too
     backend.save(busy, b"{}")
-    leftover = base_dir / f"mesop-session-{stale}.x1y2.tmp"
+    leftover = session_dir / f"mesop-session-{stale}.x1y2.tmp"
     leftover.write_bytes(b"half")
-    orphan_lock = base_dir / f"mesop-session-{orphan}.lock"
+    orphan_lock = session_dir / f"mesop-session-{orphan}.lock"
     orphan_lock.write_bytes(b"")
-    unrelated = [base_dir / "notes.txt", base_dir / "mesop-session-short.json"]
+    unrelated = [session_dir / "notes.txt", session_dir / "mesop-session-short.json"]
     for path in unrelated:
         path.write_text("keep")
     for path in (leftover, orphan_lock, *unrelated):
@@ -142,7 +144,7 @@ def test_sweep_removes_stale_files_and_leaves_the_rest(
         assert backend.sweep() == 1
     finally:
         held.release()
-    assert sorted(os.listdir(base_dir)) == sorted(
+    assert sorted(os.listdir(session_dir)) == sorted(
         [
             "mesop-session-short.json",
             "notes.txt",
@@ -153,16 +155,16 @@ def test_sweep_removes_stale_files_and_leaves_the_rest(
     )
 
 
-def test_save_sweeps_now_and_then(backend: FileBackend, base_dir: Path, clock: Clock) -> None:
+def test_save_sweeps_now_and_then(backend: FileBackend, session_dir: Path, clock: Clock) -> None:
     stale = new_session_id()
     backend.save(stale, b"{}")
     clock.t += file.SWEEP_INTERVAL + 601
     backend.save(new_session_id(), b"{}")
-    assert not _data_path(base_dir, stale).exists()
+    assert not _data_path(session_dir, stale).exists()
 
 
 def test_a_waiter_does_not_trust_a_lock_file_that_was_replaced(
-    backend: FileBackend, base_dir: Path
+    backend: FileBackend, session_dir: Path
 ) -> None:
     """A sweep may unlink the lock file someone waits on; the waiter must start again."""
     session_id = new_session_id()
@@ -176,7 +178,7 @@ def test_a_waiter_does_not_trust_a_lock_file_that_was_replaced(
     thread = threading.Thread(target=waiter)
     thread.start()
     time.sleep(0.1)
-    os.unlink(base_dir / f"mesop-session-{session_id}.lock")
+    os.unlink(session_dir / f"mesop-session-{session_id}.lock")
     second = backend.lock(session_id, timeout=1)  # a new lock file, so no conflict
     first.release()
     assert not acquired.wait(0.3)  # the waiter's old file is free, but it is not the lock
@@ -208,13 +210,14 @@ def _hold(base_dir: str, session_id: str, held: Any, release: Any) -> None:
 
 
 def test_increments_from_three_processes_lose_nothing(
-    backend: FileBackend, base_dir: Path
+    backend: FileBackend, session_dir: Path
 ) -> None:
     context = multiprocessing.get_context("spawn")
     session_id, rounds, processes = new_session_id(), 100, 3
     start = context.Barrier(processes)
     workers = [
-        context.Process(target=_increment, args=(str(base_dir), session_id, rounds, start))
+        context.Process(target=_increment,
+                        args=(str(session_dir.parent), session_id, rounds, start))
         for _ in range(processes)
     ]
     for worker in workers:
@@ -225,11 +228,12 @@ def test_increments_from_three_processes_lose_nothing(
     assert json.loads(backend.load(session_id) or b"null") == {"n": rounds * processes}
 
 
-def test_a_lock_held_by_another_process_times_out(backend: FileBackend, base_dir: Path) -> None:
+def test_a_lock_held_by_another_process_times_out(backend: FileBackend, session_dir: Path) -> None:
     context = multiprocessing.get_context("spawn")
     session_id = new_session_id()
     held, release = context.Event(), context.Event()
-    holder = context.Process(target=_hold, args=(str(base_dir), session_id, held, release))
+    holder = context.Process(target=_hold,
+                             args=(str(session_dir.parent), session_id, held, release))
     holder.start()
     try:
         assert held.wait(30)

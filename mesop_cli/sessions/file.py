@@ -1,14 +1,17 @@
 """The ``file`` backend: one file per session in a directory shared by the host's processes.
 
-``mesop-session-<id>.json`` holds the state. Writes go to a temporary file in the same
-directory, are flushed to disk, then renamed over the old file, so a reader sees the old
-state or the new one, never half of one. The files are created readable by the serving
-user only (mode 0600): every worker of the app can read them, other users of ``/tmp``
-cannot.
+Files live in ``<base dir>/mesop-sessions-<uid>``, a directory of the serving user's with
+mode 0700 (see :mod:`mesop_cli.sessions.private_dir`): their names contain session ids,
+which no other user may list. ``mesop-session-<id>.json`` holds the state. Writes go to a
+temporary file in the same directory, are flushed to disk, then renamed over the old file,
+so a reader sees the old state or the new one, never half of one. A file that is not a
+regular file owned by the serving user (planted by root, a symlink, a FIFO) is never read.
 
 The per-session lock is ``fcntl.flock`` on ``mesop-session-<id>.lock``, opened anew for
 each acquisition: flock conflicts between open files, so one mechanism serializes the
 threads of a process and the processes of a host (not hosts: use ``redis`` or ``sql``).
+Releasing the lock of a session that has no data removes the lock file, so ids nobody
+issued (an attacker's) leave nothing behind.
 
 Expiry is sliding, by modification time: a load touches the file. Stale files are swept
 on save at most every :data:`SWEEP_INTERVAL` seconds, and by :meth:`FileBackend.sweep`.
@@ -17,15 +20,18 @@ on save at most every :data:`SWEEP_INTERVAL` seconds, and by :meth:`FileBackend.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import logging
 import os
+import stat
 import tempfile
 import threading
 import time
 
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend, SessionLock
-from mesop_cli.sessions.ids import InvalidSessionId, validate_session_id
+from mesop_cli.sessions.ids import ID_LENGTH, InvalidSessionId, validate_session_id
+from mesop_cli.sessions.private_dir import UnsafeDirectory, ensure_private_dir
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +41,6 @@ LOCK_SUFFIX = ".lock"
 TMP_SUFFIX = ".tmp"
 SWEEP_INTERVAL = 60.0
 _SETTING = "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR"
-_ID_LENGTH = 43  # see mesop_cli.sessions.ids
 
 
 def now() -> float:
@@ -44,13 +49,38 @@ def now() -> float:
 
 
 class _FileLock(SessionLock):
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, lock_path: str, data_path: str) -> None:
         self._fd: int | None = fd
+        self._lock_path = lock_path
+        self._data_path = data_path
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
-        if fd is not None:
+        if fd is None:
+            return
+        try:
+            if not os.path.exists(self._data_path):
+                # No session here (an id nobody issued, or one just deleted): drop the lock
+                # file while holding it. A waiter then holds a lock on an unlinked file,
+                # which _acquire's inode check notices, so exclusion is kept. Only the file
+                # this lock holds: the path may name a newer one (a sweep replaced ours),
+                # and nobody can replace it while we hold the inode it names.
+                with contextlib.suppress(FileNotFoundError):
+                    if _same_file(os.stat(self._lock_path, follow_symlinks=False),
+                                  os.fstat(fd)):
+                        os.unlink(self._lock_path)
+        finally:
             os.close(fd)  # closing the only descriptor releases the flock
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _owned_regular_file(fd: int) -> bool:
+    """Whether ``fd`` is a regular file of the serving user's (not planted by another)."""
+    info = os.fstat(fd)
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
 
 
 def _acquire(path: str, deadline: float) -> int | None:
@@ -58,7 +88,11 @@ def _acquire(path: str, deadline: float) -> int | None:
     (``time.monotonic``) has passed. One non-blocking try when the deadline is now."""
     delay = 0.001
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK,
+                     0o600)
+        if not _owned_regular_file(fd):
+            os.close(fd)
+            raise PermissionError(errno.EPERM, f"{path} is not a regular file of the serving user")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -74,8 +108,7 @@ def _acquire(path: str, deadline: float) -> int | None:
             current = os.stat(path, follow_symlinks=False)
         except FileNotFoundError:
             current = None
-        held = os.fstat(fd)
-        if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+        if current is not None and _same_file(current, os.fstat(fd)):
             return fd
         os.close(fd)
 
@@ -86,21 +119,22 @@ class FileBackend(SessionBackend):
     def __init__(self, ttl_seconds: int, base_dir: str) -> None:
         super().__init__(ttl_seconds)
         self.base_dir = base_dir
-        if not os.path.isdir(base_dir):
-            try:
-                os.makedirs(base_dir, mode=0o700, exist_ok=True)
-            except OSError as exc:
-                raise BackendUnavailable(
-                    f"cannot create the session directory {base_dir!r} ({_SETTING}): "
-                    f"{exc.strerror or exc}; create it or choose another directory"
-                ) from None
-            logger.info("created the session directory %s", base_dir)
+        try:
+            #: Where the files are: private to the serving user, inside the base dir.
+            self.directory = ensure_private_dir(base_dir)
+        except UnsafeDirectory as exc:
+            raise BackendUnavailable(f"{_SETTING}={base_dir!r}: {exc}") from None
+        except OSError as exc:
+            raise BackendUnavailable(
+                f"cannot create the session directory {base_dir!r} ({_SETTING}): "
+                f"{exc.strerror or exc}; create it or choose another directory"
+            ) from None
         self._sweep_guard = threading.Lock()
         self._last_sweep = now()
         self.ping()
 
     def _path(self, session_id: str, suffix: str) -> str:
-        return os.path.join(self.base_dir, f"{PREFIX}{session_id}{suffix}")
+        return os.path.join(self.directory, f"{PREFIX}{session_id}{suffix}")
 
     def lock(self, session_id: str, timeout: float = 30.0) -> SessionLock:
         validate_session_id(session_id)
@@ -110,15 +144,25 @@ class FileBackend(SessionBackend):
             raise self._unavailable("lock a session", exc) from None
         if fd is None:
             raise LockTimeout(f"session busy for more than {timeout:g}s")
-        return _FileLock(fd)
+        return _FileLock(fd, self._path(session_id, LOCK_SUFFIX),
+                         self._path(session_id, DATA_SUFFIX))
 
     def retrieve(self, session_id: str) -> bytes | None:
+        path = self._path(session_id, DATA_SUFFIX)
         try:
-            fd = os.open(self._path(session_id, DATA_SUFFIX), os.O_RDONLY | os.O_NOFOLLOW)
+            # O_NONBLOCK: a FIFO planted under the name must not hang the reader.
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             return None
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                logger.warning("ignoring %s: a symlink, not a session file", path)
+                return None
             raise self._unavailable("read a session", exc) from None
+        if not _owned_regular_file(fd):
+            os.close(fd)
+            logger.warning("ignoring %s: not a regular file of the serving user", path)
+            return None
         with os.fdopen(fd, "rb") as f:
             t = now()
             try:
@@ -133,7 +177,7 @@ class FileBackend(SessionBackend):
     def upsert(self, session_id: str, data: bytes) -> None:
         try:
             fd, tmp = tempfile.mkstemp(
-                prefix=f"{PREFIX}{session_id}.", suffix=TMP_SUFFIX, dir=self.base_dir
+                prefix=f"{PREFIX}{session_id}.", suffix=TMP_SUFFIX, dir=self.directory
             )
         except OSError as exc:
             raise self._unavailable("write a session", exc) from None
@@ -161,12 +205,12 @@ class FileBackend(SessionBackend):
 
     def ping(self) -> None:
         try:
-            fd, probe = tempfile.mkstemp(prefix=".mesop-ping-", dir=self.base_dir)
+            fd, probe = tempfile.mkstemp(prefix=".mesop-ping-", dir=self.directory)
             os.close(fd)
             os.unlink(probe)
         except OSError as exc:
             raise BackendUnavailable(
-                f"the session directory {self.base_dir!r} ({_SETTING}) is not writable: "
+                f"the session directory {self.directory!r} ({_SETTING}) is not writable: "
                 f"{exc.strerror or exc}"
             ) from None
 
@@ -178,7 +222,7 @@ class FileBackend(SessionBackend):
         cutoff = now() - self.ttl_seconds
         removed = 0
         try:
-            entries = list(os.scandir(self.base_dir))
+            entries = list(os.scandir(self.directory))
         except OSError:
             return 0
         for entry in entries:
@@ -225,7 +269,7 @@ class FileBackend(SessionBackend):
 
     def _unavailable(self, action: str, exc: OSError) -> BackendUnavailable:
         return BackendUnavailable(
-            f"cannot {action} in {self.base_dir!r} ({_SETTING}): {exc.strerror or exc}"
+            f"cannot {action} in {self.directory!r} ({_SETTING}): {exc.strerror or exc}"
         )
 
 
@@ -234,7 +278,7 @@ def _parse_name(name: str) -> tuple[str, str] | None:
     if not name.startswith(PREFIX):
         return None
     rest = name[len(PREFIX) :]
-    session_id, suffix = rest[:_ID_LENGTH], rest[_ID_LENGTH:]
+    session_id, suffix = rest[:ID_LENGTH], rest[ID_LENGTH:]
     try:
         validate_session_id(session_id)
     except InvalidSessionId:

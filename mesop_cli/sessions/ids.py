@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 
-_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+#: Characters in a session id: 32 random bytes in base64 without padding.
+ID_LENGTH = 43
+_ID_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{ID_LENGTH}}}")
 
 
 class InvalidSessionId(ValueError):
