@@ -7,11 +7,19 @@ deletes the key while the token still matches), so events of one session are ser
 across threads, processes and machines, and a crashed holder frees the session after
 :data:`LOCK_EXPIRY_SECONDS`. Threads of one process first queue on a local lock, so only one
 of them at a time polls Redis and a hand-over inside a process is immediate.
+
+A Redis that stops answering (a crash, a network partition, SIGSTOP) costs each command at
+most :data:`COMMAND_TIMEOUT_SECONDS`, so events answer 503 quickly and healthz quicker. A
+lock command sent just before such a timeout may still be applied when Redis wakes up, and
+a release that timed out never happened: either leaves a lock nobody will release for its
+whole expiry. The process concerned remembers the token and deletes that lock (only while
+it still holds that token) once Redis answers again.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +27,7 @@ from contextlib import contextmanager
 
 import redis
 from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError
 from redis.lock import Lock
 from redis.retry import Retry
@@ -29,6 +38,7 @@ from mesop_cli.sessions.base import (
     SessionBackend,
     SessionLock,
 )
+from mesop_cli.sessions.ids import ID_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -39,17 +49,35 @@ LOCK_EXPIRY_SECONDS = 60.0
 LOCK_POLL_SECONDS = 0.02
 #: ``bytes_stored`` is re-measured at most this often (see :meth:`RedisBackend.sweep`).
 MEASURE_INTERVAL_SECONDS = 60.0
+#: Longest wait for one Redis command (and for a connection): an event that reaches a
+#: frozen Redis answers 503 within a few seconds instead of hanging its thread.
+COMMAND_TIMEOUT_SECONDS = 1.5
+#: healthz's own, shorter bound: a load balancer must learn of a dead store fast.
+HEALTH_TIMEOUT_SECONDS = 1.0
+#: How long after Redis answers again an orphaned lock is still looked for: its SET may be
+#: processed a moment after our first command on a fresh connection.
+ORPHAN_GRACE_SECONDS = 3.0
+ORPHAN_POLL_SECONDS = 0.2
 _SCAN_BATCH = 1000
-_SESSION_ID_LENGTH = 43
+#: Deletes the lock only while it holds the given token: another event's lock is left alone.
+_DELETE_IF_TOKEN = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    return redis.call('del', KEYS[1])
+end
+return 0
+"""
 
 
 class _RedisSessionLock(SessionLock):
     """The Redis lock plus the process-local lock queued on before it."""
 
-    def __init__(self, local: SessionLock, shared: Lock, where: str) -> None:
+    def __init__(self, local: SessionLock, shared: Lock, token: str, where: str,
+                 orphans: _OrphanedLocks) -> None:
         self._local = local
         self._shared = shared
+        self._token = token
         self._where = where
+        self._orphans = orphans
         self._held = True
 
     def renew(self) -> None:
@@ -72,6 +100,10 @@ class _RedisSessionLock(SessionLock):
         if not self._held:
             return
         self._held = False
+        # The local lock first: the next thread of this process then waits on the Redis
+        # lock, which is still held, rather than behind this release, which can take a
+        # whole command timeout when Redis does not answer.
+        self._local.release()
         try:
             self._shared.release()
         except LockError:
@@ -80,9 +112,10 @@ class _RedisSessionLock(SessionLock):
                 LOCK_EXPIRY_SECONDS,
             )
         except RedisError as exc:
+            # Left alone, the lock would keep the session for its whole expiry after Redis
+            # returns: delete it then.
             logger.warning("could not release session lock at Redis %s: %s", self._where, exc)
-        finally:
-            self._local.release()
+            self._orphans.add(self._shared.name, self._token)
 
 
 class RedisBackend(SessionBackend):
@@ -98,18 +131,28 @@ class RedisBackend(SessionBackend):
         # notices a connection the server dropped while it sat idle in the pool.
         self._client = redis.Redis.from_url(
             url,
-            socket_connect_timeout=3,
-            socket_timeout=5,
+            socket_connect_timeout=COMMAND_TIMEOUT_SECONDS,
+            socket_timeout=COMMAND_TIMEOUT_SECONDS,
             health_check_interval=30,
-            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=1),
+            # One retry for a pooled connection the server closed, none for a timeout: a
+            # command that timed out once would only time out again.
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=1,
+                        supported_errors=(RedisConnectionError,)),
         )
+        self._health_client = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=HEALTH_TIMEOUT_SECONDS,
+            socket_timeout=HEALTH_TIMEOUT_SECONDS,
+            retry=Retry(ExponentialBackoff(), retries=0),
+        )
+        self._orphans = _OrphanedLocks(self._health_client)
         kwargs = self._client.connection_pool.connection_kwargs
         self._password = kwargs.get("password")
         self._where = kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}"
         # Data keys are the prefix plus exactly 43 id characters; lock keys are longer, so
         # this pattern (with the prefix's glob characters escaped) matches data keys only.
         escaped = "".join("\\" + ch if ch in "\\*?[]" else ch for ch in key_prefix)
-        self._data_pattern = escaped + "?" * _SESSION_ID_LENGTH
+        self._data_pattern = escaped + "?" * ID_LENGTH
         self._measure_guard = threading.Lock()
         self._next_measure = 0.0
 
@@ -152,20 +195,27 @@ class RedisBackend(SessionBackend):
             thread_local=False,
         )
         remaining = max(0.0, timeout - (time.monotonic() - started))
+        # Our own token, so that an attempt that timed out can be undone later.
+        token = secrets.token_hex(16)
         try:
             with self._errors():
-                acquired = shared.acquire(blocking=True, blocking_timeout=remaining)
+                try:
+                    acquired = shared.acquire(blocking=True, blocking_timeout=remaining,
+                                              token=token)
+                except RedisError:
+                    self._orphans.add(shared.name, token)
+                    raise
         except BaseException:
             local.release()
             raise
         if not acquired:
             local.release()
             raise LockTimeout(f"session busy for more than {timeout:g}s")
-        return _RedisSessionLock(local, shared, self._where)
+        return _RedisSessionLock(local, shared, token, self._where, self._orphans)
 
     def ping(self) -> None:
         with self._errors():
-            self._client.ping()
+            self._health_client.ping()
 
     def sweep(self) -> int:
         """Remove nothing (Redis expires keys itself) and measure ``stats.bytes_stored``.
@@ -208,3 +258,57 @@ class RedisBackend(SessionBackend):
 
     def close(self) -> None:
         self._client.close()
+        self._health_client.close()
+
+
+class _OrphanedLocks:
+    """Locks nobody will release, deleted by a background thread once Redis is back: an
+    acquisition that timed out (Redis may apply its SET NX on waking, for an event that has
+    long answered 503) and a release that failed. Either would keep the session for the
+    lock's whole expiry.
+    """
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+        self._guard = threading.Lock()
+        #: (lock key, token) -> time at which to stop looking for it.
+        self._pending: dict[tuple[str, str], float] = {}
+        self._thread: threading.Thread | None = None
+
+    def add(self, key: str, token: str) -> None:
+        with self._guard:
+            self._pending[(key, token)] = time.monotonic() + LOCK_EXPIRY_SECONDS
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._reap, name="mesop-redis-orphans",
+                                                daemon=True)
+                self._thread.start()
+
+    def _reap(self) -> None:
+        delete = self._client.register_script(_DELETE_IF_TOKEN)
+        while True:
+            with self._guard:
+                if not self._pending:
+                    self._thread = None
+                    return
+                pending = list(self._pending.items())
+            for (key, token), stop_at in pending:
+                try:
+                    deleted = delete(keys=[key], args=[token])
+                except RedisError:
+                    continue  # still away: try again later
+                now = time.monotonic()
+                if deleted:
+                    logger.info("removed a session lock left by a command sent before a "
+                                "Redis timeout")
+                # Redis answers: the orphan's SET, if still queued, lands within moments.
+                stop_at = min(stop_at, now + ORPHAN_GRACE_SECONDS)
+                with self._guard:
+                    if deleted or now >= stop_at:
+                        self._pending.pop((key, token), None)
+                    else:
+                        self._pending[(key, token)] = stop_at
+            with self._guard:
+                for entry, stop_at in list(self._pending.items()):
+                    if time.monotonic() >= stop_at:
+                        del self._pending[entry]
+            time.sleep(ORPHAN_POLL_SECONDS)
