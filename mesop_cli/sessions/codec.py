@@ -23,6 +23,12 @@ class CodecError(ValueError):
 
 
 _SCALARS = (str, int, float, bool, type(None))
+#: Fast paths for long lists, decided with C-speed ``set(map(type, items))``: scalars
+#: encode as themselves; these are already canonical (floats are not: 2.0 is written 2);
+#: and a list of exactly the declared type decodes as a plain copy.
+_SCALAR_TYPES = frozenset(_SCALARS)
+_CANONICAL_AS_IS = frozenset({str, int, bool, type(None)})
+_SAME_WHEN_DECODED = frozenset({str, int, bool})
 
 
 def encode_state(obj: object) -> Any:
@@ -78,6 +84,8 @@ def _canonical(value: Any, path: str) -> Any:
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (list, tuple)):
+        if set(map(type, value)) <= _CANONICAL_AS_IS:
+            return value
         return [_canonical(item, f"{path}[{i}]") for i, item in enumerate(value)]
     if isinstance(value, dict):
         for key in value:
@@ -91,6 +99,8 @@ def _encode(value: Any, path: str) -> Any:
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (list, tuple)):
+        if set(map(type, value)) <= _SCALAR_TYPES:
+            return list(value)
         return [_encode(item, f"{path}[{i}]") for i, item in enumerate(value)]
     if isinstance(value, dict):
         out = {}
@@ -134,6 +144,9 @@ def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
     elif tp is list or origin is list:
         if isinstance(data, list):
             (item_tp,) = typing.get_args(tp) or (Any,)
+            if item_tp is Any or (item_tp in _SAME_WHEN_DECODED
+                                  and set(map(type, data)) <= {item_tp}):
+                return list(data)  # a long list of strings costs C speed, not a call each
             return [_decode(item, item_tp, f"{path}[{i}]", strict) for i, item in enumerate(data)]
     elif tp is dict or origin is dict:
         key_tp, item_tp = typing.get_args(tp) or (str, Any)

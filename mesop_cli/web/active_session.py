@@ -188,6 +188,8 @@ class _Snapshot:
     states: dict[str, object]
     version: int
     path: str | None
+    #: The JSON it was decoded from: what the browser holds when it is in step with it.
+    encoded: dict[str, Any]
 
 
 def _snapshot(encoded: Any, classes: dict[str, type]) -> _Snapshot:
@@ -199,6 +201,7 @@ def _snapshot(encoded: Any, classes: dict[str, type]) -> _Snapshot:
         states,
         version if isinstance(version, int) and not isinstance(version, bool) else 0,
         path if isinstance(path, str) else None,
+        encoded,
     )
 
 
@@ -255,12 +258,10 @@ def _resume(
         active = ActiveSession(backend, signer, session_id, found.states, None, lock,
                                path=found.path, version=found.version + 1)
         if in_step:
-            # Diff against the re-encoded state, not the raw copy: stored bytes write 50.0
-            # as 50, and a patch that only flips a number's type is noise for the browser.
-            active.browser_copy = encode_states(found.states)
-            active.browser_copy[VERSION_KEY] = found.version
-            if found.path is not None:
-                active.browser_copy[PATH_KEY] = found.path
+            # The JSON the state was decoded from is what the browser holds (the diff
+            # counts 50 and 50.0 as equal, as the canonical form does), so nothing needs
+            # encoding again.
+            active.browser_copy = found.encoded
         return active
 
     if stored is not None:

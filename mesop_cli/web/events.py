@@ -8,13 +8,13 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import jsonpatch
 from flask import Response, g, stream_with_context
 
 from mesop_cli.runtime import HandlerError, InvalidEvent, PageNotFound, Render, run_event, run_load
 from mesop_cli.sessions.codec import CodecError
 from mesop_cli.web.active_session import ActiveSession
 from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
+from mesop_cli.web.diff import make_patch
 from mesop_cli.web.protocol import line
 
 log = logging.getLogger("mesop_cli.web")
@@ -97,7 +97,7 @@ def _render_message(ctx: MesopContext, session: ActiveSession, render: Render) -
     if session.browser_copy is None:
         message["state"] = encoded
     else:
-        message["patch"] = jsonpatch.make_patch(session.browser_copy, encoded).patch
+        message["patch"] = make_patch(session.browser_copy, encoded)
     message["sig"] = session.sign_render(encoded)
     session.browser_copy = encoded
     return message
