@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	QUICK=$(QUICK) $(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check mesop_cli tests bench sample

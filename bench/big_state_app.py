@@ -1,10 +1,19 @@
-"""A benchmark app whose state is about 100 KB, to measure what each event uploads."""
+"""The benchmark app: a counter beside a list of non-repeating strings.
+
+``BENCH_STATE_BYTES`` (default 100,000) sets the size of the list in the state, made of
+100-character random strings so that nothing compresses or repeats. Two buttons: one
+changes an int, one appends a short item to the list.
+"""
 
 from __future__ import annotations
 
+import os
+import random
+import string
+
 import mesop_cli as me
 
-ROWS = 1000
+ITEM_CHARS = 100
 
 
 @me.stateclass
@@ -16,12 +25,19 @@ class State:
 def on_load(e: me.LoadEvent) -> None:
     state = me.state(State)
     if not state.rows:
-        # ~100 bytes a row, 1,000 rows: about 100 KB of state.
-        state.rows = [f"row {i:04d} " + "x" * 90 for i in range(ROWS)]
+        wanted = int(os.environ.get("BENCH_STATE_BYTES", "100000"))
+        rnd = random.Random(7)
+        letters = string.ascii_letters + string.digits
+        state.rows = ["".join(rnd.choices(letters, k=ITEM_CHARS))
+                      for _ in range(max(1, wanted // (ITEM_CHARS + 3)))]
 
 
 def increment(e: me.ClickEvent) -> None:
     me.state(State).count += 1
+
+
+def append(e: me.ClickEvent) -> None:
+    me.state(State).rows.append("item")
 
 
 @me.page(path="/", title="Big state", on_load=on_load)
@@ -30,3 +46,4 @@ def home() -> None:
     me.text(f"Count: {state.count}")
     me.text(f"Rows: {len(state.rows)}")
     me.button("Increment", on_click=increment)
+    me.button("Append", on_click=append)
