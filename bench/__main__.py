@@ -9,6 +9,10 @@ appended to the big list):
 - HTTP round trip p50 and p99 against a real `mesop --prod` server over loopback, and the
   bytes uploaded and downloaded per event.
 
+Then: events/s with 8 concurrent clients on 1 process x 8 threads and on 2 processes
+(`file`, `redis`); startup to the first 200 (median of 5); resident memory of 1,000
+`memory` sessions of 10 KB each.
+
 The machine is shared and noisy: compare ratios within one run, and medians. Results go
 to bench/results.json; `python -m bench.compare OLD.json NEW.json` prints ratios.
 `make bench QUICK=1` runs fewer events.
@@ -19,27 +23,35 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.flask_tab import Client, make_settings  # noqa: E402
-from tests.support.server import running_server  # noqa: E402
+from tests.support.server import (  # noqa: E402
+    MESOP_COMMAND,
+    RunningServer,
+    clean_env,
+    free_port,
+    running_server,
+)
 from tests.support.services import DEFAULT_POSTGRES_URI, DEFAULT_REDIS_URL  # noqa: E402
 from tests.support.tab import Tab  # noqa: E402
 
 APP = ROOT / "bench" / "big_state_app.py"
 RESULTS = ROOT / "bench" / "results.json"
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
-EVENTS = 15 if QUICK else 60
-SIZES = {"1KB": 1_000, "100KB": 100_000, "1MB": 1_000_000}
+EVENTS = 10 if QUICK else 60
+SIZES = ("1KB", "100KB", "1MB")
 CHANGES = {"int": "Increment", "append": "Append"}
 BENCH_TABLE = "mesop_bench_sessions"
 
@@ -78,65 +90,119 @@ def unavailable(env: dict[str, str]) -> str | None:
     return None if check.ok else check.detail
 
 
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def server_times(env: dict[str, str], size: int, label: str) -> float:
+def server_time(env: dict[str, str], size: str, label: str) -> float:
     """Median µs per event, in-process."""
     from mesop_cli.sessions import create_backend
     from mesop_cli.web import create_app
 
-    overrides: dict[str, Any] = {"backend": env["MESOP_STATE_SESSION_BACKEND"]}
-    if "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR" in env:
-        overrides["file_base_dir"] = env["MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR"]
-    overrides["redis_url"] = env.get("MESOP_STATE_SESSION_BACKEND_REDIS_URL")
-    overrides["sql_connection_uri"] = env.get("MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI")
-    overrides["sql_table"] = env.get("MESOP_STATE_SESSION_BACKEND_SQL_TABLE",
-                                     "mesop_state_sessions")
-    settings = make_settings(**overrides)
-    with environment({"BENCH_STATE_BYTES": str(size)}):
-        backend = create_backend(settings)
-        client = Client(create_app(APP, settings, backend=backend))
-        client.send(None)
-        travels = settings.backend == "none"
-        times = []
-        for _ in range(EVENTS):
-            started = time.perf_counter()
-            client.click(label, with_copy=travels)
-            times.append((time.perf_counter() - started) * 1e6)
-        backend.close()
+    settings = make_settings(
+        backend=env["MESOP_STATE_SESSION_BACKEND"],
+        file_base_dir=env.get("MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR", "/tmp"),
+        redis_url=env.get("MESOP_STATE_SESSION_BACKEND_REDIS_URL"),
+        sql_connection_uri=env.get("MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI"),
+        sql_table=env.get("MESOP_STATE_SESSION_BACKEND_SQL_TABLE", "mesop_state_sessions"),
+    )
+    backend = create_backend(settings)
+    client = Client(create_app(APP, settings, backend=backend))
+    client.path = f"/{size}"
+    client.send(None)
+    travels = settings.backend == "none"
+    times = []
+    for _ in range(EVENTS):
+        started = time.perf_counter()
+        client.click(label, with_copy=travels)
+        times.append((time.perf_counter() - started) * 1e6)
+    backend.close()
     return statistics.median(times)
 
 
-def round_trips(env: dict[str, str], size: int, label: str) -> dict[str, float]:
-    """p50/p99 ms and median bytes per event against a real --prod server."""
-    with running_server(["--prod", "--workers", "1"], env={**env, "BENCH_STATE_BYTES": str(size)},
-                        app=APP) as server:
-        tab = Tab(server.url, server_side=env["MESOP_STATE_SESSION_BACKEND"] != "none")
-        tab.open("/")
-        latencies, uploads, downloads = [], [], []
-        for _ in range(EVENTS):
-            started = time.perf_counter()
-            tab.click(label)
-            latencies.append((time.perf_counter() - started) * 1000)
-            uploads.append(tab.last_upload_bytes)
-            downloads.append(tab.last_download_bytes)
+def round_trips(server: RunningServer, server_side: bool, size: str, label: str
+                ) -> dict[str, float]:
+    """p50/p99 ms and median bytes per event, from a new tab on the page of ``size``."""
+    tab = Tab(server.url, server_side=server_side)
+    tab.open(f"/{size}")
+    latencies, uploads, downloads = [], [], []
+    for _ in range(EVENTS):
+        started = time.perf_counter()
+        tab.click(label)
+        latencies.append((time.perf_counter() - started) * 1000)
+        uploads.append(tab.last_upload_bytes)
+        downloads.append(tab.last_download_bytes)
     latencies.sort()
     return {"rtt_p50_ms": statistics.median(latencies),
             "rtt_p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
             "upload_bytes": statistics.median(uploads),
             "download_bytes": statistics.median(downloads)}
+
+
+def events_per_second(env: dict[str, str], workers: int, clients: int = 8) -> float:
+    """Clicks per second from ``clients`` concurrent tabs, each on its own 10 KB session."""
+    per_client = 25 if QUICK else 100
+    args = ["--prod", "--workers", str(workers), "--threads", "8"]
+    with running_server(args, env=env, app=APP) as server:
+        tabs = [Tab(server.url, server_side=True, keep_alive=False) for _ in range(clients)]
+        for tab in tabs:
+            tab.open("/10KB")
+        start = threading.Barrier(clients + 1)
+
+        def run(tab: Tab) -> None:
+            start.wait()
+            for _ in range(per_client):
+                tab.click("Increment")
+
+        threads = [threading.Thread(target=run, args=(tab,)) for tab in tabs]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        began = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        return clients * per_client / (time.perf_counter() - began)
+
+
+def startup_seconds(runs: int = 5) -> float:
+    """Median time from starting `mesop --prod` to its first 200."""
+    times = []
+    for _ in range(runs):
+        port = free_port()
+        began = time.perf_counter()
+        process = subprocess.Popen(
+            [str(MESOP_COMMAND), str(APP), "--prod", "--port", str(port)],
+            env=clean_env({"MESOP_STATE_SESSION_BACKEND": "memory"}),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    if requests.get(f"http://127.0.0.1:{port}/1KB", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.01)
+            times.append(time.perf_counter() - began)
+        finally:
+            process.terminate()
+            process.wait(20)
+    return statistics.median(times)
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise LookupError("no VmRSS")
+
+
+def memory_per_session(sessions: int = 1000) -> float:
+    """KB of resident memory per `memory` session of 10 KB (dev server: one process)."""
+    with running_server(["--no-reload"], env={"MESOP_STATE_SESSION_BACKEND": "memory"},
+                        app=APP) as server:
+        Tab(server.url, server_side=True).open("/10KB")  # imports and caches warmed up
+        before = rss_kb(server.process.pid)
+        http = requests.Session()
+        for _ in range(sessions):
+            tab = Tab(server.url, server_side=True)
+            tab.http = http
+            tab.open("/10KB")
+        return (rss_kb(server.process.pid) - before) / sessions
 
 
 def drop_bench_table() -> None:
@@ -159,26 +225,46 @@ def main() -> None:
     skipped: dict[str, str] = {}
     header = (f"{'backend':<16}{'size':>7}{'change':>8}{'server µs':>11}{'rtt p50':>9}"
               f"{'rtt p99':>9}{'up B':>8}{'down B':>9}")
-    print(f"{EVENTS} events per cell{' (QUICK)' if QUICK else ''}\n\n{header}")
+    print(f"{EVENTS} events per cell{' (QUICK)' if QUICK else ''}; ms unless said\n\n{header}")
+    extra: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, env in backends(Path(tmp)).items():
+        envs = backends(Path(tmp))
+        for name, env in envs.items():
             reason = unavailable(env)
             if reason:
                 skipped[name] = reason
                 print(f"{name:<16}skipped: {reason}")
                 continue
-            for size_name, size in SIZES.items():
-                for change, label in CHANGES.items():
-                    row: dict[str, Any] = {"backend": name, "size": size_name, "change": change,
-                                           "server_us": server_times(env, size, label)}
-                    row.update(round_trips(env, size, label))
-                    rows.append(row)
-                    print(f"{name:<16}{size_name:>7}{change:>8}{row['server_us']:>11.0f}"
-                          f"{row['rtt_p50_ms']:>9.2f}{row['rtt_p99_ms']:>9.2f}"
-                          f"{row['upload_bytes']:>8.0f}{row['download_bytes']:>9.0f}")
+            server_side = env["MESOP_STATE_SESSION_BACKEND"] != "none"
+            with running_server(["--prod", "--workers", "1"], env=env, app=APP) as server:
+                for size in SIZES:
+                    for change, label in CHANGES.items():
+                        row: dict[str, Any] = {"backend": name, "size": size, "change": change,
+                                               "server_us": server_time(env, size, label)}
+                        row.update(round_trips(server, server_side, size, label))
+                        rows.append(row)
+                        print(f"{name:<16}{size:>7}{change:>8}{row['server_us']:>11.0f}"
+                              f"{row['rtt_p50_ms']:>9.2f}{row['rtt_p99_ms']:>9.2f}"
+                              f"{row['upload_bytes']:>8.0f}{row['download_bytes']:>9.0f}")
+        print("\nevents/s, 8 concurrent clients, 10 KB sessions")
+        throughput: dict[str, dict[str, float]] = {}
+        for name in ("file", "redis"):
+            if name in skipped:
+                continue
+            one = events_per_second(envs[name], workers=1)
+            two = events_per_second(envs[name], workers=2)
+            throughput[name] = {"1x8": one, "2x8": two}
+            print(f"  {name:<8} 1 process: {one:7.0f}   2 processes: {two:7.0f}   "
+                  f"({two / one:.2f}x)")
+        extra["events_per_second"] = throughput
+    extra["startup_s"] = startup_seconds()
+    print(f"\nstartup to first 200 (--prod, median of 5): {extra['startup_s']:.2f} s")
+    extra["memory_kb_per_10kb_session"] = memory_per_session()
+    print(f"resident memory per 10 KB memory session (1,000 sessions): "
+          f"{extra['memory_kb_per_10kb_session']:.1f} KB")
     drop_bench_table()
     RESULTS.write_text(json.dumps({"events_per_cell": EVENTS, "quick": QUICK, "rows": rows,
-                                   "skipped": skipped}, indent=2) + "\n")
+                                   **extra, "skipped": skipped}, indent=2) + "\n")
     print(f"\nwritten: {RESULTS.relative_to(ROOT)}")
 
 

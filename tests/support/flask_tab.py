@@ -32,6 +32,7 @@ class Client:
         self.state: dict[str, Any] | None = None
         self.sig: str | None = None
         self.tree: dict[str, Any] = {}
+        self.path = "/"
 
     def post(self, body: dict[str, Any]) -> tuple[int, list[dict[str, Any]] | dict[str, Any]]:
         response = self.http.post("/__mesop__/events", data=json.dumps(body),
@@ -43,7 +44,7 @@ class Client:
         return 200, [json.loads(line) for line in data.splitlines()]
 
     def send(self, event: dict[str, Any] | None, with_copy: bool = False) -> list[dict[str, Any]]:
-        body: dict[str, Any] = {"session": self.session, "path": "/", "event": event,
+        body: dict[str, Any] = {"session": self.session, "path": self.path, "event": event,
                                 "version": self.state["#version"] if self.state else None}
         if with_copy:
             body.update(state=self.state, sig=self.sig)
