@@ -18,6 +18,7 @@ from mesop_cli.sessions.base import SessionBackend, SessionLock
 from mesop_cli.sessions.codec import CodecError, canonical_bytes, decode_states, encode_states
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.signing import StateSigner, Verdict
+from mesop_cli.web.diff import same
 from mesop_cli.web.protocol import EventRequest
 
 log = logging.getLogger("mesop_cli.web")
@@ -62,7 +63,11 @@ class ActiveSession:
     #: on; the counter tells stale from fresh.
     version: int = 1
     recovered: bool = False
+    #: The JSON the store held when the event began (None when it held nothing usable, or
+    #: the browser's copy was adopted): an event that leaves it as it was writes nothing.
+    stored: dict[str, Any] | None = None
     _closed: bool = field(default=False, repr=False)
+    _unchanged: bool = field(default=False, repr=False)
     _rendered: bool = field(default=False, repr=False)
     #: Canonical bytes of the last render, and whether the state is still exactly that
     #: (the handler finished after it), so closing saves them instead of encoding again.
@@ -85,7 +90,18 @@ class ActiveSession:
         if self._rendered:
             self.version += 1
         self._rendered = True
-        return self.encoded()
+        encoded = self.encoded()
+        self._unchanged = self._same_as_stored(encoded)
+        if self._unchanged:
+            # The same state keeps the same version: the browser's copy stays the stored one.
+            encoded[VERSION_KEY] = self.stored[VERSION_KEY]  # type: ignore[index]
+        return encoded
+
+    def _same_as_stored(self, encoded: dict[str, Any]) -> bool:
+        if self.stored is None or VERSION_KEY not in self.stored:
+            return False
+        return same({k: v for k, v in encoded.items() if k != VERSION_KEY},
+                    {k: v for k, v in self.stored.items() if k != VERSION_KEY})
 
     def keep_lock(self) -> None:
         """Renew an expiring lock (Redis, SQLite) now and then while a handler streams, so
@@ -113,9 +129,14 @@ class ActiveSession:
         self._closed = True
         try:
             if self.backend.server_side:
-                data = (self._rendered_bytes if self._rendered_is_final
-                        else canonical_bytes(self.encoded()))
-                self.backend.save(self.id, data)
+                if self._rendered_is_final:
+                    unchanged, data = self._unchanged, self._rendered_bytes
+                else:
+                    encoded = self.encoded()
+                    unchanged, data = self._same_as_stored(encoded), canonical_bytes(encoded)
+                # A read-only event writes nothing: loading already renewed the expiry.
+                if not unchanged:
+                    self.backend.save(self.id, data)
         except Exception:
             log.exception("could not save session state to the %s backend", self.backend.name)
         finally:
@@ -290,7 +311,9 @@ def _resume(
         browser_version = copy.version if copy is not None else request.version
         in_step = request.has_copy and (browser_version is None
                                         or browser_version == stored.version)
-        return resumed(stored, in_step)
+        active = resumed(stored, in_step)
+        active.stored = stored.encoded
+        return active
 
     if copy is not None:
         active = resumed(copy, in_step=True)
