@@ -295,7 +295,7 @@ class _OrphanedLocks:
                 try:
                     deleted = delete(keys=[key], args=[token])
                 except RedisError:
-                    continue  # still away: try again later
+                    break  # still away: the other tokens would only time out as well
                 now = time.monotonic()
                 if deleted:
                     logger.info("removed a session lock left by a command sent before a "
