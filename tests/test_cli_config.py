@@ -401,7 +401,7 @@ def test_check_config_shows_allowed_origins_normalized() -> None:
     assert result.exit_code == 0
     by_name = {s["name"]: s for s in json.loads(result.output)["settings"]}
     assert by_name["MESOP_ALLOWED_ORIGINS"]["value"] == [
-        "https://app.example.com:443", "http://127.0.0.1:8000"]
+        "https://app.example.com", "http://127.0.0.1:8000"]
 
 
 def test_an_allowed_origin_with_a_path_is_an_error() -> None:
