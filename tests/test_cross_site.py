@@ -240,20 +240,24 @@ def test_the_guard_lets_this_site_and_allowed_origins_through(headers: dict[str,
     assert refusal(headers, base_url) is None
 
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": "https://evil.example"},
-    {"Origin": "null"},
-    {"Origin": ""},
-    {"Origin": "http://127.0.0.1:32124"},
-    {"Origin": "https://127.0.0.1:32123"},
-    {"Origin": "http://app.example.com"},  # allowed only over https
-    {"Origin": "https://www.app.example.com"},
-    {"Sec-Fetch-Site": "cross-site"},
-    {"Sec-Fetch-Site": "same-site"},
-    {"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"},
+@pytest.mark.parametrize(("headers", "base_url"), [
+    ({"Origin": "https://evil.example"}, SITE),
+    ({"Origin": "null"}, SITE),
+    ({"Origin": ""}, SITE),
+    ({"Origin": "http://127.0.0.1:32124"}, SITE),
+    ({"Origin": "https://127.0.0.1:32123"}, SITE),
+    ({"Origin": "http://app.example.com"}, SITE),  # allowed only over https
+    ({"Origin": "https://www.app.example.com"}, SITE),
+    ({"Sec-Fetch-Site": "cross-site"}, SITE),
+    ({"Sec-Fetch-Site": "same-site"}, SITE),
+    ({"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"}, SITE),
+    # Valid origins that begin with this site's: only a whole-origin comparison tells.
+    ({"Origin": "http://mesop.example.evil.example"}, "http://mesop.example"),
+    ({"Origin": "http://mesop.example:8080"}, "http://mesop.example"),
+    ({"Origin": "http://127.0.0.1:32123"}, "http://127.0.0.1:3212"),
 ])
-def test_the_guard_refuses_other_sites(headers: dict[str, str]) -> None:
-    found = refusal(headers)
+def test_the_guard_refuses_other_sites(headers: dict[str, str], base_url: str) -> None:
+    found = refusal(headers, base_url)
     assert found is not None and found[0] == 403
 
 
