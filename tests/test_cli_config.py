@@ -395,16 +395,46 @@ def test_a_file_dir_that_cannot_be_created_stops_the_launch_in_one_line(
     assert "Traceback" not in result.output
 
 
-def test_check_config_shows_allowed_origins_normalized() -> None:
-    result = run(["--check-config", "--format", "json"],
-                 {"MESOP_ALLOWED_ORIGINS": "https://App.example.com, http://127.0.0.1:8000"})
-    assert result.exit_code == 0
+def test_check_config_shows_allowed_origins_as_browsers_send_them() -> None:
+    env = {"MESOP_ALLOWED_ORIGINS": "https://App.example.com:443/, http://127.0.0.1:8000"}
+    shown = "https://app.example.com, http://127.0.0.1:8000"
+    result = run(["--check-config", "--format", "json"], env)
+    assert result.exit_code == 0, result.output
     by_name = {s["name"]: s for s in json.loads(result.output)["settings"]}
-    assert by_name["MESOP_ALLOWED_ORIGINS"]["value"] == [
-        "https://app.example.com:443", "http://127.0.0.1:8000"]
+    assert by_name["MESOP_ALLOWED_ORIGINS"]["value"] == shown
+    assert by_name["MESOP_ALLOWED_ORIGINS"]["source"] == "environment"
+    text = run(["--check-config"], env).output
+    line = next(ln for ln in text.splitlines() if "MESOP_ALLOWED_ORIGINS" in ln)
+    assert line.split()[1:] == [*shown.split(), "environment"]
 
 
-def test_an_allowed_origin_with_a_path_is_an_error() -> None:
-    result = run(["--check-config"], {"MESOP_ALLOWED_ORIGINS": "https://app.example.com/login"})
+def test_check_config_shows_allowed_origins_unset_by_default() -> None:
+    line = next(ln for ln in run(["--check-config"]).output.splitlines()
+                if "MESOP_ALLOWED_ORIGINS" in ln)
+    assert line.split()[1:] == ["(unset)", "default"]
+
+
+@pytest.mark.parametrize(("value", "words", "suggestion"), [
+    ("https://app.example.com/login", "which is not an origin", "'https://app.example.com'"),
+    ("app.example.com", "which is not an origin", "'https://app.example.com'"),
+    ("https://ok.example, ftp://files.example", "'ftp://files.example', which is not", None),
+    ("*", "wildcards are not accepted", None),
+    ("https://*.example.com", "wildcards are not accepted", None),
+    ("https://bücher.example:8443", "punycode", "'https://xn--bcher-kva.example:8443'"),
+    ("http://127.0.0.1:0", "which is not an origin", None),
+    ("null", "any site can make a browser send it", None),
+    (" , ", "is empty", None),
+])
+def test_a_bad_allowed_origin_is_an_error_that_says_what_is_accepted(
+    value: str, words: str, suggestion: str | None
+) -> None:
+    result = run(["--check-config"], {"MESOP_ALLOWED_ORIGINS": value})
     assert result.exit_code == 1
-    assert "MESOP_ALLOWED_ORIGINS" in result.output and "not an origin" in result.output
+    line = next(ln for ln in result.output.splitlines() if ln.startswith("error E001"))
+    assert f"MESOP_ALLOWED_ORIGINS={value!r} (environment)" in line
+    assert words in line
+    assert "accepted: comma-separated http(s) origins" in line
+    if suggestion is None:
+        assert "did you mean" not in line
+    else:
+        assert line.endswith(f"did you mean {suggestion}?")

@@ -59,6 +59,9 @@ class Resolved:
         one as its raw text, marked."""
         if self.value is None:
             return None if self.raw is None else f"{self.redacted(self.raw)} (invalid)"
+        if isinstance(self.value, tuple):
+            # As it would be written in the variable, so it can be copied back into .env.
+            return ", ".join(self.value)
         return self.redacted(self.value) if isinstance(self.value, str) else self.value
 
     def quoted(self) -> str:

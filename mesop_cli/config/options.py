@@ -229,8 +229,8 @@ def cast_host(raw: str) -> str:
 
 
 def cast_origins(raw: str) -> tuple[str, ...]:
-    """Comma-separated ``scheme://host[:port]`` origins, kept normalized (lower case, port
-    written) so that comparing them with a request's Origin is a plain string match."""
+    """Comma-separated ``scheme://host[:port]`` origins, kept as browsers write them in the
+    Origin header (lower case, default port left out), so comparing is a string match."""
     found = []
     for item in raw.split(","):
         text = item.strip()
@@ -238,13 +238,33 @@ def cast_origins(raw: str) -> tuple[str, ...]:
             continue
         origin = normalize_origin(text)
         if origin is None:
-            parts = urlsplit(text if "://" in text else f"https://{text}")
-            near = f"{parts.scheme}://{parts.netloc}" if parts.hostname else None
-            raise Invalid(f"has {text!r}, which is not an origin", near)
+            raise _not_an_origin(text)
         found.append(origin)
     if not found:
         raise Invalid("is empty")
     return tuple(found)
+
+
+def _not_an_origin(text: str) -> Invalid:
+    """Why ``text`` is refused, with the origin it most likely means when there is one."""
+    if "*" in text:
+        return Invalid(f"has {text!r}: wildcards are not accepted, since one would let "
+                       "every site send events; list each origin users browse")
+    if text.lower() == "null":
+        return Invalid("has 'null', the Origin of sandboxed frames and local files: any site "
+                       "can make a browser send it, so it cannot be allowed")
+    parts = urlsplit(text if "://" in text else f"https://{text}")
+    hostname = parts.hostname or ""
+    reason = "which is not an origin"
+    if not hostname.isascii():
+        reason = "which a browser would send with its name in punycode"
+    try:
+        port = parts.port
+        host = hostname.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return Invalid(f"has {text!r}, {reason}")
+    near = normalize_origin(f"{parts.scheme}://{host}{'' if port is None else f':{port}'}")
+    return Invalid(f"has {text!r}, {reason}", near if near != text else None)
 
 
 def cast_secret(raw: str) -> str:
@@ -349,8 +369,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "allowed_origins", "MESOP_ALLOWED_ORIGINS", None, cast_origins,
-        "comma-separated origins such as https://app.example.com (scheme://host[:port], "
-        "no path)",
+        "comma-separated http(s) origins such as https://app.example.com "
+        "(scheme://host[:port], no path)",
         "Origins besides the server's own from which browsers may send events: the "
         "addresses users browse when a proxy forwards to mesop.",
     ),

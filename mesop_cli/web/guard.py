@@ -15,12 +15,19 @@ client): the content-type rule alone protects it, since it cannot be cross-site.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Request, Response, request
 
 from mesop_cli.origins import normalize_origin
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
 
+log = logging.getLogger("mesop_cli.web")
+
+# "none" is a request the user started (typed URL, bookmark), never another site's page.
 _SAME_SITE_FETCH = frozenset({"same-origin", "none"})
+
+
 def own_origin(request: Request) -> str | None:
     """The origin the request was addressed to, as the server sees it (its Host header)."""
     return normalize_origin(f"{request.scheme}://{request.host}")
@@ -35,22 +42,29 @@ def check_event_request(request: Request, allowed: tuple[str, ...], prod: bool
     if origin is not None:
         seen = normalize_origin(origin)
         if seen is None or (seen != own_origin(request) and seen not in allowed):
-            return _cross_site(f"origin {origin[:100]!r}", prod)
+            return _cross_site(request, f"its Origin {origin[:100]!r}", prod)
     else:
         fetch_site = request.headers.get("Sec-Fetch-Site")
         if fetch_site is not None and fetch_site.lower() not in _SAME_SITE_FETCH:
-            return _cross_site(f"Sec-Fetch-Site {fetch_site[:40]!r}", prod)
+            return _cross_site(request, f"its Sec-Fetch-Site {fetch_site[:40]!r}", prod)
     if request.mimetype != "application/json":
-        return json_error(415, "Events must be sent as application/json.")
+        sent = request.content_type or "no Content-Type"
+        return json_error(415, f"Event refused: events must be sent as application/json, "
+                               f"this one was {sent[:100]!r}.")
     return None
 
 
-def _cross_site(what: str, prod: bool) -> Response:
-    message = "Cross-site event refused."
-    if not prod:
-        message = (f"Cross-site event refused ({what} is not this site). Behind a proxy, list "
-                   "the origins users browse in MESOP_ALLOWED_ORIGINS.")
-    return json_error(403, message)
+def _cross_site(request: Request, what: str, prod: bool) -> Response:
+    here = own_origin(request) or (
+        f"unknown: its Host {request.headers.get('Host', '')[:100]!r} is not a host name")
+    # The likeliest cause in production is a proxy whose public address was not listed,
+    # and there the browser only shows the short message: the log says what to set.
+    log.warning("cross-site event refused: %s is not this site (%s) nor in "
+                "MESOP_ALLOWED_ORIGINS", what, here)
+    if prod:
+        return json_error(403, "Event refused: it does not come from this site.")
+    return json_error(403, f"Event refused: {what} is not this site ({here}). Behind a "
+                           "proxy, list the origins users browse in MESOP_ALLOWED_ORIGINS.")
 
 
 def refuse_cross_site() -> Response | None:
@@ -61,7 +75,12 @@ def refuse_cross_site() -> Response | None:
 
 def protective_headers(response: Response) -> Response:
     """On every response: no content sniffing (a JSON error must never be read as HTML),
-    and no full URLs leaking to other sites in the Referer header."""
+    and no URL of this app's pages sent to other sites in the Referer header.
+
+    ``same-origin`` rather than ``no-referrer``: both keep the Referer from other sites,
+    and both let the client script's same-origin fetch carry its real Origin (measured in
+    Chromium), but ``same-origin`` leaves the app's own access logs their Referer.
+    """
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
