@@ -6,6 +6,7 @@ Attacks by another local user are played by root with files chowned to `nobody`.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pwd
 import re
@@ -13,6 +14,7 @@ import secrets
 import stat
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from click.testing import CliRunner, Result
 
 import mesop_cli.serve
 from mesop_cli.cli import main
-from mesop_cli.sessions import private_dir
+from mesop_cli.sessions import file, private_dir
 from mesop_cli.sessions.base import BackendUnavailable
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.ids import ID_LENGTH
@@ -76,6 +78,58 @@ def test_a_symlink_or_fifo_in_place_of_a_session_is_not_followed(tmp_path: Path)
     reader.start()
     reader.join(5)
     assert not reader.is_alive() and result == [None]  # a FIFO does not hang the reader
+
+
+@needs_root
+def test_planted_files_are_reported_once_never_swept_and_replaced_by_a_save(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend = FileBackend(ttl_seconds=600, base_dir=str(tmp_path))
+    data_id, tmp_id, lock_id = (secrets.token_urlsafe(32) for _ in range(3))
+    planted = [Path(backend.directory) / name for name in (
+        f"mesop-session-{data_id}.json", f"mesop-session-{tmp_id}.x1y2.tmp",
+        f"mesop-session-{lock_id}.lock")]
+    hour_ago = time.time() - 3600
+    for path in planted:
+        path.write_text('{"State": {"role": "admin", "count": 1337}}')
+        os.chown(path, nobody(), nobody())
+        os.utime(path, (hour_ago, hour_ago))  # stale: what the sweep would remove if ours
+    monkeypatch.setattr(file, "now", lambda: time.time() + 3600)
+    with caplog.at_level(logging.WARNING, logger=file.__name__):
+        assert [backend.load(data_id) for _ in range(3)] == [None] * 3
+        assert backend.sweep() == 0 and backend.sweep() == 0
+    assert all(path.exists() for path in planted)  # another user's files: not ours to remove
+    for path in planted:  # each reported once, with its owner, not once per event or sweep
+        (line,) = [r.getMessage() for r in caplog.records if str(path) in r.getMessage()]
+        assert "owned by nobody (uid" in line
+    with pytest.raises(BackendUnavailable, match=r"\.lock is owned by nobody .*; remove it"):
+        backend.lock(lock_id)  # never flocked: someone else's file
+    backend.save(data_id, b'{"State": {"count": 1}}')  # our own file renamed over theirs
+    assert backend.load(data_id) == b'{"State": {"count": 1}}'
+
+
+def test_a_symlink_or_fifo_in_place_of_a_lock_file_is_never_locked(tmp_path: Path) -> None:
+    backend = FileBackend(ttl_seconds=600, base_dir=str(tmp_path))
+    target = tmp_path / "elsewhere"
+    linked, piped = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    os.symlink(target, Path(backend.directory) / f"mesop-session-{linked}.lock")
+    os.mkfifo(Path(backend.directory) / f"mesop-session-{piped}.lock")
+    with pytest.raises(BackendUnavailable, match=r"\.lock is a symlink, not a lock file"):
+        backend.lock(linked, timeout=1)
+    assert not target.exists()  # O_CREAT did not follow the link to make it
+    errors: list[BaseException] = []
+
+    def lock_fifo() -> None:
+        try:
+            backend.lock(piped, timeout=1)
+        except BackendUnavailable as exc:
+            errors.append(exc)
+
+    locker = threading.Thread(target=lock_fifo)
+    locker.start()
+    locker.join(5)
+    assert not locker.is_alive(), "opening a FIFO hung"
+    assert len(errors) == 1 and "is a FIFO, not a regular file" in str(errors[0])
 
 
 @needs_root

@@ -35,7 +35,8 @@ class UnsafeDirectory(Exception):
     """The directory cannot hold sessions privately; the message says why and the fix."""
 
 
-def _owner(uid: int) -> str:
+def describe_owner(uid: int) -> str:
+    """``name (uid N)`` for messages, or ``uid N`` when the user has no name."""
     try:
         return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
     except KeyError:
@@ -47,8 +48,9 @@ def _entry_problem(path: str, info: os.stat_result) -> str | None:
     me = os.geteuid()
     what = "a symlink" if stat.S_ISLNK(info.st_mode) else "a directory"
     if info.st_uid not in (me, 0):
-        return (f"{path} is {what} owned by {_owner(info.st_uid)}, another user than the one "
-                f"serving ({_owner(me)}), who could put their own directory in its place")
+        return (f"{path} is {what} owned by {describe_owner(info.st_uid)}, another user than "
+                f"the one serving ({describe_owner(me)}), who could put their own directory in "
+                "its place")
     shared = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
     if stat.S_ISDIR(info.st_mode) and shared and not info.st_mode & stat.S_ISVTX:
         return (f"{path} is writable by other users (mode {stat.S_IMODE(info.st_mode):04o}) "
@@ -111,7 +113,7 @@ def private_dir_problem(directory: str) -> str | None:
     if not stat.S_ISDIR(info.st_mode):
         return f"{directory} exists and is not a directory (a symlink or a file)"
     if info.st_uid != os.geteuid():
-        return f"{directory} is owned by {_owner(info.st_uid)}, not by the serving user"
+        return f"{directory} is owned by {describe_owner(info.st_uid)}, not by the serving user"
     if info.st_mode & 0o077:
         return (f"{directory} has mode {stat.S_IMODE(info.st_mode):04o}; other users must have "
                 "no access (0700)")
