@@ -11,8 +11,11 @@ import os
 import pwd
 import re
 import secrets
+import shutil
 import stat
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -342,3 +345,24 @@ def test_a_base_dir_another_user_makes_first_in_a_sticky_dir_is_refused(
     monkeypatch.setattr(private_dir, "_make_private_dirs", racing_user_first)
     with pytest.raises(BackendUnavailable, match=re.escape(f"{base} is a directory owned by")):
         FileBackend(ttl_seconds=600, base_dir=str(base))
+
+
+@needs_root
+def test_check_config_probes_the_directory_the_backend_writes_in() -> None:
+    # As nobody (tmp_path is root's 0700): their base dir is writable, but their private
+    # directory inside it is not, so the backend could not save; the check must say so.
+    base = Path(tempfile.mkdtemp(prefix="mesop-test-"))
+    try:
+        private = base / f"mesop-sessions-{nobody()}"
+        private.mkdir(mode=0o500)
+        for path in (base, private):
+            os.chown(path, nobody(), nobody())
+        code = ("import os, sys; from mesop_cli.checks import check_file_dir; "
+                "os.setegid(int(sys.argv[2])); os.seteuid(int(sys.argv[2])); "
+                "check = check_file_dir(sys.argv[1]); print(check.ok, check.detail)")
+        result = subprocess.run([sys.executable, "-c", code, str(base), str(nobody())],
+                                capture_output=True, text=True, timeout=60)
+        assert result.stdout.strip() == f"False {private} is not writable: Permission denied", \
+            result.stdout + result.stderr
+    finally:
+        shutil.rmtree(base)
