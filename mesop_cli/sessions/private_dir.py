@@ -3,8 +3,10 @@
 Session file names contain session ids, and an id is the key to a session: any user who
 can list the names can take the session over HTTP. So files live in a directory of their
 own per serving user, ``<base dir>/mesop-sessions-<uid>``, mode 0700. We chose the
-directory over hashing the ids into the names: the directory hides names and contents
-alike, and hashed names in a directory others can open would still leak the contents.
+verified directory alone, without also hashing the ids into the names: once no one else
+can list it, plain names leak nothing, and they keep the sweep (which reads ids from names)
+and an operator's look at the files simple. Hashed names in a directory that others could
+open would hide the ids but not stop them planting or replacing files.
 
 The directory is only private if no other user can swap it, or any directory on the way
 to it, for one of theirs: a server resolves the path at every read and write, so a swap
