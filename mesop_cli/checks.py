@@ -17,6 +17,7 @@ from pathlib import Path
 
 from mesop_cli.config import ConfigReport, redact_text, redact_url
 from mesop_cli.config.problems import Problem
+from mesop_cli.sessions.private_dir import private_dir_name
 
 TIMEOUT_SECONDS = 3.0
 
@@ -39,9 +40,11 @@ def _first_line(exc: BaseException, secrets: list[str]) -> str:
 
 
 def check_file_dir(path: str) -> Check:
-    """The directory is writable, or the nearest existing parent is (it will be created)."""
+    """The directory the backend writes in is writable: the private session directory
+    when it exists, else the base dir, or the nearest existing parent (it will be created)."""
     target = Path(path)
-    probe_dir = target
+    private = target / private_dir_name()
+    probe_dir = private if private.is_dir() else target
     while not probe_dir.exists():
         probe_dir = probe_dir.parent
     try:
@@ -50,6 +53,8 @@ def check_file_dir(path: str) -> Check:
         os.unlink(probe)
     except OSError as exc:
         return Check("file", False, f"{probe_dir} is not writable: {exc.strerror or exc}")
+    if probe_dir == private:
+        return Check("file", True, f"{path} holds the writable session directory {private}")
     if probe_dir != target:
         return Check("file", True, f"{path} does not exist; it can be created under {probe_dir}")
     return Check("file", True, f"{path} is a writable directory")

@@ -228,6 +228,41 @@ def test_increments_from_three_processes_lose_nothing(
     assert json.loads(backend.load(session_id) or b"null") == {"n": rounds * processes}
 
 
+def _enter_alone(base_dir: str, session_id: str, rounds: int, start: Any) -> None:
+    """Take the lock of a session that never gets data (so each release removes the lock
+    file) and prove nobody else is inside: the marker must not exist while we hold it."""
+    backend = FileBackend(ttl_seconds=600, base_dir=base_dir)
+    marker = os.path.join(base_dir, "inside")
+    start.wait()
+    for _ in range(rounds):
+        lock = backend.lock(session_id, timeout=60)
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))  # raises if shared
+            time.sleep(0.0002)
+            os.unlink(marker)
+        finally:
+            lock.release()
+
+
+def test_removing_lock_files_on_release_keeps_processes_apart(
+    backend: FileBackend, session_dir: Path
+) -> None:
+    context = multiprocessing.get_context("spawn")
+    session_id, rounds, processes = new_session_id(), 300, 3
+    start = context.Barrier(processes)
+    workers = [
+        context.Process(target=_enter_alone,
+                        args=(str(session_dir.parent), session_id, rounds, start))
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [worker.exitcode for worker in workers] == [0] * processes  # FileExistsError: 1
+    assert os.listdir(session_dir) == []  # and no lock file is left behind
+
+
 def test_a_lock_held_by_another_process_times_out(backend: FileBackend, session_dir: Path) -> None:
     context = multiprocessing.get_context("spawn")
     session_id = new_session_id()

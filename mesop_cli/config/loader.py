@@ -25,7 +25,7 @@ from mesop_cli.config.options import (
 )
 from mesop_cli.config.problems import REDACTED, Problem, redact_url
 from mesop_cli.sessions.private_dir import FIX as PRIVATE_DIR_FIX
-from mesop_cli.sessions.private_dir import base_dir_problem, private_dir_name, private_dir_problem
+from mesop_cli.sessions.private_dir import privacy_problem
 
 #: Private variable carrying the per-launch key to the processes a launch starts.
 LAUNCH_KEY_VARIABLE = "_MESOP_LAUNCH_SECRET_KEY"
@@ -199,8 +199,7 @@ def _check_backend(report: ConfigReport) -> None:
             report.error("E004", f"{base_dir.quoted()} {problem}; accepted: "
                                  f"{base_dir.option.accepted}")
         else:
-            unsafe = base_dir_problem(base_dir.value) or private_dir_problem(
-                os.path.join(base_dir.value, private_dir_name()))
+            unsafe = privacy_problem(base_dir.value)
             if unsafe:
                 report.error("E009", f"{base_dir.quoted()}: {unsafe}. {PRIVATE_DIR_FIX}")
         if note:

@@ -29,11 +29,13 @@ CODES: dict[str, tuple[str, str]] = {
     "E008": ("Plain gunicorn workers (no --preload) cannot share a per-launch key: the key "
              "directory is unsafe or unwritable.",
              "Set MESOP_SECRET_KEY, or run gunicorn with --preload."),
-    "E009": ("The file backend's directory is not private: another user owns it or can "
-             "write it without the sticky bit, or its mesop-sessions-<uid> directory is not "
-             "the serving user's alone.",
-             "Use a directory owned by the serving user (mode 0700) or root's /tmp; remove a "
-             "mesop-sessions-<uid> directory that someone else made."),
+    "E009": ("The file backend's directory is not private: it, or a directory or symlink "
+             "on its path, belongs to another user or is writable by them without the "
+             "sticky bit, or its mesop-sessions-<uid> directory is not the serving user's "
+             "alone.",
+             "Use a directory owned by the serving user (mode 0700) on a path only they and "
+             "root can change, or root's /tmp; remove a mesop-sessions-<uid> directory that "
+             "someone else made."),
     "W001": ("memory backend with several worker processes: most events miss.",
              "--workers 1 with --threads N, or the file, redis or sql backend."),
     "W002": ("Production without MESOP_SECRET_KEY: the per-launch key dies with the launch.",

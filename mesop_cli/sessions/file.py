@@ -5,7 +5,8 @@ mode 0700 (see :mod:`mesop_cli.sessions.private_dir`): their names contain sessi
 which no other user may list. ``mesop-session-<id>.json`` holds the state. Writes go to a
 temporary file in the same directory, are flushed to disk, then renamed over the old file,
 so a reader sees the old state or the new one, never half of one. A file that is not a
-regular file owned by the serving user (planted by root, a symlink, a FIFO) is never read.
+regular file owned by the serving user (planted by root, a symlink, a FIFO) is never read,
+locked or swept: it is reported once, and a save renames our own file over it.
 
 The per-session lock is ``fcntl.flock`` on ``mesop-session-<id>.lock``, opened anew for
 each acquisition: flock conflicts between open files, so one mechanism serializes the
@@ -31,7 +32,7 @@ import time
 
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend, SessionLock
 from mesop_cli.sessions.ids import ID_LENGTH, InvalidSessionId, validate_session_id
-from mesop_cli.sessions.private_dir import UnsafeDirectory, ensure_private_dir
+from mesop_cli.sessions.private_dir import UnsafeDirectory, describe_owner, ensure_private_dir
 
 logger = logging.getLogger(__name__)
 
@@ -77,22 +78,39 @@ def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
-def _owned_regular_file(fd: int) -> bool:
-    """Whether ``fd`` is a regular file of the serving user's (not planted by another)."""
-    info = os.fstat(fd)
-    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
+_KINDS = {stat.S_IFLNK: "a symlink", stat.S_IFIFO: "a FIFO", stat.S_IFDIR: "a directory",
+          stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
+
+
+def _foreign(info: os.stat_result) -> str | None:
+    """Why a file must not be used: not a regular file, or another user's (planted: only
+    root can write in the private directory, but we trust its contents to no one else)."""
+    if not stat.S_ISREG(info.st_mode):
+        return f"{_KINDS.get(stat.S_IFMT(info.st_mode), 'something else')}, not a regular file"
+    if info.st_uid != os.geteuid():
+        return f"owned by {describe_owner(info.st_uid)}, not by the serving user"
+    return None
 
 
 def _acquire(path: str, deadline: float) -> int | None:
     """A descriptor holding an exclusive flock on ``path``, or None once ``deadline``
-    (``time.monotonic``) has passed. One non-blocking try when the deadline is now."""
+    (``time.monotonic``) has passed. One non-blocking try when the deadline is now.
+    PermissionError when ``path`` is not a lock file of ours (never flocked)."""
     delay = 0.001
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK,
-                     0o600)
-        if not _owned_regular_file(fd):
+        try:
+            # O_NONBLOCK: opening a FIFO planted under the name must not wait for a writer.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+                         | os.O_NONBLOCK, 0o600)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            raise PermissionError(errno.EPERM, f"{path} is a symlink, not a lock file; "
+                                               "remove it") from None
+        why = _foreign(os.fstat(fd))
+        if why:
             os.close(fd)
-            raise PermissionError(errno.EPERM, f"{path} is not a regular file of the serving user")
+            raise PermissionError(errno.EPERM, f"{path} is {why}; remove it")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -131,6 +149,8 @@ class FileBackend(SessionBackend):
             ) from None
         self._sweep_guard = threading.Lock()
         self._last_sweep = now()
+        #: Planted files already reported: one warning each, not one per event or sweep.
+        self._reported: set[str] = set()
         self.ping()
 
     def _path(self, session_id: str, suffix: str) -> str:
@@ -156,12 +176,13 @@ class FileBackend(SessionBackend):
             return None
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                logger.warning("ignoring %s: a symlink, not a session file", path)
+                self._report(path, "a symlink, not a session file")
                 return None
             raise self._unavailable("read a session", exc) from None
-        if not _owned_regular_file(fd):
+        why = _foreign(os.fstat(fd))
+        if why:
             os.close(fd)
-            logger.warning("ignoring %s: not a regular file of the serving user", path)
+            self._report(path, why)
             return None
         with os.fdopen(fd, "rb") as f:
             t = now()
@@ -231,7 +252,12 @@ class FileBackend(SessionBackend):
                 continue
             session_id, kind = parsed
             try:
-                if entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+                info = entry.stat(follow_symlinks=False)
+                why = _foreign(info)
+                if why:
+                    self._report(entry.path, why)  # not ours to remove either
+                    continue
+                if info.st_mtime >= cutoff:
                     continue
                 if kind == TMP_SUFFIX:
                     os.unlink(entry.path)  # left by a writer that died mid-write
@@ -255,9 +281,13 @@ class FileBackend(SessionBackend):
         try:
             data_path = self._path(session_id, DATA_SUFFIX)
             try:
-                stale: bool | None = os.stat(data_path).st_mtime < cutoff
+                info = os.stat(data_path, follow_symlinks=False)
             except FileNotFoundError:
-                stale = None  # no data: only the lock file is left
+                stale: bool | None = None  # no data: only the lock file is left
+            else:
+                if _foreign(info):
+                    return False  # replaced since the scan, by root: not ours to remove
+                stale = info.st_mtime < cutoff
             if stale is False:
                 return False  # used again since the scan
             if stale:
@@ -266,6 +296,11 @@ class FileBackend(SessionBackend):
             return bool(stale)
         finally:
             os.close(fd)
+
+    def _report(self, path: str, why: str) -> None:
+        if path not in self._reported:
+            self._reported.add(path)
+            logger.warning("ignoring %s: %s", path, why)
 
     def _unavailable(self, action: str, exc: OSError) -> BackendUnavailable:
         return BackendUnavailable(
