@@ -114,7 +114,7 @@ def reachability(report: ConfigReport) -> list[Check]:
     """The checks the chosen backend needs, run only on settings that passed validation."""
     backend = report.value("backend")
     if backend == "file" and isinstance(report.value("file_base_dir"), str):
-        if any(error.code == "E004" for error in report.errors):
+        if any(error.code in ("E004", "E009") for error in report.errors):
             return []  # the directory's problem is already one line; a probe would repeat it
         return [check_file_dir(str(report.value("file_base_dir")))]
     if backend == "redis" and isinstance(report.value("redis_url"), str):
