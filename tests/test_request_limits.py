@@ -87,22 +87,26 @@ def test_a_chunked_body_over_the_limit_is_refused_not_cut(server: RunningServer)
 
 
 @pytest.mark.integration
-def test_a_chunked_body_just_under_the_limit_is_served(server: RunningServer) -> None:
-    assert post_chunked(server, page_load_padded_to(MAX_REQUEST_BYTES - 1024)).status == 200
+def test_a_chunked_body_of_exactly_the_limit_is_served_one_byte_more_refused(
+        server: RunningServer) -> None:
+    body = page_load_padded_to(MAX_REQUEST_BYTES)
+    assert post_chunked(server, body).status == 200
+    assert_refused(post_chunked(server, body + b" "))
 
 
 @pytest.mark.integration
-def test_a_declared_length_over_the_limit_is_refused_before_reading(server: RunningServer
-                                                                    ) -> None:
+@pytest.mark.parametrize("length", [MAX_REQUEST_BYTES + 1, 17 * MB], ids=["limit+1", "17MB"])
+def test_a_declared_length_over_the_limit_is_refused_before_reading(
+        server: RunningServer, length: int) -> None:
     started = time.monotonic()
     # Only 13 bytes follow the head: a server that waited for the body would not answer.
-    assert_refused(post_declared(server, 17 * MB, PAGE_LOAD))
+    assert_refused(post_declared(server, length, PAGE_LOAD))
     assert time.monotonic() - started < 2
 
 
 @pytest.mark.integration
-def test_a_declared_length_just_under_the_limit_is_served(server: RunningServer) -> None:
-    body = page_load_padded_to(MAX_REQUEST_BYTES - 1024)
+def test_a_declared_body_of_exactly_the_limit_is_served(server: RunningServer) -> None:
+    body = page_load_padded_to(MAX_REQUEST_BYTES)
     assert post_declared(server, len(body), body).status == 200
 
 
