@@ -243,7 +243,9 @@ class BufferedThreadWorker(ThreadWorker):  # type: ignore[misc]
         self._advance(conn)
 
     def _on_readable(self, conn: BufferedConn, _sock: Any) -> None:
-        if conn.arrival.head_done and self._read_ahead >= BUFFER_BUDGET_BYTES:
+        # Over the budget, only large requests wait: small ones (every event, in practice)
+        # are always read, which bounds them to RECV_BYTES per connection.
+        if conn.bytes_in >= RECV_BYTES and self._read_ahead >= BUFFER_BUDGET_BYTES:
             self._pause(conn)
             return
         try:
