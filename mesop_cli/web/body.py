@@ -9,6 +9,8 @@ one piece) is ever held.
 
 from __future__ import annotations
 
+from typing import IO
+
 from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -21,7 +23,7 @@ def read_body(request: Request, limit: int) -> bytes:
     length = request.content_length
     if length is not None and length > limit:
         raise RequestEntityTooLarge()
-    stream = request.stream
+    stream = body_stream(request)
     pieces: list[bytes] = []
     size = 0
     while True:
@@ -33,3 +35,18 @@ def read_body(request: Request, limit: int) -> bytes:
         if size > limit:
             raise RequestEntityTooLarge()
         pieces.append(piece)
+
+
+def body_stream(request: Request) -> IO[bytes]:
+    """The body as the server delimits it.
+
+    A stream the server ends itself (``wsgi.input_terminated``: chunked bodies, and every
+    body under gunicorn) is read as it is: werkzeug's ``request.stream`` would stop it at
+    ``MAX_CONTENT_LENGTH`` and refuse any read past that, even at the body's end, so a
+    body of exactly the limit would be refused. Otherwise only ``request.stream`` knows
+    where the body ends (the dev server's Content-Length bodies).
+    """
+    if request.environ.get("wsgi.input_terminated"):
+        stream: IO[bytes] = request.environ["wsgi.input"]
+        return stream
+    return request.stream
