@@ -8,6 +8,7 @@ import pytest
 
 from mesop_cli.sessions.base import SessionBackend
 from mesop_cli.sessions.file import FileBackend
+from mesop_cli.sessions.image import StateImage
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.web import create_app
 from tests.support.flask_tab import Client, make_settings
@@ -43,15 +44,16 @@ def other():
 
 
 def counting(backend: SessionBackend) -> list[str]:
-    """The ids saved through ``backend`` from now on."""
+    """The ids saved through ``backend`` from now on (``save_image`` is the web layer's
+    only way to write: it stores bytes through ``upsert``, or, for ``memory``, objects)."""
     saved: list[str] = []
-    original = backend.upsert
+    original = backend.save_image
 
-    def upsert(session_id: str, data: bytes) -> None:
+    def save_image(session_id: str, image: StateImage) -> None:
         saved.append(session_id)
-        original(session_id, data)
+        original(session_id, image)
 
-    backend.upsert = upsert  # type: ignore[method-assign]
+    backend.save_image = save_image  # type: ignore[method-assign]
     return saved
 
 

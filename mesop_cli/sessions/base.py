@@ -19,6 +19,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from mesop_cli.sessions.ids import validate_session_id
+from mesop_cli.sessions.image import StateImage, image_from_bytes
 
 
 class BackendUnavailable(Exception):
@@ -137,6 +138,22 @@ class SessionBackend(ABC):
 
     def close(self) -> None:
         """Release connections and files; the default holds none."""
+        return None
+
+    # -- state images: what the web layer loads and saves ------------------------------
+
+    def load_image(self, session_id: str) -> StateImage | None:
+        """The session's state, renewing its expiry; None (a counted miss) if absent.
+        Raises CodecError (or ValueError) for stored bytes that do not decode."""
+        data = self.load(session_id)
+        return None if data is None else image_from_bytes(data)
+
+    def save_image(self, session_id: str, image: StateImage) -> None:
+        self.save(session_id, image.to_bytes())
+
+    def forget_live(self, session_id: str) -> None:
+        """The state objects handed out with this session's image were changed without
+        being saved: do not hand them out again. Only a backend that keeps them cares."""
         return None
 
     # -- per backend -------------------------------------------------------------------

@@ -4,6 +4,12 @@ Fast and dependency-free, but each process has its own: with several workers and
 session affinity most events miss (the launcher warns about that). Expiry is sliding
 (each load renews it), and a byte cap evicts the least recently used sessions, counted
 in ``stats.evictions``. The cap counts the stored bytes, not Python's overhead.
+
+What the web layer saves here is kept as it is, never turned into bytes: the state image
+and the live state objects it was captured from. The next event of the session gets both
+back, so it decodes nothing and hashes only what it changes; that is what makes an event's
+cost independent of the state's size. Bytes saved through :meth:`save` (tests, tools) are
+kept as bytes and read back as bytes.
 """
 
 from __future__ import annotations
@@ -14,6 +20,11 @@ import time
 from collections import OrderedDict
 
 from mesop_cli.sessions.base import SessionBackend
+from mesop_cli.sessions.ids import validate_session_id
+from mesop_cli.sessions.image import StateImage, image_from_bytes
+
+#: What an entry holds: bytes saved as bytes, or an image saved as one.
+_Stored = bytes | StateImage
 
 logger = logging.getLogger(__name__)
 
@@ -32,46 +43,72 @@ class MemoryBackend(SessionBackend):
     def __init__(self, ttl_seconds: int, max_bytes: int) -> None:
         super().__init__(ttl_seconds)
         self.max_bytes = max_bytes
-        # session id -> (data, last use); least recently used first.
-        self._entries: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+        # session id -> (data, its size, last use); least recently used first.
+        self._entries: OrderedDict[str, tuple[_Stored, int, float]] = OrderedDict()
         self._guard = threading.Lock()
         self._last_sweep = now()
 
     def retrieve(self, session_id: str) -> bytes | None:
+        data = self._take(session_id)
+        return data.to_bytes() if isinstance(data, StateImage) else data
+
+    def load_image(self, session_id: str) -> StateImage | None:
+        validate_session_id(session_id)
+        data = self._take(session_id)
+        self.stats.count("hits" if data is not None else "misses")
+        if data is None or isinstance(data, StateImage):
+            return data
+        return image_from_bytes(data)
+
+    def save_image(self, session_id: str, image: StateImage) -> None:
+        validate_session_id(session_id)
+        self._put(session_id, image, image.size)
+
+    def forget_live(self, session_id: str) -> None:
+        with self._guard:
+            entry = self._entries.get(session_id)
+            if entry is not None and isinstance(entry[0], StateImage):
+                entry[0].states = None
+
+    def _take(self, session_id: str) -> _Stored | None:
+        """The entry's data, renewing its expiry."""
         with self._guard:
             entry = self._entries.get(session_id)
             if entry is None:
                 return None
-            data, last_use = entry
+            data, size, last_use = entry
             t = now()
             if t - last_use > self.ttl_seconds:
                 self._drop(session_id)
                 return None
-            self._entries[session_id] = (data, t)
+            self._entries[session_id] = (data, size, t)
             self._entries.move_to_end(session_id)
             return data
 
     def upsert(self, session_id: str, data: bytes) -> None:
+        self._put(session_id, data, len(data))
+
+    def _put(self, session_id: str, data: _Stored, size: int) -> None:
         if now() - self._last_sweep >= SWEEP_INTERVAL:
             self.sweep()
         with self._guard:
             self._drop(session_id)
-            if len(data) > self.max_bytes:
+            if size > self.max_bytes:
                 # Storing it would evict everyone else and still break the cap; the
                 # browser's signed copy recovers it on the next event, as after any miss.
                 logger.warning(
                     "a session of %d bytes exceeds MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB "
                     "on its own; it is not kept",
-                    len(data),
+                    size,
                 )
                 self.stats.count("evictions")
                 return
-            while self.stats.bytes_stored + len(data) > self.max_bytes:
+            while self.stats.bytes_stored + size > self.max_bytes:
                 oldest = next(iter(self._entries))
                 self._drop(oldest)
                 self.stats.count("evictions")
-            self._entries[session_id] = (data, now())
-            self.stats.count("bytes_stored", len(data))
+            self._entries[session_id] = (data, size, now())
+            self.stats.count("bytes_stored", size)
 
     def delete(self, session_id: str) -> None:
         with self._guard:
@@ -82,7 +119,7 @@ class MemoryBackend(SessionBackend):
             t = now()
             self._last_sweep = t
             expired = [
-                sid for sid, (_, last_use) in self._entries.items()
+                sid for sid, (_, _, last_use) in self._entries.items()
                 if t - last_use > self.ttl_seconds
             ]
             for sid in expired:
@@ -98,4 +135,4 @@ class MemoryBackend(SessionBackend):
         """Forget one entry; the caller holds the guard."""
         entry = self._entries.pop(session_id, None)
         if entry is not None:
-            self.stats.count("bytes_stored", -len(entry[0]))
+            self.stats.count("bytes_stored", -entry[1])

@@ -1,8 +1,9 @@
 """HMAC signatures for state that travels through the browser (the ``none`` backend and
 the copy a browser keeps to recover from a miss).
 
-The signature covers :func:`mesop_cli.sessions.codec.canonical_bytes` of the state, so
-the caller signs and verifies the same canonical bytes. A salt specific to state keeps a
+The caller decides what is signed: the web layer signs the session id and the manifest of
+the state's field digests (:meth:`mesop_cli.sessions.image.StateImage.manifest`), built
+the same way when it signs and when it verifies. A salt specific to state keeps a
 signature made here from being accepted by any other use of the same secret key (Flask's
 session cookie, for one).
 
@@ -21,7 +22,9 @@ from collections.abc import Sequence
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
-_SALT = "mesop-cli.state-session"
+#: "v2": signatures cover the digests of the fields (see sessions/image.py), not the
+#: whole state; a signature of the earlier kind is invalid, never misread.
+_SALT = "mesop-cli.state-session.v2"
 _SEP = b"."
 
 

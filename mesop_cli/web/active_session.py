@@ -1,24 +1,35 @@
 """One state session, opened (locked, loaded) and closed (saved, unlocked) around an event.
 
-The before-request hook opens the session: it locks it, loads it from the backend and
-decodes it (or, after a miss, verifies and adopts the browser's signed copy). The
-session closes when the response stream has been sent: it is encoded, saved and
-unlocked. Nothing here knows how state is stored; that is the backend's job.
+The order of one event, all of it in this class:
+
+1. :func:`open_session` locks the session and loads its state image from the backend (or,
+   after a miss, verifies and adopts the browser's signed copy), and hands out the state
+   objects: decoded from the image, or, where the backend kept them (``memory``), as the
+   previous event left them.
+2. The handler changes the objects; each render becomes one message through
+   :meth:`ActiveSession.render_message`: the state is captured as an image (reusing every
+   field image that did not change), diffed against the browser's copy, and signed.
+3. :meth:`ActiveSession.close`, when the response has been sent, saves the image of the
+   last render (captured again only if the handler changed the state after it), unless it
+   holds what the store already holds, and unlocks.
+
+Nothing here knows how state is stored; that is the backend's job.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from mesop_cli.runtime import Render
 from mesop_cli.sessions.base import SessionBackend, SessionLock
-from mesop_cli.sessions.codec import CodecError, canonical_bytes, decode_states, encode_states
+from mesop_cli.sessions.codec import CodecError
 from mesop_cli.sessions.ids import new_session_id
+from mesop_cli.sessions.image import StateImage, capture, image_from_json
 from mesop_cli.sessions.signing import StateSigner, Verdict
-from mesop_cli.web.diff import same
+from mesop_cli.web.diff import make_patch
 from mesop_cli.web.protocol import EventRequest
 
 log = logging.getLogger("mesop_cli.web")
@@ -27,20 +38,14 @@ log = logging.getLogger("mesop_cli.web")
 #: How often a streaming event renews its session lock; well under the shortest expiry (60 s).
 LOCK_RENEW_SECONDS = 10.0
 
-#: Keys kept beside the state classes: the save counter, and the page the session is on
-#: (events run only against that page). Not identifiers, so they can never collide with a
-#: class name; the codec ignores them when decoding. Both are signed with the state.
-VERSION_KEY = "#version"
-PATH_KEY = "#path"
-
 
 class TamperedState(Exception):
     """The browser's copy does not match its signature."""
 
 
-def _signed_payload(session_id: str, state_bytes: bytes) -> bytes:
+def _signed_payload(session_id: str, image: StateImage) -> bytes:
     # Binding the id into the signature stops one tab's copy being replayed as another's.
-    return session_id.encode() + b"\n" + state_bytes
+    return session_id.encode() + b"\n" + image.manifest()
 
 
 @dataclass
@@ -50,58 +55,70 @@ class ActiveSession:
     backend: SessionBackend
     signer: StateSigner
     id: str
+    #: The state objects the handler changes.
     states: dict[str, object]
-    #: The state as the browser holds it; None means the browser needs the full state.
-    browser_copy: dict[str, Any] | None
     lock: SessionLock | None
     #: The page this session is on, as the server last rendered it; None for a session
     #: that has not been rendered yet. Events are checked against this page, never against
     #: the path the browser names.
     path: str | None = None
-    #: Counts the states handed out so far (one per render, see :meth:`next_render`). A
-    #: `memory` worker can hold an older copy of a session that another worker has moved
-    #: on; the counter tells stale from fresh.
+    #: The version the next render gets. Each render has its own: a `memory` worker can
+    #: hold an older copy of a session that another worker has moved on, and a browser
+    #: whose stream broke off holds an earlier render of an event; the counter tells them
+    #: from the saved state.
     version: int = 1
+    #: What the store held when the event began; None when it held nothing usable or the
+    #: browser's copy was adopted. An event that leaves it as it was writes nothing.
+    stored: StateImage | None = None
+    #: What the browser holds; None means it needs the full state.
+    browser: StateImage | None = None
+    #: The state came from the browser's copy after the store missed it.
     recovered: bool = False
-    #: The JSON the store held when the event began (None when it held nothing usable, or
-    #: the browser's copy was adopted): an event that leaves it as it was writes nothing.
-    stored: dict[str, Any] | None = None
+    #: The objects in ``states`` are the backend's kept ones (``memory``): if the event
+    #: changes them without saving, the backend must forget them.
+    live: bool = False
     _closed: bool = field(default=False, repr=False)
-    _unchanged: bool = field(default=False, repr=False)
-    _rendered: bool = field(default=False, repr=False)
-    #: Canonical bytes of the last render, and whether the state is still exactly that
-    #: (the handler finished after it), so closing saves them instead of encoding again.
-    _rendered_bytes: bytes = field(default=b"", repr=False)
+    #: The image of the last render, and whether the state is still exactly that (the
+    #: handler finished after it), so closing saves it without capturing again.
+    _rendered: StateImage | None = field(default=None, repr=False)
     _rendered_is_final: bool = field(default=False, repr=False)
     _lock_renewed: float = field(default_factory=time.monotonic, repr=False)
 
-    def encoded(self) -> dict[str, Any]:
-        """The state as stored and as sent to the browser, with its version."""
-        encoded = encode_states(self.states)
-        encoded[VERSION_KEY] = self.version
-        if self.path is not None:
-            encoded[PATH_KEY] = self.path
-        return encoded
-
-    def next_render(self) -> dict[str, Any]:
-        """The state for one render, under a version of its own: a browser whose stream
-        broke off holds an earlier render of this event, and a version shared with the
-        final, saved state would pass that copy off as the saved one."""
-        if self._rendered:
+    def render_message(self, render: Render) -> dict[str, Any]:
+        """One render as the message the browser applies: the page, and the state as a
+        patch of the browser's copy (or whole, when it has none) with its signature.
+        Raises CodecError for state that cannot be stored."""
+        self.path = render.path
+        if self._rendered is not None:
             self.version += 1
-        self._rendered = True
-        encoded = self.encoded()
-        self._unchanged = self._same_as_stored(encoded)
-        if self._unchanged:
-            # The same state keeps the same version: the browser's copy stays the stored one.
-            encoded[VERSION_KEY] = self.stored[VERSION_KEY]  # type: ignore[index]
-        return encoded
+        image = self._capture()
+        message: dict[str, Any] = {
+            "type": "render",
+            "session": self.id,
+            "path": render.path,
+            "title": render.title,
+            "tree": render.tree,
+        }
+        if self.browser is None:
+            message["state"] = image.as_json()
+        else:
+            message["patch"] = make_patch(self.browser.as_json(), image.as_json())
+        message["sig"] = self.signer.sign(_signed_payload(self.id, image))
+        self.browser = self._rendered = image
+        self._rendered_is_final = False
+        return message
 
-    def _same_as_stored(self, encoded: dict[str, Any]) -> bool:
-        if self.stored is None or VERSION_KEY not in self.stored:
-            return False
-        return same({k: v for k, v in encoded.items() if k != VERSION_KEY},
-                    {k: v for k, v in self.stored.items() if k != VERSION_KEY})
+    def _capture(self) -> StateImage:
+        previous = self._rendered or self.browser or self.stored
+        image = capture(self.states, previous, self.version, self.path)
+        if self.stored is not None and image.same_state(self.stored):
+            # The same state keeps the same version: the browser's copy stays the stored one.
+            image.version = self.stored.version
+        return image
+
+    def finished_with_render(self) -> None:
+        """The handler ended on the last render: nothing changed the state since."""
+        self._rendered_is_final = self._rendered is not None
 
     def keep_lock(self) -> None:
         """Renew an expiring lock (Redis, SQLite) now and then while a handler streams, so
@@ -111,16 +128,6 @@ class ActiveSession:
         self.lock.renew()
         self._lock_renewed = time.monotonic()
 
-    def sign_render(self, encoded: dict[str, Any]) -> str:
-        """The signature of one render's state, sent with it to the browser."""
-        self._rendered_bytes = canonical_bytes(encoded)
-        self._rendered_is_final = False
-        return self.signer.sign(_signed_payload(self.id, self._rendered_bytes))
-
-    def finished_with_render(self) -> None:
-        """The handler ended on the last render: nothing changed the state since."""
-        self._rendered_is_final = self._rendered
-
     def close(self) -> None:
         """Save and unlock; safe to call twice. A failed save is logged, not raised:
         the browser still holds a signed copy, so the next event recovers it."""
@@ -129,26 +136,41 @@ class ActiveSession:
         self._closed = True
         try:
             if self.backend.server_side:
-                if self._rendered_is_final:
-                    unchanged, data = self._unchanged, self._rendered_bytes
-                else:
-                    encoded = self.encoded()
-                    unchanged, data = self._same_as_stored(encoded), canonical_bytes(encoded)
-                # A read-only event writes nothing: loading already renewed the expiry.
-                if not unchanged:
-                    self.backend.save(self.id, data)
+                self._save()
+        except CodecError as exc:
+            # The app put a value in state that cannot be stored: the store keeps the
+            # state as it was before the event, and so must the kept objects.
+            log.error("state not saved: %s", exc)
+            self._forget_live()
         except Exception:
             log.exception("could not save session state to the %s backend", self.backend.name)
+            self._forget_live()
         finally:
             if self.lock is not None:
                 self.lock.release()
 
+    def _save(self) -> None:
+        image = self._rendered if self._rendered_is_final else self._capture()
+        assert image is not None
+        if self.stored is not None and image.version == self.stored.version:
+            # A read-only event writes nothing: loading already renewed the expiry.
+            return
+        image.states = self.states
+        self.backend.save_image(self.id, image)
+
     def release_unsaved(self) -> None:
-        """Unlock without saving, for an event refused before anything ran: a save would
+        """Unlock without saving, for an event refused before its handler ran: a save would
         only move the version past the copy the browser holds, for the same state."""
         self._closed = True
+        # Rendering the page to find the handler ran app code, which may have touched
+        # the objects; the backend decodes afresh next time rather than trust them.
+        self._forget_live()
         if self.lock is not None:
             self.lock.release()
+
+    def _forget_live(self) -> None:
+        if self.live:
+            self.backend.forget_live(self.id)
 
 
 def open_session(
@@ -183,7 +205,7 @@ def open_session(
             return None
     session_id = new_session_id()
     lock = backend.lock(session_id, timeout=lock_timeout) if backend.server_side else None
-    return ActiveSession(backend, signer, session_id, {}, None, lock)
+    return ActiveSession(backend, signer, session_id, {}, lock)
 
 
 class _Outcome:
@@ -203,62 +225,55 @@ _UNKNOWN = _Outcome("unknown")
 
 
 @dataclass(frozen=True)
-class _Snapshot:
-    """A session's decoded state with the version and page recorded beside it."""
+class _Found:
+    """A state image with its state objects, ready for an event."""
 
+    image: StateImage
     states: dict[str, object]
-    version: int
-    path: str | None
-    #: The JSON it was decoded from: what the browser holds when it is in step with it.
-    encoded: dict[str, Any]
+    #: The objects are the backend's kept ones, not decoded for this event.
+    live: bool
 
 
-def _snapshot(encoded: Any, classes: dict[str, type]) -> _Snapshot:
-    """Raises CodecError (or ValueError) for data that does not decode."""
-    states = decode_states(encoded, classes)
-    version = encoded.get(VERSION_KEY, 0)
-    path = encoded.get(PATH_KEY)
-    return _Snapshot(
-        states,
-        version if isinstance(version, int) and not isinstance(version, bool) else 0,
-        path if isinstance(path, str) else None,
-        encoded,
-    )
+def _with_states(image: StateImage, classes: dict[str, type]) -> _Found:
+    """Raises CodecError for state that does not decode into the app's classes."""
+    live = image.live_states(classes)
+    if live is not None:
+        return _Found(image, live, live=True)
+    return _Found(image, image.decode(classes), live=False)
 
 
 def _stored(backend: SessionBackend, session_id: str, classes: dict[str, type]
-            ) -> _Snapshot | None:
+            ) -> _Found | None:
     if not backend.server_side:
         return None
-    data = backend.load(session_id)
-    if data is None:
-        return None
     try:
-        return _snapshot(json.loads(data), classes)
+        image = backend.load_image(session_id)
+        return None if image is None else _with_states(image, classes)
     except (ValueError, CodecError) as exc:
-        # Typically a state class changed shape across a reload; the session starts afresh.
+        # Typically a state class changed shape across a reload, or bytes written by
+        # another version; the session starts afresh.
         log.warning("discarding stored state of a session: %s", exc)
         return None
 
 
 def _browser_copy(signer: StateSigner, request: EventRequest, session_id: str,
-                  classes: dict[str, type]) -> _Snapshot | None:
+                  classes: dict[str, type]) -> _Found | None:
     """The browser's signed copy, verified; None when it sent none or it has expired.
     Raises TamperedState for a copy that we did not sign."""
     if request.state is None:
         return None
     try:
-        copy_bytes = canonical_bytes(request.state)
+        copy = image_from_json(request.state)
     except CodecError as exc:
         raise TamperedState(f"the state sent by the browser is not valid: {exc}") from None
-    verdict = signer.check(_signed_payload(session_id, copy_bytes), request.signature)
+    verdict = signer.check(_signed_payload(session_id, copy), request.signature)
     if verdict is Verdict.INVALID:
         raise TamperedState("the state sent by the browser does not match its signature")
     if verdict is Verdict.EXPIRED:
         log.info("a browser's state copy is older than the session TTL; starting afresh")
         return None
     try:
-        return _snapshot(request.state, classes)
+        return _with_states(copy, classes)
     except CodecError as exc:
         raise TamperedState(f"the state sent by the browser does not decode: {exc}") from None
 
@@ -275,21 +290,22 @@ def _resume(
     stored = _stored(backend, session_id, classes)
     copy = _browser_copy(signer, request, session_id, classes)
 
-    def resumed(found: _Snapshot, in_step: bool) -> ActiveSession:
-        active = ActiveSession(backend, signer, session_id, found.states, None, lock,
-                               path=found.path, version=found.version + 1)
+    def resumed(found: _Found, in_step: bool) -> ActiveSession:
+        active = ActiveSession(backend, signer, session_id, found.states, lock,
+                               path=found.image.path, version=found.image.version + 1,
+                               live=found.live)
         if in_step:
-            # The JSON the state was decoded from is what the browser holds (the diff
-            # counts 50 and 50.0 as equal, as the canonical form does), so nothing needs
-            # encoding again.
-            active.browser_copy = found.encoded
+            # The image is what the browser holds (the diff counts 50 and 50.0 as equal,
+            # as the canonical form does), so only what the event changes is sent.
+            active.browser = found.image
         return active
 
     if stored is not None:
+        stored_version = stored.image.version
         # Whether the browser's copy is newer than the store's is decided by the version
         # inside the signed copy only. An older copy is never adopted: that would roll
         # the session back to a state the user (or an attacker replaying it) saved.
-        if copy is not None and copy.version > stored.version:
+        if copy is not None and copy.image.version > stored_version:
             # A `memory` worker holding an older copy than another worker moved on to:
             # a miss in all but name, and counted as one.
             backend.stats.count("hits", -1)
@@ -298,7 +314,7 @@ def _resume(
             active.recovered = True
             return active
         if (copy is None and request.has_copy and request.version is not None
-                and request.version > stored.version):
+                and request.version > stored_version):
             # The browser claims a newer copy than this store holds (a stale `memory`
             # worker). The claim is unsigned, so it only earns a miss: the copy the
             # browser then sends is judged by the version it signed.
@@ -308,11 +324,11 @@ def _resume(
         # A patch only fits the copy it was computed from. When the browser's copy is not
         # the stored version (an event whose renders never reached it saved a newer one),
         # it gets the full state instead.
-        browser_version = copy.version if copy is not None else request.version
+        browser_version = copy.image.version if copy is not None else request.version
         in_step = request.has_copy and (browser_version is None
-                                        or browser_version == stored.version)
+                                        or browser_version == stored_version)
         active = resumed(stored, in_step)
-        active.stored = stored.encoded
+        active.stored = stored.image
         return active
 
     if copy is not None:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-#: Element types for which Python's ``==`` already is JSON equality.
-_PLAIN = frozenset({str, float, type(None)})
+from mesop_cli.sessions.codec import EQ_IS_JSON_EQUALITY as _PLAIN
+from mesop_cli.sessions.codec import json_equal as same
+
+__all__ = ["make_patch", "same"]
 
 
 def make_patch(old: Any, new: Any) -> list[dict[str, Any]]:
@@ -29,25 +31,6 @@ def make_patch(old: Any, new: Any) -> list[dict[str, Any]]:
 def _pointer(path: str, key: str | int) -> str:
     text = str(key).replace("~", "~0").replace("/", "~1")
     return f"{path}/{text}"
-
-
-def same(a: Any, b: Any) -> bool:
-    """JSON equality, strict about booleans: ``True`` is not ``1``."""
-    if a is b:
-        return True
-    ta, tb = type(a), type(b)
-    if ta is dict:
-        return tb is dict and a == b and all(same(value, b[key]) for key, value in a.items())
-    if ta is list:
-        if tb is not list or a != b:
-            return False
-        types = set(map(type, a))
-        return types <= _PLAIN or all(map(same, a, b))
-    if ta is bool or tb is bool:
-        return ta is tb and a == b
-    if tb is dict or tb is list:
-        return False
-    return a == b
 
 
 def _diff(old: Any, new: Any, path: str, ops: list[dict[str, Any]]) -> None:

@@ -8,13 +8,13 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, g, stream_with_context
+from flask import Response, stream_with_context
 
 from mesop_cli.runtime import HandlerError, InvalidEvent, PageNotFound, Render, run_event, run_load
 from mesop_cli.sessions.codec import CodecError
 from mesop_cli.web.active_session import ActiveSession
 from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
-from mesop_cli.web.diff import make_patch
+from mesop_cli.web.hooks import pending_event
 from mesop_cli.web.protocol import line
 
 log = logging.getLogger("mesop_cli.web")
@@ -23,13 +23,13 @@ log = logging.getLogger("mesop_cli.web")
 @bp.post(EVENTS_PATH)
 def events() -> Response:
     ctx = mesop_context()
-    session: ActiveSession | None = g.get("mesop_session")
+    pending = pending_event()
+    session = pending.session
     if session is None:
         return Response(line({"type": "miss"}), mimetype="application/x-ndjson")
     if session.recovered:
         ctx.metrics.count_recovery()
-    req = g.mesop_request
-    app = g.mesop_app
+    req, app = pending.request, pending.app
     try:
         if req.event is None or session.path is None:
             # A page load, or an event of a session with no page to check it against (a
@@ -49,7 +49,7 @@ def events() -> Response:
         refusal = Response(line(_handler_error_message(ctx, exc)),
                            mimetype="application/x-ndjson")
     else:
-        stream = _stream(ctx, session, renders, g.mesop_started)
+        stream = _stream(ctx, session, renders, pending.started)
         return Response(stream_with_context(stream), mimetype="application/x-ndjson")
     session.release_unsaved()
     return refusal
@@ -61,7 +61,7 @@ def _stream(
     failed = False
     try:
         for render in renders:
-            yield line(_render_message(ctx, session, render))
+            yield line(session.render_message(render))
             session.keep_lock()
         session.finished_with_render()
     except HandlerError as exc:
@@ -82,25 +82,6 @@ def _stream(
         yield line({"type": "error", "message": _describe(exc)})
     finally:
         ctx.metrics.observe_event(time.perf_counter() - started, failed)
-
-
-def _render_message(ctx: MesopContext, session: ActiveSession, render: Render) -> dict[str, Any]:
-    session.path = render.path
-    encoded = session.next_render()
-    message: dict[str, Any] = {
-        "type": "render",
-        "session": session.id,
-        "path": render.path,
-        "title": render.title,
-        "tree": render.tree,
-    }
-    if session.browser_copy is None:
-        message["state"] = encoded
-    else:
-        message["patch"] = make_patch(session.browser_copy, encoded)
-    message["sig"] = session.sign_render(encoded)
-    session.browser_copy = encoded
-    return message
 
 
 def _handler_error_message(ctx: MesopContext, exc: HandlerError) -> dict[str, Any]:

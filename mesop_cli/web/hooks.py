@@ -8,20 +8,42 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
-from mesop_cli.runtime import AppLoadError
+from mesop_cli.runtime import App, AppLoadError
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.web import context
 from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
 from mesop_cli.web.body import read_body
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
 from mesop_cli.web.guard import protective_headers, refuse_cross_site
-from mesop_cli.web.protocol import MalformedSessionId, ProtocolError, parse_event_request
+from mesop_cli.web.protocol import (
+    EventRequest,
+    MalformedSessionId,
+    ProtocolError,
+    parse_event_request,
+)
 
 log = logging.getLogger("mesop_cli.web")
+
+
+@dataclass
+class PendingEvent:
+    """What the before-request hook hands the event view: the request, the app it runs
+    in, and the session it opened (None for a miss: the browser must resend its copy)."""
+
+    request: EventRequest
+    app: App
+    session: ActiveSession | None
+    #: ``time.perf_counter()`` when the request reached the hook.
+    started: float
+
+
+def pending_event() -> PendingEvent:
+    return g.mesop_event
 
 
 def install_session_hooks(flask_app: Flask) -> None:
@@ -39,15 +61,13 @@ def open_event_session() -> Response | None:
     if request.path != EVENTS_PATH or request.method != "POST":
         return None
     ctx = mesop_context()
-    g.mesop_started = time.perf_counter()
+    started = time.perf_counter()
     try:
-        g.mesop_request = parse_event_request(read_body(request, context.MAX_REQUEST_BYTES))
+        event_request = parse_event_request(read_body(request, context.MAX_REQUEST_BYTES))
         app = ctx.holder.get()
-        g.mesop_app = app
-        g.mesop_session = open_session(
-            ctx.backend, g.mesop_request, app.state_classes, ctx.signer,
-            context.LOCK_TIMEOUT_SECONDS,
-        )
+        session = open_session(ctx.backend, event_request, app.state_classes, ctx.signer,
+                               context.LOCK_TIMEOUT_SECONDS)
+        g.mesop_event = PendingEvent(event_request, app, session, started)
     except ProtocolError as exc:
         reset = isinstance(exc, MalformedSessionId)
         return json_error(400, f"Bad event request: {exc}.", reset=reset)
@@ -68,16 +88,16 @@ def open_event_session() -> Response | None:
 
 
 def close_after_stream(response: Response) -> Response:
-    session: ActiveSession | None = g.pop("mesop_session", None)
-    if session is not None:
-        response.call_on_close(session.close)
+    event: PendingEvent | None = g.pop("mesop_event", None)
+    if event is not None and event.session is not None:
+        response.call_on_close(event.session.close)
     return response
 
 
 def release_on_failure(error: BaseException | None) -> None:
-    session: ActiveSession | None = g.pop("mesop_session", None)
-    if session is not None:
-        session.close()
+    event: PendingEvent | None = g.pop("mesop_event", None)
+    if event is not None and event.session is not None:
+        event.session.close()
 
 
 def too_large(exc: RequestEntityTooLarge) -> Response:

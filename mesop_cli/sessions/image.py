@@ -1,0 +1,230 @@
+"""A session's state as stored and as the browser holds it, one field at a time.
+
+An event usually changes one field of a state and leaves the rest (a long chat history, a
+table) as it was. A :class:`StateImage` keeps each field of each state class as its own
+:class:`FieldImage`: the field's JSON data, and the SHA-256 digest and length of its
+canonical bytes. Capturing the state after an event (:func:`capture`) reuses the image of
+every field that did not change, found at C speed, so an unchanged field is neither
+encoded, nor hashed, nor diffed again; and what is signed (:meth:`StateImage.manifest`) is
+the list of digests, so the signature costs the same for 1 KB and 1 MB.
+
+The JSON data held here is never shared with the live state objects that handlers change
+in place: :func:`mesop_cli.sessions.codec.encode_value` builds new lists and dicts, and
+decoding copies them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from mesop_cli.sessions.codec import (
+    CodecError,
+    canonical_bytes,
+    decode_states,
+    dump_json,
+    encode_value,
+    json_equal,
+    load_json,
+)
+
+#: Keys kept beside the state classes: the save counter, and the page the session is on
+#: (events run only against that page). Not identifiers, so they can never collide with a
+#: class name; decoding ignores them. Both are signed with the state.
+VERSION_KEY = "#version"
+PATH_KEY = "#path"
+#: Stored beside the state (never sent to the browser): each field's digest, so that a
+#: store's state is not hashed again when it is loaded.
+DIGESTS_KEY = "#digests"
+
+_DIGEST_HEX_LENGTH = 64
+
+
+@dataclass(eq=False)
+class FieldImage:
+    """One field of one state class, as JSON data with its digest."""
+
+    value: Any
+    digest: bytes
+    #: Length of the canonical bytes; None when loaded with a stored digest.
+    size: int | None = None
+    _only_strings: bool | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, value: Any, where: str) -> FieldImage:
+        """The image of JSON data: canonical bytes checked, hashed and measured."""
+        data = canonical_bytes(value, where)
+        return cls(value, hashlib.sha256(data).digest(), len(data))
+
+    def only_strings(self) -> bool:
+        """Whether the value is a list of strings only, for which Python's ``==`` with
+        another list is JSON equality (nothing but a string equals a string)."""
+        if self._only_strings is None:
+            self._only_strings = type(self.value) is list and set(map(type, self.value)) <= {str}
+        return self._only_strings
+
+    def same_as(self, other: FieldImage) -> bool:
+        return self is other or self.digest == other.digest
+
+
+@dataclass(eq=False)
+class StateImage:
+    """Every field of every state class of one session, with its version and page."""
+
+    #: State class key -> field name -> image.
+    classes: dict[str, dict[str, FieldImage]]
+    version: int
+    path: str | None
+    #: The decoded state objects this image was captured from, when whoever holds the
+    #: image may hand them to the next event instead of decoding again (``memory``).
+    states: dict[str, object] | None = field(default=None, repr=False)
+
+    def as_json(self) -> dict[str, Any]:
+        """The state as the browser holds it."""
+        out: dict[str, Any] = {
+            key: {name: image.value for name, image in fields.items()}
+            for key, fields in self.classes.items()
+        }
+        out[VERSION_KEY] = self.version
+        if self.path is not None:
+            out[PATH_KEY] = self.path
+        return out
+
+    def manifest(self) -> bytes:
+        """What a signature covers: every field's digest, the version and the page. Two
+        images have the same manifest only if their canonical data is the same."""
+        listed: dict[str, Any] = {
+            key: {name: image.digest.hex() for name, image in fields.items()}
+            for key, fields in self.classes.items()
+        }
+        listed[VERSION_KEY] = self.version
+        listed[PATH_KEY] = self.path
+        return canonical_bytes(listed)
+
+    def same_state(self, other: StateImage) -> bool:
+        """Whether both hold the same data on the same page (versions aside)."""
+        if self.path != other.path or self.classes.keys() != other.classes.keys():
+            return False
+        for key, fields in self.classes.items():
+            theirs = other.classes[key]
+            if fields.keys() != theirs.keys():
+                return False
+            if not all(image.same_as(theirs[name]) for name, image in fields.items()):
+                return False
+        return True
+
+    @property
+    def size(self) -> int:
+        """About the bytes the state takes when stored."""
+        return sum(image.size or len(dump_json(image.value))
+                   for fields in self.classes.values() for image in fields.values())
+
+    def decode(self, classes: dict[str, type]) -> dict[str, object]:
+        """New state objects of the app's ``classes``; raises CodecError."""
+        return decode_states(self.as_json(), classes)
+
+    def live_states(self, classes: dict[str, type]) -> dict[str, object] | None:
+        """The kept state objects, if they are instances of the app's current classes
+        (a hot reload replaces the classes; its sessions must be decoded anew)."""
+        states = self.states
+        if states is None:
+            return None
+        if not all(classes.get(key) is type(obj) for key, obj in states.items()):
+            return None
+        return states
+
+    def to_bytes(self) -> bytes:
+        """What a backend stores: the state, its version, page and field digests, as JSON."""
+        document = self.as_json()
+        document[DIGESTS_KEY] = {
+            key: {name: image.digest.hex() for name, image in fields.items()}
+            for key, fields in self.classes.items()
+        }
+        return dump_json(document)
+
+
+def capture(states: dict[str, object], previous: StateImage | None, version: int,
+            path: str | None) -> StateImage:
+    """The image of ``states``, reusing the field images of ``previous`` that still hold.
+
+    Raises CodecError for a value that cannot be stored, naming its field.
+    """
+    before = previous.classes if previous is not None else {}
+    classes: dict[str, dict[str, FieldImage]] = {}
+    for key, obj in states.items():
+        if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+            raise CodecError(f"{key}: expected a dataclass instance, got {type(obj).__name__}")
+        earlier = before.get(key, {})
+        classes[key] = {
+            f.name: _capture_field(getattr(obj, f.name), earlier.get(f.name),
+                                   f"{key}.{f.name}")
+            for f in dataclasses.fields(obj)
+        }
+    return StateImage(classes, version, path)
+
+
+def _capture_field(value: Any, earlier: FieldImage | None, where: str) -> FieldImage:
+    if earlier is not None:
+        # The common case of a big field: a list of strings the event did not touch.
+        # Its items and the earlier copy's are mostly the same objects, so ``==`` runs at
+        # C speed, and equal to strings means strings.
+        if type(value) is list and earlier.only_strings() and value == earlier.value:
+            return earlier
+        encoded = encode_value(value, where)
+        if json_equal(encoded, earlier.value):
+            return earlier
+    else:
+        encoded = encode_value(value, where)
+    return FieldImage.of(encoded, where)
+
+
+def image_from_json(document: Any, digests: Any = None) -> StateImage:
+    """The image of state JSON (a store's, or a browser's copy).
+
+    ``digests`` are trusted as given (a store's own, written with the state); fields
+    without one are hashed. Raises CodecError for data that no server wrote: a state that
+    is not an object of objects, a ``#`` key of our own that is not known.
+    """
+    if not isinstance(document, dict):
+        raise CodecError("the state is not an object")
+    known = digests if isinstance(digests, dict) else {}
+    classes: dict[str, dict[str, FieldImage]] = {}
+    for key, fields in document.items():
+        if key.startswith("#"):
+            if key not in (VERSION_KEY, PATH_KEY, DIGESTS_KEY):
+                raise CodecError(f"unknown key {key!r}")
+            continue
+        if not isinstance(fields, dict):
+            raise CodecError(f"{key}: expected an object")
+        listed = known.get(key)
+        listed = listed if isinstance(listed, dict) else {}
+        classes[key] = {
+            name: _loaded_field(value, listed.get(name), f"{key}.{name}")
+            for name, value in fields.items()
+        }
+    version = document.get(VERSION_KEY, 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        version = 0
+    path = document.get(PATH_KEY)
+    return StateImage(classes, version, path if isinstance(path, str) else None)
+
+
+def _loaded_field(value: Any, digest: Any, where: str) -> FieldImage:
+    if isinstance(digest, str) and len(digest) == _DIGEST_HEX_LENGTH:
+        try:
+            return FieldImage(value, bytes.fromhex(digest))
+        except ValueError:
+            pass
+    return FieldImage.of(value, where)
+
+
+def image_from_bytes(data: bytes) -> StateImage:
+    """A stored image; raises CodecError (or ValueError) for bytes we did not write."""
+    try:
+        document = load_json(data)
+    except RecursionError:
+        raise CodecError("the stored state is nested too deeply") from None
+    digests = document.get(DIGESTS_KEY) if isinstance(document, dict) else None
+    return image_from_json(document, digests)

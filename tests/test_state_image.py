@@ -1,0 +1,199 @@
+"""State images: what is reused between events, what is signed, what is stored."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mesop_cli.sessions.codec import CodecError, canonical_bytes
+from mesop_cli.sessions.image import (
+    DIGESTS_KEY,
+    FieldImage,
+    StateImage,
+    capture,
+    image_from_bytes,
+    image_from_json,
+)
+from mesop_cli.sessions.memory import MemoryBackend
+from mesop_cli.web import create_app
+from tests.support.flask_tab import Client, make_settings
+
+
+@dataclass
+class Doc:
+    count: int = 0
+    rows: list[str] = field(default_factory=list)
+    flags: list[Any] = field(default_factory=list)
+    extra: Any = None
+
+
+def image_of(doc: Doc, previous: StateImage | None = None, version: int = 1) -> StateImage:
+    return capture({"Doc": doc}, previous, version, "/")
+
+
+def test_an_unchanged_field_keeps_its_image_and_a_changed_one_gets_a_new_one() -> None:
+    doc = Doc(rows=[f"row {i}" for i in range(1000)])
+    first = image_of(doc)
+    doc.count += 1
+    second = image_of(doc, first, version=2)
+    assert second.classes["Doc"]["rows"] is first.classes["Doc"]["rows"]
+    assert second.classes["Doc"]["count"] is not first.classes["Doc"]["count"]
+    doc.rows.append("new")
+    third = image_of(doc, second, version=3)
+    assert third.classes["Doc"]["rows"] is not second.classes["Doc"]["rows"]
+    assert third.classes["Doc"]["rows"].value[-1] == "new"
+
+
+def test_a_change_made_in_place_is_seen_whatever_the_list_holds() -> None:
+    doc = Doc(rows=["a", "b"], flags=[1, 0, None, {"k": [1]}])
+    first = image_of(doc)
+    doc.rows[0] = "z"
+    doc.flags[0] = True  # 1 == True in Python, not in JSON
+    doc.flags[3]["k"].append(2)
+    second = image_of(doc, first)
+    assert second.classes["Doc"]["rows"].value == ["z", "b"]
+    assert second.classes["Doc"]["flags"].value == [True, 0, None, {"k": [1, 2]}]
+    assert not second.classes["Doc"]["flags"].same_as(first.classes["Doc"]["flags"])
+
+
+def test_the_image_never_shares_a_container_with_the_live_objects() -> None:
+    doc = Doc(rows=["a"], extra={"nested": ["x"]})
+    image = image_of(doc)
+    doc.rows.append("b")
+    doc.extra["nested"].append("y")
+    assert image.classes["Doc"]["rows"].value == ["a"]
+    assert image.classes["Doc"]["extra"].value == {"nested": ["x"]}
+    decoded = image.decode({"Doc": Doc})["Doc"]
+    decoded.extra["nested"].append("z")  # an Any field decodes to a copy too
+    assert image.classes["Doc"]["extra"].value == {"nested": ["x"]}
+
+
+def test_the_manifest_changes_with_any_field_the_version_or_the_page() -> None:
+    doc = Doc(rows=["a"])
+    base = image_of(doc)
+    manifests = {base.manifest()}
+    for change in (lambda d: setattr(d, "count", 1), lambda d: d.rows.append("b"),
+                   lambda d: setattr(d, "extra", 1.5)):
+        changed = Doc(count=doc.count, rows=list(doc.rows), extra=doc.extra)
+        change(changed)
+        manifests.add(image_of(changed).manifest())
+    manifests.add(image_of(doc, version=2).manifest())
+    manifests.add(capture({"Doc": doc}, None, 1, "/other").manifest())
+    assert len(manifests) == 6
+
+
+def test_equal_json_gives_the_same_digest_and_state() -> None:
+    a = image_of(Doc(extra={"x": 2.0, "y": [1]}))
+    b = image_of(Doc(extra={"y": [1], "x": 2}))
+    assert a.same_state(b) and a.manifest() == b.manifest()
+    assert not a.same_state(image_of(Doc(extra={"x": True, "y": [1]})))
+
+
+def test_a_value_that_cannot_be_stored_names_its_field() -> None:
+    with pytest.raises(CodecError, match=r"Doc\.extra"):
+        image_of(Doc(extra={1, 2}))
+    with pytest.raises(CodecError, match=r"Doc\.extra"):
+        image_of(Doc(extra=float("nan")))
+
+
+def test_stored_bytes_round_trip_with_digests_and_exact_big_integers() -> None:
+    image = image_of(Doc(count=10**40, rows=["é", "\u2028"], extra={"f": 0.1}), version=7)
+    data = image.to_bytes()
+    assert json.loads(data)[DIGESTS_KEY]["Doc"]["rows"] == image.classes["Doc"]["rows"].digest.hex()
+    loaded = image_from_bytes(data)
+    assert loaded.as_json() == image.as_json() and loaded.version == 7
+    assert loaded.manifest() == image.manifest()
+    assert loaded.decode({"Doc": Doc})["Doc"].count == 10**40
+
+
+def test_a_browsers_copy_is_hashed_not_trusted() -> None:
+    image = image_of(Doc(count=3))
+    copy = image.as_json()
+    copy["Doc"]["count"] = 4
+    # A copy brings no digests of its own: whatever it claims, each field is hashed.
+    claimed = {"Doc": {name: f.digest.hex() for name, f in image.classes["Doc"].items()}}
+    copy[DIGESTS_KEY] = claimed
+    assert image_from_json(copy).manifest() != image.manifest()
+
+
+@pytest.mark.parametrize("document", [
+    [], {"Doc": []}, {"Doc": {"count": 1}, "#other": 1}, "state",
+])
+def test_a_copy_no_server_wrote_is_refused(document: Any) -> None:
+    with pytest.raises(CodecError):
+        image_from_json(document)
+
+
+def test_stored_digests_that_are_malformed_are_computed_again() -> None:
+    image = image_of(Doc(count=3))
+    document = json.loads(image.to_bytes())
+    document[DIGESTS_KEY]["Doc"]["count"] = "zz" * 32
+    loaded = image_from_bytes(json.dumps(document).encode())
+    assert loaded.manifest() == image.manifest()
+
+
+def test_field_image_of_hashes_the_canonical_bytes() -> None:
+    import hashlib
+
+    image = FieldImage.of({"b": 1, "a": 2.0}, "$")
+    assert image.digest == hashlib.sha256(canonical_bytes({"a": 2, "b": 1})).digest()
+    assert image.size == len(b'{"a":2,"b":1}')
+
+
+APP = '''
+import mesop_cli as me
+
+@me.stateclass
+class State:
+    count: int = 0
+    rows: list[str]
+
+def increment(e: me.ClickEvent):
+    me.state(State).count += 1
+
+def bad(e: me.ClickEvent):
+    me.state(State).rows.append({1, 2})
+
+@me.page(path="/")
+def page():
+    s = me.state(State)
+    me.text(f"Count: {s.count}")
+    me.button("Increment", on_click=increment)
+    me.button("Bad", on_click=bad)
+'''
+
+
+def test_memory_hands_the_next_event_the_objects_the_last_one_left(tmp_path: Path) -> None:
+    app_file = tmp_path / "main.py"
+    app_file.write_text(APP)
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    client.click("Increment")
+    kept = backend.load_image(client.session or "")
+    assert kept is not None and kept.states is not None
+    objects = kept.states["State"]
+    client.click("Increment")
+    again = backend.load_image(client.session or "")
+    assert again is not None and again.states is not None
+    assert again.states["State"] is objects and objects.count == 2  # type: ignore[attr-defined]
+
+
+def test_memory_forgets_objects_an_event_spoiled_without_saving(tmp_path: Path) -> None:
+    app_file = tmp_path / "main.py"
+    app_file.write_text(APP)
+    backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
+    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client.send(None)
+    client.click("Increment")
+    messages = client.click("Bad")
+    assert messages[-1]["type"] == "error"
+    kept = backend.load_image(client.session or "")
+    assert kept is not None and kept.states is None  # decoded afresh next time
+    client.click("Increment")  # from the stored state: the set never got in
+    assert client.state is not None and client.state["State"]["count"] == 2
+    assert client.state["State"]["rows"] == []
