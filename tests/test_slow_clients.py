@@ -88,11 +88,11 @@ def test_stalled_clients_do_not_starve_the_server(served: tuple[str, RunningServ
 
 
 @pytest.mark.integration
+# Only --prod: the dev server gives each connection its own thread, and no deadline.
+@pytest.mark.parametrize("served", ["prod"], indirect=True)
 def test_stalled_clients_are_closed_at_their_deadline_without_ever_taking_a_thread(
         served: tuple[str, RunningServer]) -> None:
-    mode, server = served
-    if mode == "dev":
-        pytest.skip("the dev server gives each connection its own thread, and no deadline")
+    _, server = served
     with stalled_clients(server, ATTACKS["half head"], STALLED // 2) as heads, \
             stalled_clients(server, ATTACKS["slow body"], STALLED // 2) as bodies:
         # Past its deadline a stalled request is closed; it is never handed to a thread
