@@ -105,7 +105,10 @@ def json_equal(a: Any, b: Any) -> bool:
         return True
     ta, tb = type(a), type(b)
     if ta is dict:
-        return tb is dict and a == b and all(json_equal(value, b[key]) for key, value in a.items())
+        if tb is not dict or a != b:
+            return False
+        return (set(map(type, a.values())) <= EQ_IS_JSON_EQUALITY
+                or all(json_equal(value, b[key]) for key, value in a.items()))
     if ta is list:
         if tb is not list or a != b:
             return False
@@ -117,45 +120,119 @@ def json_equal(a: Any, b: Any) -> bool:
     return a == b
 
 
+class _Unstorable(Exception):
+    """Raised deep inside a walk; each container on the way out adds its part of the path,
+    so that no path string is built for the values that are fine (most of them)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.parts: list[str] = []
+
+    def under(self, part: str) -> _Unstorable:
+        self.parts.append(part)
+        return self
+
+    def error(self, path: str) -> CodecError:
+        return CodecError(f"{path}{''.join(reversed(self.parts))}: {self.reason}")
+
+
+#: Exact types returned as they are; subclasses (an IntEnum, say) take the slower check.
+_EXACT_SCALARS = frozenset(_SCALARS)
+#: Field names of each dataclass met, since ``dataclasses.fields`` is slow per instance.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    names = _FIELD_NAMES.get(cls)
+    if names is None and dataclasses.is_dataclass(cls):
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def _canonical(value: Any, path: str) -> Any:
+    try:
+        return _canonical_walk(value)
+    except _Unstorable as exc:
+        raise exc.error(path) from None
+
+
+def _canonical_walk(value: Any) -> Any:
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise CodecError(f"{path}: {value!r} has no JSON form")
+            raise _Unstorable(f"{value!r} has no JSON form")
         return int(value) if value.is_integer() else value
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (list, tuple)):
         if set(map(type, value)) <= _CANONICAL_AS_IS:
             return value
-        return [_canonical(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        out = []
+        i = 0
+        try:
+            for i, item in enumerate(value):  # noqa: B007 (the except clause reads i)
+                out.append(_canonical_walk(item))
+        except _Unstorable as exc:
+            raise exc.under(f"[{i}]") from None
+        return out
     if isinstance(value, dict):
-        for key in value:
+        result = {}
+        for key, item in value.items():
             if not isinstance(key, str):
-                raise CodecError(f"{path}: key {key!r} is not a string")
-        return {key: _canonical(item, f"{path}[{key!r}]") for key, item in value.items()}
-    raise CodecError(f"{path}: {type(value).__name__} is not JSON data")
+                raise _Unstorable(f"key {key!r} is not a string")
+            try:
+                result[key] = _canonical_walk(item)
+            except _Unstorable as exc:
+                raise exc.under(f"[{key!r}]") from None
+        return result
+    raise _Unstorable(f"{type(value).__name__} is not JSON data")
 
 
 def _encode(value: Any, path: str) -> Any:
+    try:
+        return _encode_walk(value)
+    except _Unstorable as exc:
+        raise exc.error(path) from None
+
+
+def _encode_walk(value: Any) -> Any:
+    kind = type(value)
+    if kind in _EXACT_SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        if set(map(type, value)) <= _SCALAR_TYPES:
+            return list(value)
+        out = []
+        i = 0
+        try:
+            for i, item in enumerate(value):  # noqa: B007 (the except clause reads i)
+                out.append(_encode_walk(item))
+        except _Unstorable as exc:
+            raise exc.under(f"[{i}]") from None
+        return out
+    names = _field_names(kind)
+    if names is not None:
+        encoded = {}
+        for name in names:
+            try:
+                encoded[name] = _encode_walk(getattr(value, name))
+            except _Unstorable as exc:
+                raise exc.under(f".{name}") from None
+        return encoded
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (list, tuple)):
-        if set(map(type, value)) <= _SCALAR_TYPES:
-            return list(value)
-        return [_encode(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        return _encode_walk(list(value))
     if isinstance(value, dict):
-        out = {}
+        result = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise CodecError(f"{path}: dict key {key!r} is not a string")
-            out[key] = _encode(item, f"{path}[{key!r}]")
-        return out
-    if _is_dataclass_instance(value):
-        return {
-            f.name: _encode(getattr(value, f.name), f"{path}.{f.name}")
-            for f in dataclasses.fields(value)
-        }
-    raise CodecError(f"{path}: values of type {type(value).__name__} cannot be stored in state")
+                raise _Unstorable(f"dict key {key!r} is not a string")
+            try:
+                result[key] = _encode_walk(item)
+            except _Unstorable as exc:
+                raise exc.under(f"[{key!r}]") from None
+        return result
+    raise _Unstorable(f"values of type {kind.__name__} cannot be stored in state")
 
 
 def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
