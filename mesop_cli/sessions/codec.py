@@ -138,15 +138,13 @@ class _Unstorable(Exception):
 
 #: Exact types returned as they are; subclasses (an IntEnum, say) take the slower check.
 _EXACT_SCALARS = frozenset(_SCALARS)
-#: Field names of each dataclass met, since ``dataclasses.fields`` is slow per instance.
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
+@functools.lru_cache(maxsize=1024)
 def _field_names(cls: type) -> tuple[str, ...] | None:
-    names = _FIELD_NAMES.get(cls)
-    if names is None and dataclasses.is_dataclass(cls):
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
+    """The field names of a dataclass (None for any other type), looked up once per class
+    since ``dataclasses.fields`` is slow per instance; bounded, as hot reloads make classes."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _canonical(value: Any, path: str) -> Any:
@@ -309,21 +307,29 @@ def _decode_union(data: Any, options: tuple[Any, ...], path: str, strict: bool) 
     raise CodecError(f"{path}: expected {names}, got {_json_kind(data)}")
 
 
+@functools.lru_cache(maxsize=512)
+def _field_plan(cls: type) -> tuple[tuple[str, bool, bool], ...]:
+    """(name, init, has a default) of each field: computed once per class, since a long
+    list of one dataclass decodes thousands of instances."""
+    return tuple((f.name, f.init, _has_default(f)) for f in dataclasses.fields(cls))
+
+
 def _decode_dataclass(data: dict[str, Any], cls: type, path: str, strict: bool) -> object:
     hints = _type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    if strict and not set(data) <= set(fields):
-        raise CodecError(f"{path}: unexpected keys {sorted(set(data) - set(fields))}")
+    plan = _field_plan(cls)
+    if strict and not set(data) <= {name for name, _, _ in plan}:
+        unexpected = sorted(set(data) - {name for name, _, _ in plan})
+        raise CodecError(f"{path}: unexpected keys {unexpected}")
     init_args: dict[str, Any] = {}
     later: dict[str, Any] = {}
-    for name, f in fields.items():
+    for name, init, has_default in plan:
         if name in data:
             value = _decode(data[name], hints.get(name, Any), f"{path}.{name}", strict)
-        elif _has_default(f):
+        elif has_default:
             continue
         else:
             value = _empty_value(hints.get(name, Any), f"{path}.{name}")
-        (init_args if f.init else later)[name] = value
+        (init_args if init else later)[name] = value
     obj = cls(**init_args)
     for name, value in later.items():
         object.__setattr__(obj, name, value)
