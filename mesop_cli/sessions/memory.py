@@ -28,6 +28,7 @@ def now() -> float:
 
 class MemoryBackend(SessionBackend):
     name = "memory"
+    sweep_interval = SWEEP_INTERVAL
 
     def __init__(self, ttl_seconds: int, max_bytes: int) -> None:
         super().__init__(ttl_seconds)
@@ -35,7 +36,9 @@ class MemoryBackend(SessionBackend):
         # session id -> (data, last use); least recently used first.
         self._entries: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
         self._guard = threading.Lock()
-        self._last_sweep = now()
+
+    def clock(self) -> float:
+        return now()
 
     def retrieve(self, session_id: str) -> bytes | None:
         with self._guard:
@@ -52,8 +55,6 @@ class MemoryBackend(SessionBackend):
             return data
 
     def upsert(self, session_id: str, data: bytes) -> None:
-        if now() - self._last_sweep >= SWEEP_INTERVAL:
-            self.sweep()
         with self._guard:
             self._drop(session_id)
             if len(data) > self.max_bytes:
@@ -80,7 +81,6 @@ class MemoryBackend(SessionBackend):
     def sweep(self) -> int:
         with self._guard:
             t = now()
-            self._last_sweep = t
             expired = [
                 sid for sid, (_, last_use) in self._entries.items()
                 if t - last_use > self.ttl_seconds
