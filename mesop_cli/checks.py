@@ -17,6 +17,7 @@ from pathlib import Path
 
 from mesop_cli.config import ConfigReport, redact_text, redact_url
 from mesop_cli.config.problems import Problem
+from mesop_cli.sessions.ids import ID_LENGTH
 from mesop_cli.sessions.private_dir import private_dir_name
 
 TIMEOUT_SECONDS = 3.0
@@ -100,7 +101,7 @@ def check_sql(uri: str, table: str, timeout: float = TIMEOUT_SECONDS) -> Check:
             if sqlite:
                 return Check("sql", True, f"{shown} opened; table {table} will be created")
             # Still inside the transaction has_table began: the rollback undoes the CREATE.
-            Table(table, MetaData(), Column("id", String(43), primary_key=True)).create(conn)
+            Table(table, MetaData(), Column("id", String(ID_LENGTH), primary_key=True)).create(conn)
             conn.rollback()
             return Check("sql", True, f"{shown} connected; table {table} can be created")
     except SQLAlchemyError as exc:

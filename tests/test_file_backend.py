@@ -123,7 +123,7 @@ def test_sliding_expiry_by_modification_time(backend: FileBackend, clock: Clock)
 def test_sweep_removes_stale_files_and_leaves_the_rest(
     backend: FileBackend, session_dir: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(file, "SWEEP_INTERVAL", 10_000.0)  # only the explicit sweep
+    monkeypatch.setattr(backend, "sweep_interval", 10_000.0)  # only the explicit sweep
     stale, busy, fresh, orphan = (new_session_id() for _ in range(4))
     backend.save(stale, b"{}")
     backend.lock(stale).release()  # leaves a lock file to sweep too
@@ -166,20 +166,26 @@ def test_save_sweeps_now_and_then(backend: FileBackend, session_dir: Path, clock
 def test_a_waiter_does_not_trust_a_lock_file_that_was_replaced(
     backend: FileBackend, session_dir: Path
 ) -> None:
-    """A sweep may unlink the lock file someone waits on; the waiter must start again."""
+    """A sweep may unlink the lock file someone waits on; the waiter must start again.
+
+    The waiter and the second holder each have a backend of their own, as other processes
+    do: threads sharing one backend would queue on its in-process lock instead of the file.
+    """
     session_id = new_session_id()
     first = backend.lock(session_id)
     acquired = threading.Event()
 
     def waiter() -> None:
-        backend.lock(session_id, timeout=10).release()
+        other_process = FileBackend(ttl_seconds=600, base_dir=backend.base_dir)
+        other_process.lock(session_id, timeout=10).release()
         acquired.set()
 
     thread = threading.Thread(target=waiter)
     thread.start()
     time.sleep(0.1)
     os.unlink(session_dir / f"mesop-session-{session_id}.lock")
-    second = backend.lock(session_id, timeout=1)  # a new lock file, so no conflict
+    third_process = FileBackend(ttl_seconds=600, base_dir=backend.base_dir)
+    second = third_process.lock(session_id, timeout=1)  # a new lock file, so no conflict
     first.release()
     assert not acquired.wait(0.3)  # the waiter's old file is free, but it is not the lock
     second.release()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from mesop_cli.sessions.ids import InvalidSessionId, new_session_id, validate_session_id
+from mesop_cli.sessions.ids import ID_LENGTH, InvalidSessionId, new_session_id, validate_session_id
 
 
 def test_new_ids_are_43_url_safe_characters_and_unique() -> None:
     ids = {new_session_id() for _ in range(1000)}
     assert len(ids) == 1000
     for session_id in ids:
-        assert len(session_id) == 43
+        assert len(session_id) == ID_LENGTH == 43
         assert validate_session_id(session_id) == session_id
 
 
@@ -20,20 +20,20 @@ def test_new_ids_are_43_url_safe_characters_and_unique() -> None:
     [
         "../../etc/passwd",
         "",
-        "a" * 42,
-        "a" * 44,
+        "a" * (ID_LENGTH - 1),
+        "a" * (ID_LENGTH + 1),
         "a" * 10_000,
-        "a" * 42 + "/",
-        "a" * 42 + ".",
-        "a" * 42 + "\n",
-        "a" * 43 + "\n",
-        "a" * 42 + "é",
-        "a" * 42 + "٣",  # a non-ASCII digit
-        "mesop:session:*" + "a" * 28,
+        "a" * (ID_LENGTH - 1) + "/",
+        "a" * (ID_LENGTH - 1) + ".",
+        "a" * (ID_LENGTH - 1) + "\n",
+        "a" * ID_LENGTH + "\n",
+        "a" * (ID_LENGTH - 1) + "é",
+        "a" * (ID_LENGTH - 1) + "٣",  # a non-ASCII digit
+        "mesop:session:*".ljust(ID_LENGTH, "a"),
         None,
-        43,
-        b"a" * 43,
-        ["a" * 43],
+        ID_LENGTH,
+        b"a" * ID_LENGTH,
+        ["a" * ID_LENGTH],
     ],
 )
 def test_malformed_ids_are_refused(bad: object) -> None:

@@ -34,6 +34,7 @@ from mesop_cli.sessions import (
 )
 from mesop_cli.sessions.codec import canonical_bytes, decode_states, encode_states
 from mesop_cli.sessions.file import FileBackend
+from mesop_cli.sessions.ids import ID_LENGTH
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.sessions.none import NoneBackend
 from mesop_cli.sessions.redis import RedisBackend
@@ -265,7 +266,8 @@ def test_sessions_expire_after_the_ttl_and_each_load_renews_it(
     assert backend.load(session_id) is None
 
 
-BAD_IDS = ["../../etc/passwd", "", "a" * 44, "a" * 5000, "a" * 42 + "/", None, 42, b"a" * 43]
+BAD_IDS = ["../../etc/passwd", "", "a" * (ID_LENGTH + 1), "a" * 5000, "a" * (ID_LENGTH - 1) + "/",
+           None, 42, b"a" * ID_LENGTH]
 
 
 @pytest.mark.parametrize("bad_id", BAD_IDS, ids=repr)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mesop_cli.sessions.base import BackendUnavailable, SessionLock
+from mesop_cli.sessions.ids import ID_LENGTH
 from mesop_cli.sessions.image import StateImage
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.web import active_session, create_app
@@ -36,7 +37,7 @@ def test_first_load_sends_full_state_then_only_patches(app_file: Path) -> None:
     client = Client(create_app(app_file, make_settings()))
     first = client.send(None)
     assert first[0]["state"] == {"State": {"count": 0, "words": []}, "#version": 1, "#path": "/"}
-    assert len(client.session or "") == 43
+    assert len(client.session or "") == ID_LENGTH
     messages = client.click("Increment")
     assert sorted(messages[0]["patch"], key=lambda op: op["path"]) == [
         {"op": "replace", "path": "/#version", "value": 2},
@@ -123,7 +124,10 @@ class SpyBackend(MemoryBackend):
         return super().retrieve(session_id)
 
 
-@pytest.mark.parametrize("forged", ["../../etc/passwd", "a" * 42, "a" * 44, "*" * 43, 7, ""])
+@pytest.mark.parametrize(
+    "forged",
+    ["../../etc/passwd", "a" * (ID_LENGTH - 1), "a" * (ID_LENGTH + 1), "*" * ID_LENGTH, 7, ""],
+)
 def test_forged_session_id_never_reaches_the_backend(app_file: Path, forged: object) -> None:
     backend = SpyBackend()
     client = Client(create_app(app_file, make_settings(), backend=backend))

@@ -1,25 +1,31 @@
 """The state session backend interface.
 
 A backend stores opaque bytes (already encoded by :mod:`mesop_cli.sessions.codec`)
-under a validated session id. Load, save, counting and id validation are written once
-here; each backend implements only ``retrieve``, ``upsert`` and ``delete`` (plus
-``sweep`` where the store has no expiry of its own, and ``lock`` where a process-local
-lock is not enough).
+under a validated session id. Load, save, counting, id validation, the lock and the
+throttled sweep are written once here; each backend implements only ``retrieve``,
+``upsert`` and ``delete``, plus ``sweep`` where the store has no expiry of its own and
+``acquire_shared`` where a process-local lock is not enough.
 
 Concurrency: events of one session must be serialized. ``lock`` returns a held
-:class:`SessionLock`; the caller loads, runs the event, saves and then releases. The
-default lock only serializes threads of one process, which is right for ``memory`` and
-wrong for anything shared between processes, so those backends override it.
+:class:`SessionLock`; the caller loads, runs the event, saves and then releases. The lock
+has two levels: a thread lock per session in this process, then, for backends shared
+between processes, the store's own lock (:meth:`SessionBackend.acquire_shared`). Threads
+of one process queue on the first, so only one of them at a time waits on the store.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from mesop_cli.sessions.ids import validate_session_id
 from mesop_cli.sessions.image import StateImage, image_from_bytes
+
+logger = logging.getLogger(__name__)
 
 
 class BackendUnavailable(Exception):
@@ -55,18 +61,53 @@ class SessionLock(ABC):
         return None
 
 
-class _ThreadLock(SessionLock):
-    def __init__(self, backend: SessionBackend, session_id: str, entry: _LockEntry) -> None:
+class SharedLock(SessionLock):
+    """The half of a session lock that other processes see (a flock, a Redis key, a
+    database lock), held under the in-process half; see
+    :meth:`SessionBackend.acquire_shared`."""
+
+    #: Release the in-process lock before this one. Right when this release can hang on
+    #: an unresponsive store: the next thread of the process then waits on this lock,
+    #: which is still held, rather than behind the hanging release. Otherwise (the
+    #: default) this one goes first, so the next thread of the process finds the store's
+    #: lock already free and takes it without polling.
+    release_local_first: ClassVar[bool] = False
+
+
+class _HeldLock(SessionLock):
+    """A session's in-process lock, plus the backend's shared lock when it has one."""
+
+    def __init__(self, backend: SessionBackend, session_id: str, entry: _LockEntry,
+                 shared: SharedLock | None) -> None:
         self._backend = backend
         self._session_id = session_id
         self._entry = entry
+        self._shared = shared
         self._held = True
 
+    def renew(self) -> None:
+        if self._held and self._shared is not None:
+            self._shared.renew()
+
     def release(self) -> None:
-        if self._held:
-            self._held = False
-            self._entry.lock.release()
-            self._backend._drop_lock_user(self._session_id, self._entry)
+        if not self._held:
+            return
+        self._held = False
+        shared = self._shared
+        if shared is None:
+            self._release_local()
+        elif shared.release_local_first:
+            self._release_local()
+            shared.release()
+        else:
+            try:
+                shared.release()
+            finally:
+                self._release_local()
+
+    def _release_local(self) -> None:
+        self._entry.lock.release()
+        self._backend._drop_lock_user(self._session_id, self._entry)
 
 
 class _LockEntry:
@@ -84,12 +125,17 @@ class SessionBackend(ABC):
     name: str = "abstract"
     #: True when state lives on the server, so the browser uploads only the id.
     server_side: bool = True
+    #: ``save`` runs :meth:`sweep` on the first save and then at most this often
+    #: (seconds, by :meth:`clock`); None where saving never sweeps.
+    sweep_interval: float | None = None
 
     def __init__(self, ttl_seconds: int) -> None:
         self.ttl_seconds = ttl_seconds
         self.stats = BackendStats()
         self._locks: dict[str, _LockEntry] = {}
         self._locks_guard = threading.Lock()
+        self._sweep_guard = threading.Lock()
+        self._last_sweep: float | None = None
 
     # -- written once -----------------------------------------------------------------
 
@@ -103,21 +149,43 @@ class SessionBackend(ABC):
     def save(self, session_id: str, data: bytes) -> None:
         validate_session_id(session_id)
         self.upsert(session_id, data)
+        self._maybe_sweep()
 
     def remove(self, session_id: str) -> None:
         validate_session_id(session_id)
         self.delete(session_id)
 
     def lock(self, session_id: str, timeout: float = 30.0) -> SessionLock:
-        """Block until this session is ours; raise :class:`LockTimeout` after ``timeout``."""
+        """Block until this session is ours; raise :class:`LockTimeout` after ``timeout``.
+
+        The in-process lock comes first, then :meth:`acquire_shared` gets what is left of
+        ``timeout``; if that fails in any way, the in-process lock is released again.
+        """
         validate_session_id(session_id)
+        deadline = time.monotonic() + timeout
         with self._locks_guard:
             entry = self._locks.setdefault(session_id, _LockEntry())
             entry.users += 1
         if not entry.lock.acquire(timeout=timeout):
             self._drop_lock_user(session_id, entry)
             raise LockTimeout(f"session busy for more than {timeout:g}s")
-        return _ThreadLock(self, session_id, entry)
+        try:
+            shared = self.acquire_shared(session_id, deadline)
+        except BaseException as exc:
+            entry.lock.release()
+            self._drop_lock_user(session_id, entry)
+            if isinstance(exc, LockTimeout):
+                raise LockTimeout(f"session busy for more than {timeout:g}s") from None
+            raise
+        return _HeldLock(self, session_id, entry, shared)
+
+    def acquire_shared(self, session_id: str, deadline: float) -> SharedLock | None:
+        """Take the session's lock in the store, for a caller that already holds its
+        in-process lock; raise a bare :class:`LockTimeout` once ``deadline`` (by
+        ``time.monotonic``) has passed, after at least one try. None: the store is not
+        shared between processes, so the in-process lock is all there is (the default).
+        """
+        return None
 
     def _drop_lock_user(self, session_id: str, entry: _LockEntry) -> None:
         with self._locks_guard:
@@ -135,6 +203,40 @@ class SessionBackend(ABC):
     def sweep(self) -> int:
         """Drop expired sessions; return how many. Stores with native expiry do nothing."""
         return 0
+
+    def clock(self) -> float:
+        """The time the sweep throttle reads; backends whose tests travel in time return
+        their own clock."""
+        return time.monotonic()
+
+    def _maybe_sweep(self) -> None:
+        """Sweep if due, in whichever thread gets here first; the others save on without
+        waiting for it. A failed sweep is logged, not raised: the save itself succeeded,
+        and the next sweep is one interval away."""
+        if self.sweep_interval is None or not self._sweep_due():
+            return
+        if not self._sweep_guard.acquire(blocking=False):
+            return  # another thread is sweeping
+        try:
+            if not self._sweep_due():
+                return  # another thread swept between our check and our guard
+            self._last_sweep = self.clock()
+            self.sweep()
+        except BackendUnavailable as exc:
+            logger.warning("the %s backend could not sweep: %s", self.name, exc)
+        except Exception:
+            logger.exception("the %s backend could not sweep", self.name)
+        finally:
+            self._sweep_guard.release()
+
+    def _sweep_due(self) -> bool:
+        assert self.sweep_interval is not None
+        if self._last_sweep is None:
+            return True
+        elapsed = self.clock() - self._last_sweep
+        # A negative elapsed time: the clock was set back (a wall clock); sweep now rather
+        # than wait for it to catch up.
+        return elapsed >= self.sweep_interval or elapsed < 0
 
     def close(self) -> None:
         """Release connections and files; the default holds none."""

@@ -8,14 +8,16 @@ so a reader sees the old state or the new one, never half of one. A file that is
 regular file owned by the serving user (planted by root, a symlink, a FIFO) is never read,
 locked or swept: it is reported once, and a save renames our own file over it.
 
-The per-session lock is ``fcntl.flock`` on ``mesop-session-<id>.lock``, opened anew for
-each acquisition: flock conflicts between open files, so one mechanism serializes the
-threads of a process and the processes of a host (not hosts: use ``redis`` or ``sql``).
+The per-session lock is the base class's thread lock, then ``fcntl.flock`` on
+``mesop-session-<id>.lock``, opened anew for each acquisition: flock conflicts between open
+files, so it serializes the processes of a host (not hosts: use ``redis`` or ``sql``), and
+a sweep of this process too, while the threads of the process queue on the thread lock.
 Releasing the lock of a session that has no data removes the lock file, so ids nobody
 issued (an attacker's) leave nothing behind.
 
 Expiry is sliding, by modification time: a load touches the file. Stale files are swept
-on save at most every :data:`SWEEP_INTERVAL` seconds, and by :meth:`FileBackend.sweep`.
+on the first save and then at most every :data:`SWEEP_INTERVAL` seconds, and by
+:meth:`FileBackend.sweep`.
 """
 
 from __future__ import annotations
@@ -27,10 +29,9 @@ import logging
 import os
 import stat
 import tempfile
-import threading
 import time
 
-from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend, SessionLock
+from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend, SharedLock
 from mesop_cli.sessions.ids import ID_LENGTH, InvalidSessionId, validate_session_id
 from mesop_cli.sessions.private_dir import UnsafeDirectory, describe_owner, ensure_private_dir
 
@@ -49,7 +50,7 @@ def now() -> float:
     return time.time()
 
 
-class _FileLock(SessionLock):
+class _FileLock(SharedLock):
     def __init__(self, fd: int, lock_path: str, data_path: str) -> None:
         self._fd: int | None = fd
         self._lock_path = lock_path
@@ -133,6 +134,7 @@ def _acquire(path: str, deadline: float) -> int | None:
 
 class FileBackend(SessionBackend):
     name = "file"
+    sweep_interval = SWEEP_INTERVAL
 
     def __init__(self, ttl_seconds: int, base_dir: str) -> None:
         super().__init__(ttl_seconds)
@@ -147,8 +149,6 @@ class FileBackend(SessionBackend):
                 f"cannot create the session directory {base_dir!r} ({_SETTING}): "
                 f"{exc.strerror or exc}; create it or choose another directory"
             ) from None
-        self._sweep_guard = threading.Lock()
-        self._last_sweep = now()
         #: Planted files already reported: one warning each, not one per event or sweep.
         self._reported: set[str] = set()
         self.ping()
@@ -156,14 +156,16 @@ class FileBackend(SessionBackend):
     def _path(self, session_id: str, suffix: str) -> str:
         return os.path.join(self.directory, f"{PREFIX}{session_id}{suffix}")
 
-    def lock(self, session_id: str, timeout: float = 30.0) -> SessionLock:
-        validate_session_id(session_id)
+    def clock(self) -> float:
+        return now()
+
+    def acquire_shared(self, session_id: str, deadline: float) -> SharedLock:
         try:
-            fd = _acquire(self._path(session_id, LOCK_SUFFIX), time.monotonic() + timeout)
+            fd = _acquire(self._path(session_id, LOCK_SUFFIX), deadline)
         except OSError as exc:
             raise self._unavailable("lock a session", exc) from None
         if fd is None:
-            raise LockTimeout(f"session busy for more than {timeout:g}s")
+            raise LockTimeout
         return _FileLock(fd, self._path(session_id, LOCK_SUFFIX),
                          self._path(session_id, DATA_SUFFIX))
 
@@ -217,10 +219,6 @@ class FileBackend(SessionBackend):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise self._unavailable("write a session", exc) from None
-        with self._sweep_guard:
-            due = now() - self._last_sweep >= SWEEP_INTERVAL
-        if due:
-            self.sweep()
 
     def delete(self, session_id: str) -> None:
         # The lock file stays: the caller may hold it; the sweep removes it later.
@@ -241,8 +239,6 @@ class FileBackend(SessionBackend):
     def sweep(self) -> int:
         """Delete sessions idle longer than the TTL, their lock files and leftover
         temporary files; return how many sessions. Busy sessions are left alone."""
-        with self._sweep_guard:
-            self._last_sweep = now()
         cutoff = now() - self.ttl_seconds
         removed = 0
         try:

@@ -39,6 +39,7 @@ def now() -> float:
 
 class MemoryBackend(SessionBackend):
     name = "memory"
+    sweep_interval = SWEEP_INTERVAL
 
     def __init__(self, ttl_seconds: int, max_bytes: int) -> None:
         super().__init__(ttl_seconds)
@@ -46,7 +47,9 @@ class MemoryBackend(SessionBackend):
         # session id -> (data, its size, last use); least recently used first.
         self._entries: OrderedDict[str, tuple[_Stored, int, float]] = OrderedDict()
         self._guard = threading.Lock()
-        self._last_sweep = now()
+
+    def clock(self) -> float:
+        return now()
 
     def retrieve(self, session_id: str) -> bytes | None:
         data = self._take(session_id)
@@ -63,6 +66,7 @@ class MemoryBackend(SessionBackend):
     def save_image(self, session_id: str, image: StateImage) -> None:
         validate_session_id(session_id)
         self._put(session_id, image, image.size)
+        self._maybe_sweep()
 
     def forget_live(self, session_id: str) -> None:
         with self._guard:
@@ -89,8 +93,6 @@ class MemoryBackend(SessionBackend):
         self._put(session_id, data, len(data))
 
     def _put(self, session_id: str, data: _Stored, size: int) -> None:
-        if now() - self._last_sweep >= SWEEP_INTERVAL:
-            self.sweep()
         with self._guard:
             self._drop(session_id)
             if size > self.max_bytes:
@@ -117,7 +119,6 @@ class MemoryBackend(SessionBackend):
     def sweep(self) -> int:
         with self._guard:
             t = now()
-            self._last_sweep = t
             expired = [
                 sid for sid, (_, _, last_use) in self._entries.items()
                 if t - last_use > self.ttl_seconds

@@ -36,7 +36,7 @@ from mesop_cli.sessions.base import (
     BackendUnavailable,
     LockTimeout,
     SessionBackend,
-    SessionLock,
+    SharedLock,
 )
 from mesop_cli.sessions.ids import ID_LENGTH
 
@@ -68,12 +68,15 @@ return 0
 """
 
 
-class _RedisSessionLock(SessionLock):
-    """The Redis lock plus the process-local lock queued on before it."""
+class _RedisSessionLock(SharedLock):
+    """The Redis lock, taken with a token of ours so that a failed release can be undone."""
 
-    def __init__(self, local: SessionLock, shared: Lock, token: str, where: str,
-                 orphans: _OrphanedLocks) -> None:
-        self._local = local
+    # The local lock first: the next thread of this process then waits on the Redis lock,
+    # which is still held, rather than behind this release, which can take a whole command
+    # timeout when Redis does not answer.
+    release_local_first = True
+
+    def __init__(self, shared: Lock, token: str, where: str, orphans: _OrphanedLocks) -> None:
         self._shared = shared
         self._token = token
         self._where = where
@@ -92,7 +95,7 @@ class _RedisSessionLock(SessionLock):
             logger.warning("could not renew session lock at Redis %s: %s", self._where, exc)
 
     def release(self) -> None:
-        """Release both locks; a Redis failure here is logged, not raised.
+        """Release the Redis lock; a Redis failure here is logged, not raised.
 
         The event has already been saved when the caller releases, so failing the request
         would only hide a success; the Redis lock expires on its own anyway.
@@ -100,10 +103,6 @@ class _RedisSessionLock(SessionLock):
         if not self._held:
             return
         self._held = False
-        # The local lock first: the next thread of this process then waits on the Redis
-        # lock, which is still held, rather than behind this release, which can take a
-        # whole command timeout when Redis does not answer.
-        self._local.release()
         try:
             self._shared.release()
         except LockError:
@@ -122,6 +121,8 @@ class RedisBackend(SessionBackend):
     """Sessions in Redis (``redis://`` or ``rediss://``), for many processes and hosts."""
 
     name = "redis"
+    #: ``save`` re-measures ``bytes_stored`` (see :meth:`sweep`) at most this often.
+    sweep_interval = MEASURE_INTERVAL_SECONDS
 
     def __init__(self, url: str, ttl_seconds: int, key_prefix: str = "mesop:session:") -> None:
         super().__init__(ttl_seconds)
@@ -149,12 +150,11 @@ class RedisBackend(SessionBackend):
         kwargs = self._client.connection_pool.connection_kwargs
         self._password = kwargs.get("password")
         self._where = kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}"
-        # Data keys are the prefix plus exactly 43 id characters; lock keys are longer, so
-        # this pattern (with the prefix's glob characters escaped) matches data keys only.
+        # Data keys are the prefix plus exactly ID_LENGTH id characters; lock keys are
+        # longer, so this pattern (with the prefix's glob characters escaped) matches data
+        # keys only.
         escaped = "".join("\\" + ch if ch in "\\*?[]" else ch for ch in key_prefix)
         self._data_pattern = escaped + "?" * ID_LENGTH
-        self._measure_guard = threading.Lock()
-        self._next_measure = 0.0
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -177,16 +177,12 @@ class RedisBackend(SessionBackend):
     def upsert(self, session_id: str, data: bytes) -> None:
         with self._errors():
             self._client.set(self._key(session_id), data, ex=self.ttl_seconds)
-        self._maybe_measure()
 
     def delete(self, session_id: str) -> None:
         with self._errors():
             self._client.delete(self._key(session_id))
 
-    def lock(self, session_id: str, timeout: float = 30.0) -> SessionLock:
-        """Queue on the local lock, then take the Redis lock with what is left of ``timeout``."""
-        started = time.monotonic()
-        local = super().lock(session_id, timeout)
+    def acquire_shared(self, session_id: str, deadline: float) -> SharedLock:
         shared = Lock(
             self._client,
             self._prefix + "lock:" + session_id,
@@ -194,24 +190,18 @@ class RedisBackend(SessionBackend):
             sleep=LOCK_POLL_SECONDS,
             thread_local=False,
         )
-        remaining = max(0.0, timeout - (time.monotonic() - started))
         # Our own token, so that an attempt that timed out can be undone later.
         token = secrets.token_hex(16)
-        try:
-            with self._errors():
-                try:
-                    acquired = shared.acquire(blocking=True, blocking_timeout=remaining,
-                                              token=token)
-                except RedisError:
-                    self._orphans.add(shared.name, token)
-                    raise
-        except BaseException:
-            local.release()
-            raise
+        with self._errors():
+            try:
+                acquired = shared.acquire(blocking=True, token=token,
+                                          blocking_timeout=max(0.0, deadline - time.monotonic()))
+            except RedisError:
+                self._orphans.add(shared.name, token)
+                raise
         if not acquired:
-            local.release()
-            raise LockTimeout(f"session busy for more than {timeout:g}s")
-        return _RedisSessionLock(local, shared, token, self._where, self._orphans)
+            raise LockTimeout
+        return _RedisSessionLock(shared, token, self._where, self._orphans)
 
     def ping(self) -> None:
         with self._errors():
@@ -223,9 +213,9 @@ class RedisBackend(SessionBackend):
         The measure is exact for this key prefix at the time of the scan: SCAN over the data
         keys and sum their STRLEN, in pipelined batches. It is not kept up to date between
         scans, because expiries happen inside Redis without telling anyone; a counter key
-        would drift upwards forever. ``save`` triggers a scan at most every
-        :data:`MEASURE_INTERVAL_SECONDS`. Every process measures the same shared store, so
-        the value must not be summed across processes.
+        would drift upwards forever. ``save`` triggers a scan on its first call and then at
+        most every :data:`MEASURE_INTERVAL_SECONDS`. Every process measures the same shared
+        store, so the value must not be summed across processes.
         """
         total = 0
         with self._errors():
@@ -244,17 +234,6 @@ class RedisBackend(SessionBackend):
         for key in keys:
             pipe.strlen(key)
         return sum(pipe.execute())
-
-    def _maybe_measure(self) -> None:
-        """Measure at most once per interval per process, in whichever thread gets there."""
-        if time.monotonic() < self._next_measure or not self._measure_guard.acquire(False):
-            return
-        try:
-            if time.monotonic() >= self._next_measure:
-                self._next_measure = time.monotonic() + MEASURE_INTERVAL_SECONDS
-                self.sweep()
-        finally:
-            self._measure_guard.release()
 
     def close(self) -> None:
         self._client.close()

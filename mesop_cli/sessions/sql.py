@@ -1,10 +1,11 @@
 """The ``sql`` backend: one row per session, through SQLAlchemy Core (SQLite or PostgreSQL).
 
-Table ``<table>``: ``id`` (the 43-character session id, primary key), ``data`` (the encoded
-state) and ``expires_at`` (seconds since the epoch, indexed). It is created when missing.
-``load`` pushes ``expires_at`` forward, so the TTL slides with each event; rows past it are
-invisible to ``load`` and deleted by :meth:`SqlBackend.sweep`, which ``save`` runs at most
-every :data:`SWEEP_INTERVAL_SECONDS`.
+Table ``<table>``: ``id`` (the session id, :data:`~mesop_cli.sessions.ids.ID_LENGTH`
+characters, primary key), ``data`` (the encoded state) and ``expires_at`` (seconds since the
+epoch, indexed). It is created when missing. ``load`` pushes ``expires_at`` forward, so the
+TTL slides with each event; rows past it are invisible to ``load`` and deleted by
+:meth:`SqlBackend.sweep`, which ``save`` runs on its first call and then at most every
+:data:`SWEEP_INTERVAL_SECONDS`.
 
 The per-session lock differs by database:
 
@@ -19,8 +20,10 @@ The per-session lock differs by database:
   handling (POSIX record locks belong to a process, not to a thread or an open file, and
   are dropped when any descriptor of the file is closed), works on Windows too, and behaves
   like the Redis lock: a crashed holder frees the session after
-  :data:`LOCK_EXPIRY_SECONDS`. Threads of one process queue on a local lock first, so only
-  one of them polls and a hand-over inside a process is immediate.
+  :data:`LOCK_EXPIRY_SECONDS`.
+
+Either way, threads of one process queue on the base class's local lock first, so only one
+of them at a time waits on the database and a hand-over inside a process is immediate.
 """
 
 from __future__ import annotations
@@ -59,8 +62,9 @@ from mesop_cli.sessions.base import (
     BackendUnavailable,
     LockTimeout,
     SessionBackend,
-    SessionLock,
+    SharedLock,
 )
+from mesop_cli.sessions.ids import ID_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -76,11 +80,10 @@ _LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL SQLSTATE raised when lock_timeout ex
 _DIALECTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
-class _PostgresSessionLock(SessionLock):
+class _PostgresSessionLock(SharedLock):
     """An advisory lock that lives as long as the transaction on ``conn``."""
 
-    def __init__(self, local: SessionLock, conn: Connection) -> None:
-        self._local = local
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._held = True
 
@@ -92,15 +95,12 @@ class _PostgresSessionLock(SessionLock):
             self._conn.close()  # rolls the transaction back, which ends the lock
         except SQLAlchemyError as exc:
             logger.warning("could not end session lock transaction: %s", exc)
-        finally:
-            self._local.release()
 
 
-class _LeaseSessionLock(SessionLock):
+class _LeaseSessionLock(SharedLock):
     """A lease row owned by ``owner``; deleting it only when it is still ours."""
 
-    def __init__(self, local: SessionLock, lease: _Lease) -> None:
-        self._local = local
+    def __init__(self, lease: _Lease) -> None:
         self._lease = lease
         self._held = True
 
@@ -123,14 +123,13 @@ class _LeaseSessionLock(SessionLock):
             self._lease.release()
         except SQLAlchemyError as exc:
             logger.warning("could not release session lease: %s", exc)
-        finally:
-            self._local.release()
 
 
 class SqlBackend(SessionBackend):
     """Sessions in a SQL table: SQLite for one host, PostgreSQL for several."""
 
     name = "sql"
+    sweep_interval = SWEEP_INTERVAL_SECONDS
 
     def __init__(self, uri: str, table: str, ttl_seconds: int) -> None:
         super().__init__(ttl_seconds)
@@ -148,7 +147,7 @@ class SqlBackend(SessionBackend):
         self._table = Table(
             table,
             metadata,
-            Column("id", String(43), primary_key=True),
+            Column("id", String(ID_LENGTH), primary_key=True),
             Column("data", LargeBinary, nullable=False),
             Column("expires_at", Float, nullable=False, index=True),
         )
@@ -158,7 +157,7 @@ class SqlBackend(SessionBackend):
             self._leases = Table(
                 f"{table}_locks",
                 metadata,
-                Column("id", String(43), primary_key=True),
+                Column("id", String(ID_LENGTH), primary_key=True),
                 Column("owner", String(32), nullable=False),
                 Column("expires_at", Float, nullable=False),
             )
@@ -183,8 +182,6 @@ class SqlBackend(SessionBackend):
         self._metadata = metadata
         self._ready = False
         self._ready_guard = threading.Lock()
-        self._sweep_guard = threading.Lock()
-        self._next_sweep = 0.0
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -259,7 +256,6 @@ class SqlBackend(SessionBackend):
         )
         with self._transaction() as conn:
             conn.execute(stmt)
-        self._maybe_sweep()
 
     def delete(self, session_id: str) -> None:
         with self._transaction() as conn:
@@ -285,17 +281,6 @@ class SqlBackend(SessionBackend):
         self.stats.bytes_stored = int(size)
         return removed
 
-    def _maybe_sweep(self) -> None:
-        """Sweep at most once per interval per process, in whichever thread gets there."""
-        if time.monotonic() < self._next_sweep or not self._sweep_guard.acquire(False):
-            return
-        try:
-            if time.monotonic() >= self._next_sweep:
-                self._next_sweep = time.monotonic() + SWEEP_INTERVAL_SECONDS
-                self.sweep()
-        finally:
-            self._sweep_guard.release()
-
     def ping(self) -> None:
         """``SELECT 1``, then make sure the table exists (creating it if it may)."""
         with self._errors(), self._engine.connect() as conn:
@@ -309,21 +294,11 @@ class SqlBackend(SessionBackend):
 
     # -- locking -----------------------------------------------------------------------
 
-    def lock(self, session_id: str, timeout: float = 30.0) -> SessionLock:
-        """Queue on the local lock, then take the shared one with what is left of ``timeout``."""
-        started = time.monotonic()
-        local = super().lock(session_id, timeout)
-        remaining = max(0.0, timeout - (time.monotonic() - started))
-        try:
-            if self._lock_engine is not None:
-                return _PostgresSessionLock(local, self._advisory_lock(session_id, remaining))
-            return _LeaseSessionLock(local, self._take_lease(session_id, remaining))
-        except LockTimeout:
-            local.release()
-            raise LockTimeout(f"session busy for more than {timeout:g}s") from None
-        except BaseException:
-            local.release()
-            raise
+    def acquire_shared(self, session_id: str, deadline: float) -> SharedLock:
+        if self._lock_engine is not None:
+            remaining = max(0.0, deadline - time.monotonic())
+            return _PostgresSessionLock(self._advisory_lock(session_id, remaining))
+        return _LeaseSessionLock(self._take_lease(session_id, deadline))
 
     def _advisory_lock(self, session_id: str, timeout: float) -> Connection:
         """Open a transaction holding the session's advisory lock; return its connection."""
@@ -347,12 +322,11 @@ class SqlBackend(SessionBackend):
             raise
         return conn
 
-    def _take_lease(self, session_id: str, timeout: float) -> _Lease:
-        """Poll for the lease row until it is ours."""
+    def _take_lease(self, session_id: str, deadline: float) -> _Lease:
+        """Poll for the lease row until it is ours, or until ``deadline`` (monotonic)."""
         assert self._leases is not None
         leases = self._leases
         owner = secrets.token_hex(16)
-        deadline = time.monotonic() + timeout
         while True:
             now = time.time()
             stmt = sqlite_insert(leases).values(
