@@ -257,7 +257,6 @@ def shared():
 
 
 def test_plot_draws_a_matplotlib_figure_as_png(tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib", reason="matplotlib is in the dev extra")
     nodes = rendered(tmp_path, """
         from matplotlib.figure import Figure
         figure = Figure(figsize=(2, 1))
@@ -365,7 +364,6 @@ def test_table_from_a_list_of_dicts(tmp_path: Path) -> None:
 
 
 def test_table_from_a_pandas_data_frame(tmp_path: Path) -> None:
-    pytest.importorskip("pandas", reason="pandas is in the dev extra")
     nodes = rendered(tmp_path, """
         import pandas as pd
         frame = pd.DataFrame({"City": ["Paris", "Lima"], "Pop": [2.1, 9.7]}, index=[10, 20])

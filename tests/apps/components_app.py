@@ -1,8 +1,9 @@
 """A Mesop app using the components added for Mesop compatibility, written as a Mesop user
 writes one (only the import line differs); driven by tests/test_browser_components.py."""
 
-import mesop_cli as me
 from matplotlib.figure import Figure
+
+import mesop_cli as me
 
 # A 2x2 red PNG: an inline image needs no network.
 RED_DOT = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4"
