@@ -154,3 +154,45 @@ def test_content_component_holds_its_children(page) -> None:  # type: ignore[no-
 
     card = page.locator("div", has=page.get_by_text("Card title")).last
     expect(card.get_by_text("Card body")).to_be_visible()
+
+
+HOSTILE_APP = '''
+import mesop_cli as me
+
+EVIL = '<b class="injected">x</b><img class="injected" src=x onerror="document.title=1">'
+
+@me.page(path="/")
+def home():
+    me.text("ready")
+    me.icon(EVIL)
+    with me.tooltip(message=EVIL):
+        me.text("tip")
+    me.slide_toggle(label=EVIL)
+    me.radio(options=[me.RadioOption(label=EVIL, value=EVIL)], value=EVIL)
+    me.native_textarea(placeholder=EVIL, value=EVIL)
+    me.table([{EVIL: EVIL}])
+    me.image(src="javascript:alert(1)", alt=EVIL)
+    me.html(EVIL)
+'''
+
+
+def test_props_are_never_markup(chromium, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Text from state (a user's words) in any new component's props shows as text; only
+    me.html's server-cleaned output is markup, and it lost its onerror."""
+    from playwright.sync_api import expect
+
+    app = tmp_path / "main.py"
+    app.write_text(HOSTILE_APP)
+    with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"}, app=app) as server:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(server.url + "/")
+        expect(page.get_by_text("ready")).to_be_visible()
+        injected = page.evaluate(
+            "[...document.querySelectorAll('.injected')].map(e => e.closest('.mesop-html') ? "
+            "e.tagName + (e.hasAttribute('onerror') ? ' onerror' : '') : 'OUTSIDE ' + e.tagName)")
+        assert injected == ["B", "IMG"]
+        assert page.locator("img[src^='javascript']").count() == 0
+        assert page.title() == "Mesop"
+        expect(page.get_by_role("switch", name="<b class")).to_have_count(1)
+        context.close()
