@@ -40,6 +40,11 @@ class TreeBuilder:
         """Append ``node`` to the innermost open parent."""
         self._open[-1]["c"].append(node)
 
+    @property
+    def parent(self) -> dict[str, Any]:
+        """The innermost open parent: where the next node goes."""
+        return self._open[-1]
+
     def open(self, node: dict[str, Any]) -> None:
         """Make ``node`` the parent of what follows (``with me.box():``)."""
         self._open.append(node)

@@ -1,15 +1,17 @@
 """Event objects handed to handlers, with Mesop's names and fields.
 
-``KIND_EVENTS`` maps the event kind the browser reports to the class built from it, and
-``HANDLER_KINDS`` the component argument a handler is passed through to that kind, so the
-runtime can refuse an event whose kind does not fit the handler it names.
+``build_event`` turns the event kind the browser reports, and its value, into one of
+these; ``EVENT_KINDS`` lists the kinds. A component registers each handler with the kind
+it accepts, so the runtime refuses an event whose kind does not fit the handler it names.
 """
 
 from __future__ import annotations
 
 import math
 import reprlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from mesop_cli.runtime.errors import InvalidEvent
 
@@ -75,22 +77,61 @@ class SliderValueChangeEvent(MesopEvent):
     value: float
 
 
+@dataclass(kw_only=True)
+class SlideToggleChangeEvent(MesopEvent):
+    """A slide toggle was flipped; as in Mesop it carries only the key."""
+
+
+@dataclass(kw_only=True)
+class RadioChangeEvent(MesopEvent):
+    """Another radio button of a group was chosen; ``value`` is its value."""
+
+    value: str
+
+
+@dataclass(kw_only=True)
+class ProgressBarAnimationEndEvent(MesopEvent):
+    """A determinate or buffer progress bar finished moving to ``value``."""
+
+    value: float
+
+
+@dataclass(kw_only=True)
+class TableClickEvent(MesopEvent):
+    """A table cell was clicked: its row (see ``me.table``) and column index."""
+
+    row_index: int
+    col_index: int
+
+
+@dataclass(kw_only=True, frozen=True)
+class Shortcut:
+    """A key combination for ``native_textarea(shortcuts=...)``.
+
+    ``key`` is a KeyboardEvent key value ("Enter", "k", "ArrowUp"), compared without
+    regard to case; each modifier must be held exactly as given.
+    """
+
+    key: str
+    shift: bool = False
+    ctrl: bool = False
+    alt: bool = False
+    meta: bool = False
+
+
+@dataclass(kw_only=True)
+class TextareaShortcutEvent(MesopEvent):
+    """A shortcut of a native textarea was pressed; ``value`` is the text at that moment."""
+
+    shortcut: Shortcut
+    value: str
+
+
 @dataclass
 class LoadEvent:
     """A page was loaded (passed to its ``on_load``)."""
 
     path: str
-
-
-HANDLER_KINDS = {
-    "on_click": "click",
-    "on_input": "input",
-    "on_blur": "blur",
-    "on_enter": "enter",
-    "on_change": "change",
-    "on_selection_change": "selection",
-    "on_value_change": "slider",
-}
 
 
 _SHORT = reprlib.Repr()
@@ -102,39 +143,123 @@ def _short(value: object) -> str:
     return _SHORT.repr(value)
 
 
+def _click(key: str, value: object) -> MesopEvent:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidEvent(f"click event: value must be true, false or null, got "
+                           f"{_short(value)}")
+    return ClickEvent(key=key, is_target=True if value is None else value)
+
+
+def _text(event_class: type[InputEvent | InputBlurEvent | InputEnterEvent], kind: str
+          ) -> Callable[[str, object], MesopEvent]:
+    def build(key: str, value: object) -> MesopEvent:
+        if not isinstance(value, str):
+            raise InvalidEvent(f"{kind} event: value must be a string, got {_short(value)}")
+        return event_class(key=key, value=value)
+    return build
+
+
+def _change(key: str, value: object) -> MesopEvent:
+    if not isinstance(value, bool):
+        raise InvalidEvent(f"change event: value must be true or false, got {_short(value)}")
+    return CheckboxChangeEvent(key=key, checked=value)
+
+
+def _selection(key: str, value: object) -> MesopEvent:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise InvalidEvent(
+            f"selection event: value must be a list of strings, got {_short(value)}")
+    return SelectSelectionChangeEvent(key=key, values=list(values))
+
+
+def _finite(kind: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidEvent(f"{kind} event: value must be a number, got {_short(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise InvalidEvent(f"{kind} event: value {_short(value)} is not a finite number")
+    return number
+
+
+def _slider(key: str, value: object) -> MesopEvent:
+    return SliderValueChangeEvent(key=key, value=_finite("slider", value))
+
+
+def _animation_end(key: str, value: object) -> MesopEvent:
+    return ProgressBarAnimationEndEvent(key=key, value=_finite("animation_end", value))
+
+
+def _toggle(key: str, value: object) -> MesopEvent:
+    # The client reports the new position; Mesop's event does not carry it.
+    if value is not None and not isinstance(value, bool):
+        raise InvalidEvent(f"toggle event: value must be true, false or null, got "
+                           f"{_short(value)}")
+    return SlideToggleChangeEvent(key=key)
+
+
+def _radio(key: str, value: object) -> MesopEvent:
+    if not isinstance(value, str):
+        raise InvalidEvent(f"radio event: value must be a string, got {_short(value)}")
+    return RadioChangeEvent(key=key, value=value)
+
+
+def _fields(kind: str, value: object, names: dict[str, type]) -> dict[str, Any]:
+    """The fields of an object-valued event, each of the given type and nothing else."""
+    if not isinstance(value, dict) or set(value) != set(names):
+        raise InvalidEvent(f"{kind} event: value must be an object with exactly "
+                           f"{', '.join(sorted(names))}, got {_short(value)}")
+    for name, wanted in names.items():
+        field_value = value[name]
+        if isinstance(field_value, bool) is not (wanted is bool) or not isinstance(
+                field_value, wanted):
+            raise InvalidEvent(f"{kind} event: {name} must be a {wanted.__name__}, got "
+                               f"{_short(field_value)}")
+    return value
+
+
+def _table_click(key: str, value: object) -> MesopEvent:
+    cell = _fields("table_click", value, {"row_index": int, "col_index": int})
+    if cell["col_index"] < 0:
+        raise InvalidEvent(f"table_click event: col_index must not be negative, got "
+                           f"{cell['col_index']}")
+    return TableClickEvent(key=key, row_index=cell["row_index"], col_index=cell["col_index"])
+
+
+def _shortcut(key: str, value: object) -> MesopEvent:
+    event = _fields("shortcut", value, {"value": str, "shortcut": dict})
+    combo = _fields("shortcut", event["shortcut"], {
+        "key": str, "shift": bool, "ctrl": bool, "alt": bool, "meta": bool})
+    return TextareaShortcutEvent(key=key, value=event["value"], shortcut=Shortcut(**combo))
+
+
+_BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
+    "click": _click,
+    "input": _text(InputEvent, "input"),
+    "blur": _text(InputBlurEvent, "blur"),
+    "enter": _text(InputEnterEvent, "enter"),
+    "change": _change,
+    "selection": _selection,
+    "slider": _slider,
+    "toggle": _toggle,
+    "radio": _radio,
+    "animation_end": _animation_end,
+    "table_click": _table_click,
+    "shortcut": _shortcut,
+}
+
+EVENT_KINDS = frozenset(_BUILDERS)
+
+
 def build_event(kind: str, key: str, value: object) -> MesopEvent:
     """The event object for one browser event, checking the value's type.
 
     Raises InvalidEvent naming the kind and the value when they do not fit.
     """
-    if kind == "click":
-        if value is not None and not isinstance(value, bool):
-            raise InvalidEvent(f"click event: value must be true, false or null, got "
-                               f"{_short(value)}")
-        return ClickEvent(key=key, is_target=True if value is None else value)
-    if kind in ("input", "blur", "enter"):
-        if not isinstance(value, str):
-            raise InvalidEvent(f"{kind} event: value must be a string, got {_short(value)}")
-        event_class = {"input": InputEvent, "blur": InputBlurEvent, "enter": InputEnterEvent}
-        return event_class[kind](key=key, value=value)
-    if kind == "change":
-        if not isinstance(value, bool):
-            raise InvalidEvent(f"change event: value must be true or false, got {_short(value)}")
-        return CheckboxChangeEvent(key=key, checked=value)
-    if kind == "selection":
-        values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise InvalidEvent(
-                f"selection event: value must be a list of strings, got {_short(value)}")
-        return SelectSelectionChangeEvent(key=key, values=list(values))
-    if kind == "slider":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidEvent(f"slider event: value must be a number, got {_short(value)}")
-        try:
-            number = float(value)
-        except OverflowError:
-            number = math.inf
-        if not math.isfinite(number):
-            raise InvalidEvent(f"slider event: value {_short(value)} is not a finite number")
-        return SliderValueChangeEvent(key=key, value=number)
-    raise InvalidEvent(f"unknown event kind {kind!r}")
+    builder = _BUILDERS.get(kind)
+    if builder is None:
+        raise InvalidEvent(f"unknown event kind {kind!r}")
+    return builder(key, value)

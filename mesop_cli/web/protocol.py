@@ -15,9 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mesop_cli.runtime.events import EVENT_KINDS
 from mesop_cli.sessions.ids import InvalidSessionId, validate_session_id
-
-EVENT_KINDS = frozenset({"click", "input", "blur", "enter", "change", "selection", "slider"})
 
 
 class ProtocolError(ValueError):

@@ -340,6 +340,32 @@
     if (!typedSince(control)) setServerValue(control, p.value == null ? "" : String(p.value));
   }
 
+  // The first of a native textarea's shortcuts that the key press is (key without case,
+  // every modifier exactly as given), or null.
+  function matchingShortcut(shortcuts, ev) {
+    var key = (ev.key || "").toLowerCase();
+    for (var i = 0; i < shortcuts.length; i++) {
+      var s = shortcuts[i];
+      if (s.key.toLowerCase() === key && s.shift === ev.shiftKey && s.ctrl === ev.ctrlKey &&
+          s.alt === ev.altKey && s.meta === ev.metaKey) return s;
+    }
+    return null;
+  }
+
+  // Grow a native textarea with `autosize` to fit its text, up to `max_rows` lines.
+  function autosize(control, p) {
+    if (!p.autosize) return;
+    control.style.height = "auto";
+    var height = control.scrollHeight;
+    if (p.max_rows) {
+      var style = getComputedStyle(control);
+      var line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
+      var extra = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+      height = Math.min(height, p.max_rows * line + extra);
+    }
+    control.style.height = height + "px";
+  }
+
   var builders = {
     text: function (node) { return document.createElement(node.p.tag || "p"); },
     markdown: function () { var el = document.createElement("div"); el.className = "mesop-markdown"; return el; },
@@ -419,6 +445,119 @@
       el.setAttribute("aria-label", "Loading");
       return el;
     },
+    icon: function () {
+      // The name is drawn by the bundled icon font's ligatures and read out as the name.
+      var el = document.createElement("span");
+      el.className = "mesop-icon";
+      el.setAttribute("role", "img");
+      return el;
+    },
+    tooltip: function (node, id) {
+      var el = document.createElement("span");
+      var tip = document.createElement("span");
+      tip.id = id + "-tip";
+      tip.className = "mesop-tooltip-message";
+      tip.setAttribute("role", "tooltip");
+      el.appendChild(tip);
+      el.__tip = tip;
+      return el;
+    },
+    slide_toggle: function (node, id) {
+      var wrap = document.createElement("div");
+      var control = document.createElement("input");
+      control.type = "checkbox";
+      control.setAttribute("role", "switch");
+      control.id = id;
+      var label = document.createElement("label");
+      label.htmlFor = id;
+      var text = document.createElement("span");
+      label.appendChild(text);
+      wrap.appendChild(control);
+      wrap.appendChild(label);
+      wrap.__control = control;
+      wrap.__labelText = text;
+      // content_slide_toggle: the children are the label.
+      wrap.__mesopChildrenHost = label;
+      control.addEventListener("change", function () {
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_change, "toggle", control.checked);
+      });
+      return wrap;
+    },
+    radio: function () {
+      var el = document.createElement("div");
+      el.setAttribute("role", "radiogroup");
+      el.__mesopChildren = false;
+      return el;
+    },
+    progress_bar: function () {
+      var el = document.createElement("div");
+      el.setAttribute("role", "progressbar");
+      el.setAttribute("aria-label", "Progress");
+      var buffer = document.createElement("div");
+      buffer.className = "mesop-progress-buffer";
+      var fill = document.createElement("div");
+      fill.className = "mesop-progress-fill";
+      el.appendChild(buffer);
+      el.appendChild(fill);
+      el.__buffer = buffer;
+      el.__fill = fill;
+      el.__mesopChildren = false;
+      fill.addEventListener("transitionend", function (ev) {
+        var p = el.__mesopNode.p;
+        if (ev.propertyName !== "width" || (p.mode !== "determinate" && p.mode !== "buffer")) return;
+        fire(el.__mesopNode, p.on_animation_end, "animation_end", p.value);
+      });
+      return el;
+    },
+    image: function () { return document.createElement("img"); },
+    html: function () {
+      var el = document.createElement("div");
+      el.__mesopChildren = false;
+      return el;
+    },
+    native_textarea: function (node, id) {
+      var control = document.createElement("textarea");
+      control.id = id;
+      control.className = "mesop-native-textarea";
+      control.__mesopChildren = false;
+      control.addEventListener("input", function () {
+        autosize(control, control.__mesopNode.p);
+        fire(control.__mesopNode, control.__mesopNode.p.on_input, "input", control.value, control);
+      });
+      control.addEventListener("blur", function () {
+        fire(control.__mesopNode, control.__mesopNode.p.on_blur, "blur", control.value);
+      });
+      control.addEventListener("keydown", function (ev) {
+        var shortcut = matchingShortcut(control.__mesopNode.p.shortcuts || [], ev);
+        if (!shortcut) return;
+        // The shortcut replaces what the key would do (Enter sends instead of breaking a line).
+        ev.preventDefault();
+        fire(control.__mesopNode, shortcut.handler, "shortcut", {
+          value: control.value,
+          shortcut: { key: shortcut.key, shift: shortcut.shift, ctrl: shortcut.ctrl,
+                      alt: shortcut.alt, meta: shortcut.meta },
+        });
+      });
+      return control;
+    },
+    table: function () {
+      var wrap = document.createElement("div");
+      wrap.className = "mesop-table";
+      wrap.__mesopChildren = false;
+      function cellEvent(ev) {
+        var cell = ev.target.closest("td");
+        if (!cell || !wrap.contains(cell) || !wrap.__mesopNode.p.on_click) return;
+        if (ev.type === "keydown") {
+          if (ev.key !== "Enter" && ev.key !== " ") return;
+          ev.preventDefault();
+        }
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_click, "table_click",
+             { row_index: +cell.getAttribute("data-row"), col_index: +cell.getAttribute("data-col") });
+      }
+      wrap.addEventListener("click", cellEvent);
+      wrap.addEventListener("keydown", cellEvent);
+      return wrap;
+    },
     unknown: function () { return document.createElement("div"); },
   };
 
@@ -430,15 +569,19 @@
     },
     button: function (el, node) {
       el.disabled = !!node.p.disabled;
-      el.className = "mesop-button mesop-button-" + (node.p.variant || "default");
+      el.className = "mesop-button mesop-button-" + (node.p.variant || "default") +
+        (node.p.color ? " mesop-color-" + node.p.color : "");
       var label = el.__labelNode;
-      if (!label) { label = el.__labelNode = document.createElement("span"); el.insertBefore(label, el.firstChild); }
-      setText(label, node.p.label || "");
+      // content_button has no label: its children are its content.
+      if (!label && node.p.label) { label = el.__labelNode = document.createElement("span"); el.insertBefore(label, el.firstChild); }
+      if (label) setText(label, node.p.label || "");
       el.__mesopChildrenHost = el;
     },
     input: updateTextField,
     textarea: updateTextField,
     checkbox: function (wrap, node) {
+      wrap.className = "mesop-field mesop-checkbox" +
+        (node.p.label_position === "before" ? " mesop-label-before" : "");
       setText(wrap.__label, node.p.label || "");
       wrap.__control.disabled = !!node.p.disabled;
       if (wrap.__control.__serverValue !== !!node.p.checked) {
@@ -486,6 +629,146 @@
       el.href = node.p.url || "#";
       if (node.p.open_in_new_tab) { el.target = "_blank"; el.rel = "noopener noreferrer"; }
       else { el.removeAttribute("target"); el.removeAttribute("rel"); }
+    },
+    icon: function (el, node) {
+      setText(el, node.p.icon || "");
+      el.setAttribute("aria-label", node.p.icon || "");
+    },
+    tooltip: function (el, node) {
+      var p = node.p, tip = el.__tip;
+      el.className = "mesop-tooltip mesop-tooltip-" + (p.position || "left");
+      setText(tip, p.message || "");
+      var shown = !p.disabled && !!p.message;
+      tip.hidden = !shown;
+      if (shown) el.setAttribute("aria-describedby", tip.id); else el.removeAttribute("aria-describedby");
+      tip.style.setProperty("--mesop-show-delay", (p.show_delay_ms || 0) + "ms");
+      tip.style.setProperty("--mesop-hide-delay", (p.hide_delay_ms || 0) + "ms");
+    },
+    slide_toggle: function (wrap, node) {
+      var p = node.p, control = wrap.__control;
+      wrap.className = "mesop-field mesop-toggle" + (p.label_position === "before" ? " mesop-label-before" : "") +
+        (p.hide_icon ? " mesop-toggle-no-icon" : "") + (p.color ? " mesop-color-" + p.color : "");
+      setText(wrap.__labelText, p.label || "");
+      control.disabled = !!p.disabled;
+      control.required = !!p.required;
+      control.tabIndex = p.tab_index || 0;
+      if (control.__serverValue !== !!p.checked) control.__serverValue = control.checked = !!p.checked;
+    },
+    radio: function (el, node, id) {
+      var p = node.p;
+      el.className = "mesop-radio" + (p.color ? " mesop-color-" + p.color : "");
+      var layout = JSON.stringify([p.options, p.label_position]);
+      if (el.__layout !== layout) {
+        el.__layout = layout;
+        el.__serverValue = undefined;
+        el.textContent = "";
+        p.options.forEach(function (opt, index) {
+          var label = document.createElement("label");
+          var control = document.createElement("input");
+          control.type = "radio";
+          control.name = id;
+          control.id = id + "-" + index;
+          control.value = opt.value;
+          var text = document.createElement("span");
+          text.textContent = opt.label;
+          if (p.label_position === "before") { label.appendChild(text); label.appendChild(control); }
+          else { label.appendChild(control); label.appendChild(text); }
+          control.addEventListener("change", function () {
+            if (control.checked) fire(el.__mesopNode, el.__mesopNode.p.on_change, "radio", control.value);
+          });
+          el.appendChild(label);
+        });
+      }
+      var inputs = el.querySelectorAll("input");
+      Array.prototype.forEach.call(inputs, function (control) { control.disabled = !!p.disabled; });
+      if (el.__serverValue !== p.value) {
+        el.__serverValue = p.value;
+        Array.prototype.forEach.call(inputs, function (control) { control.checked = control.value === p.value; });
+      }
+    },
+    progress_bar: function (el, node) {
+      var p = node.p;
+      var measured = p.mode === "determinate" || p.mode === "buffer";
+      el.className = "mesop-progress-bar mesop-progress-" + p.mode + (p.color ? " mesop-color-" + p.color : "");
+      if (measured) {
+        el.setAttribute("aria-valuemin", "0");
+        el.setAttribute("aria-valuemax", "100");
+        el.setAttribute("aria-valuenow", String(p.value));
+        el.__fill.style.width = p.value + "%";
+        el.__buffer.style.width = p.mode === "buffer" ? p.buffer_value + "%" : "0";
+      } else {
+        ["aria-valuemin", "aria-valuemax", "aria-valuenow"].forEach(function (name) { el.removeAttribute(name); });
+        el.__fill.style.width = "";
+        el.__buffer.style.width = "";
+      }
+    },
+    image: function (el, node) {
+      // The server let through only http(s), relative and data:image URLs.
+      if (el.getAttribute("src") !== node.p.src) el.setAttribute("src", node.p.src);
+      el.alt = node.p.alt || "";
+    },
+    html: function (el, node) {
+      var p = node.p;
+      if (el.__mode !== p.mode) { el.__mode = p.mode; el.__html = undefined; el.textContent = ""; }
+      el.className = "mesop-html mesop-html-" + p.mode;
+      if (el.__html === p.html) return;
+      el.__html = p.html;
+      if (p.mode === "sandboxed") {
+        // Its own opaque origin: what runs in it cannot reach this page, its cookies or state.
+        var frame = el.firstChild;
+        if (!frame) {
+          frame = document.createElement("iframe");
+          frame.setAttribute("sandbox", "allow-scripts");
+          frame.title = "Embedded content";
+          el.appendChild(frame);
+        }
+        frame.srcdoc = p.html;
+      } else {
+        // Cleaned on the server against an allow-list (mesop_cli/runtime/safe_html.py).
+        el.innerHTML = p.html;
+      }
+    },
+    native_textarea: function (control, node) {
+      var p = node.p;
+      control.placeholder = p.placeholder || "";
+      if (p.placeholder) control.setAttribute("aria-label", p.placeholder);
+      else control.removeAttribute("aria-label");
+      control.disabled = !!p.disabled;
+      control.readOnly = !!p.readonly;
+      control.rows = p.min_rows || (p.autosize ? 1 : 2);
+      if (!typedSince(control)) setServerValue(control, p.value == null ? "" : String(p.value));
+      autosize(control, p);
+    },
+    table: function (wrap, node) {
+      var p = node.p;
+      var signature = JSON.stringify([p.columns, p.rows, p.sticky_header, p.sticky_columns, !!p.on_click]);
+      if (wrap.__signature === signature) return;
+      wrap.__signature = signature;
+      wrap.textContent = "";
+      var table = document.createElement("table");
+      var head = table.createTHead();
+      if (p.sticky_header) head.className = "mesop-sticky";
+      var headRow = head.insertRow();
+      p.columns.forEach(function (name, col) {
+        var th = document.createElement("th");
+        th.scope = "col";
+        th.textContent = name;
+        if (p.sticky_columns.indexOf(col) >= 0) th.className = "mesop-sticky-column";
+        headRow.appendChild(th);
+      });
+      var body = table.createTBody();
+      p.rows.forEach(function (row) {
+        var tr = body.insertRow();
+        row.cells.forEach(function (value, col) {
+          var td = tr.insertCell();
+          td.textContent = value;
+          td.setAttribute("data-row", String(row.index));
+          td.setAttribute("data-col", String(col));
+          if (p.sticky_columns.indexOf(col) >= 0) td.className = "mesop-sticky-column";
+          if (p.on_click) { td.tabIndex = 0; td.classList.add("mesop-clickable"); }
+        });
+      });
+      wrap.appendChild(table);
     },
   };
 

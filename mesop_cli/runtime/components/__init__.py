@@ -1,0 +1,71 @@
+"""The components: each call adds one node to the page being rendered.
+
+Signatures follow Mesop 1.3.7's (keyword names and defaults). One module per family;
+this package gathers them for ``mesop_cli/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from mesop_cli.runtime.components.base import ParentComponent
+from mesop_cli.runtime.components.buttons import button, content_button
+from mesop_cli.runtime.components.choices import (
+    RadioOption,
+    SelectOption,
+    checkbox,
+    content_slide_toggle,
+    radio,
+    select,
+    slide_toggle,
+    slider,
+)
+from mesop_cli.runtime.components.fields import Shortcut, input, native_textarea, textarea
+from mesop_cli.runtime.components.layout import box, divider, tooltip
+from mesop_cli.runtime.components.media import icon, image, link, plot
+from mesop_cli.runtime.components.progress import progress_bar, progress_spinner
+from mesop_cli.runtime.components.table import TableColumn, TableHeader, table
+from mesop_cli.runtime.components.text import html, markdown, text
+from mesop_cli.runtime.components.user import (
+    NamedSlot,
+    component,
+    content_component,
+    slot,
+    slotclass,
+)
+
+__all__ = [
+    "NamedSlot",
+    "ParentComponent",
+    "RadioOption",
+    "SelectOption",
+    "Shortcut",
+    "TableColumn",
+    "TableHeader",
+    "box",
+    "button",
+    "checkbox",
+    "component",
+    "content_button",
+    "content_component",
+    "content_slide_toggle",
+    "divider",
+    "html",
+    "icon",
+    "image",
+    "input",
+    "link",
+    "markdown",
+    "native_textarea",
+    "plot",
+    "progress_bar",
+    "progress_spinner",
+    "radio",
+    "select",
+    "slide_toggle",
+    "slider",
+    "slot",
+    "slotclass",
+    "table",
+    "text",
+    "textarea",
+    "tooltip",
+]

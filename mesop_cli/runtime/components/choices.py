@@ -1,0 +1,248 @@
+"""Controls that choose: ``checkbox``, ``slide_toggle``, ``radio``, ``select``, ``slider``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from mesop_cli.runtime.components.base import (
+    LABEL_POSITIONS,
+    PALETTE,
+    ParentComponent,
+    choice,
+    insert,
+    optional_choice,
+    text_or_empty,
+)
+from mesop_cli.runtime.events import (
+    CheckboxChangeEvent,
+    RadioChangeEvent,
+    SelectSelectionChangeEvent,
+    SliderValueChangeEvent,
+    SlideToggleChangeEvent,
+)
+from mesop_cli.runtime.style import Style
+
+_APPEARANCES = ("fill", "outline")
+
+
+def checkbox(
+    label: str | None = None,
+    *,
+    on_change: Callable[[CheckboxChangeEvent], Any] | None = None,
+    label_position: str = "after",
+    disable_ripple: bool = False,
+    color: str | None = None,
+    checked: bool = False,
+    disabled: bool = False,
+    indeterminate: bool = False,
+    style: Style | None = None,
+    key: str | None = None,
+) -> None:
+    """A labelled checkbox; ``indeterminate`` shows the "mixed" state of a parent box.
+
+    ``disable_ripple`` is taken so Mesop code runs unchanged; there is no ripple here.
+    """
+    props = {
+        "label": text_or_empty(label),
+        "checked": bool(checked),
+        "disabled": bool(disabled),
+        "indeterminate": bool(indeterminate),
+        "label_position": choice(
+            "me.checkbox()", "label_position", label_position, LABEL_POSITIONS
+        ),
+        "color": color or "",
+    }
+    insert("me.checkbox()", "checkbox", key, props, style, {"on_change": (on_change, "change")})
+
+
+def _slide_toggle(
+    caller: str,
+    label: str,
+    key: str | None,
+    label_position: str,
+    required: bool,
+    color: str | None,
+    disabled: bool,
+    tab_index: int,
+    checked: bool,
+    hide_icon: bool,
+    on_change: Callable[[SlideToggleChangeEvent], Any] | None,
+) -> ParentComponent:
+    if isinstance(tab_index, bool) or not isinstance(tab_index, int):
+        raise TypeError(f"{caller} tab_index must be a whole number, got {tab_index!r}")
+    props = {
+        "label": label,
+        "label_position": choice(caller, "label_position", label_position, LABEL_POSITIONS),
+        "required": bool(required),
+        "color": optional_choice(caller, "color", color, PALETTE),
+        "disabled": bool(disabled),
+        "tab_index": tab_index,
+        "checked": bool(checked),
+        "hide_icon": bool(hide_icon),
+    }
+    return insert(caller, "slide_toggle", key, props, None, {"on_change": (on_change, "toggle")})
+
+
+def slide_toggle(
+    label: str | None = None,
+    *,
+    key: str | None = None,
+    label_position: str = "after",
+    required: bool = False,
+    color: str | None = None,
+    disabled: bool = False,
+    disable_ripple: bool = False,
+    tab_index: int = 0,
+    checked: bool = False,
+    hide_icon: bool = False,
+    on_change: Callable[[SlideToggleChangeEvent], Any] | None = None,
+) -> None:
+    """An on/off switch with a label (a checkbox with the ARIA role "switch").
+
+    As in Mesop, the SlideToggleChangeEvent carries only the key: the handler flips the
+    state it keeps (``s.on = not s.on``). ``hide_icon`` hides the check mark in the
+    thumb; ``disable_ripple`` is taken and ignored.
+    """
+    _slide_toggle("me.slide_toggle()", text_or_empty(label), key, label_position, required,
+                  color, disabled, tab_index, checked, hide_icon, on_change)
+
+
+def content_slide_toggle(
+    *,
+    key: str | None = None,
+    label_position: str = "after",
+    required: bool = False,
+    color: str | None = None,
+    disabled: bool = False,
+    disable_ripple: bool = False,
+    tab_index: int = 0,
+    checked: bool = False,
+    hide_icon: bool = False,
+    on_change: Callable[[SlideToggleChangeEvent], Any] | None = None,
+) -> ParentComponent:
+    """A slide toggle whose label is its children: ``with me.content_slide_toggle(): ...``."""
+    return _slide_toggle("me.content_slide_toggle()", "", key, label_position, required,
+                         color, disabled, tab_index, checked, hide_icon, on_change)
+
+
+@dataclass(kw_only=True)
+class RadioOption:
+    """One button of a radio group: the text shown and the value reported."""
+
+    label: str | None = None
+    value: str | None = None
+
+
+def radio(
+    *,
+    options: Iterable[RadioOption] = (),
+    on_change: Callable[[RadioChangeEvent], Any] | None = None,
+    color: str | None = None,
+    label_position: str = "after",
+    value: str = "",
+    disabled: bool = False,
+    style: Style | None = None,
+    key: str | None = None,
+) -> None:
+    """A group of radio buttons, one per option; ``value`` is the selected option's value.
+
+    ``on_change`` gets a RadioChangeEvent with the newly chosen value.
+    """
+    caller = "me.radio()"
+    buttons = []
+    for option in options:
+        if not isinstance(option, RadioOption):
+            raise TypeError(f"{caller} options must be me.RadioOption, got {option!r}")
+        buttons.append({"label": text_or_empty(option.label),
+                        "value": text_or_empty(option.value)})
+    props = {
+        "options": buttons,
+        "value": text_or_empty(value),
+        "disabled": bool(disabled),
+        "color": optional_choice(caller, "color", color, PALETTE),
+        "label_position": choice(caller, "label_position", label_position, LABEL_POSITIONS),
+    }
+    insert(caller, "radio", key, props, style, {"on_change": (on_change, "radio")})
+
+
+@dataclass
+class SelectOption:
+    """One choice of a select: the text shown and the value reported."""
+
+    label: str | None = None
+    value: str | None = None
+
+
+def select(
+    *,
+    options: Iterable[SelectOption] = (),
+    label: str = "",
+    on_selection_change: Callable[[SelectSelectionChangeEvent], Any] | None = None,
+    disabled: bool = False,
+    placeholder: str = "",
+    multiple: bool = False,
+    value: str | list[str] = "",
+    appearance: str = "fill",
+    style: Style | None = None,
+    key: str | None = None,
+) -> None:
+    """A labelled ``<select>``; ``value`` is a string, or a list with ``multiple``."""
+    choices = []
+    for option in options:
+        if not isinstance(option, SelectOption):
+            raise TypeError(f"me.select options must be me.SelectOption, got {option!r}")
+        shown = option.value if option.label is None else option.label
+        choices.append({"label": text_or_empty(shown), "value": text_or_empty(option.value)})
+    if isinstance(value, str):
+        selected = [value] if value else []
+    else:
+        selected = [text_or_empty(v) for v in value]
+    props = {
+        "label": text_or_empty(label),
+        "options": choices,
+        "value": selected,
+        "multiple": bool(multiple),
+        "disabled": bool(disabled),
+        "placeholder": text_or_empty(placeholder),
+        "appearance": choice("me.select()", "appearance", appearance, _APPEARANCES),
+    }
+    handlers = {"on_selection_change": (on_selection_change, "selection")}
+    insert("me.select()", "select", key, props, style, handlers)
+
+
+def slider(
+    *,
+    label: str = "",
+    on_value_change: Callable[[SliderValueChangeEvent], Any] | None = None,
+    min: float = 0,
+    max: float = 100,
+    step: float = 1,
+    value: float | None = None,
+    color: str | None = None,
+    disabled: bool = False,
+    discrete: bool = False,
+    show_tick_marks: bool = False,
+    disable_ripple: bool = False,
+    style: Style | None = None,
+    key: str | None = None,
+) -> None:
+    """A range slider; ``label`` (not in Mesop) names it for screen readers.
+
+    ``discrete`` asks for the value to be shown and ``show_tick_marks`` for a mark at
+    each step, as in Mesop; ``disable_ripple`` is taken so Mesop code runs unchanged.
+    """
+    props = {
+        "label": text_or_empty(label),
+        "min": float(min),
+        "max": float(max),
+        "step": float(step),
+        "value": float(min if value is None else value),
+        "disabled": bool(disabled),
+        "discrete": bool(discrete),
+        "show_tick_marks": bool(show_tick_marks),
+        "color": color or "",
+    }
+    handlers = {"on_value_change": (on_value_change, "slider")}
+    insert("me.slider()", "slider", key, props, style, handlers)

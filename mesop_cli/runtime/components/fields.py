@@ -1,0 +1,161 @@
+"""Text fields: ``input``, ``textarea`` and ``native_textarea`` (with ``shortcuts``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from mesop_cli.runtime.components.base import PALETTE, choice, insert, text_or_empty
+from mesop_cli.runtime.context import current_builder
+from mesop_cli.runtime.events import (
+    InputBlurEvent,
+    InputEnterEvent,
+    InputEvent,
+    Shortcut,
+    TextareaShortcutEvent,
+)
+from mesop_cli.runtime.style import Style
+
+_APPEARANCES = ("fill", "outline")
+
+
+def _field_props(
+    caller: str,
+    label: str,
+    value: str,
+    placeholder: str,
+    disabled: bool,
+    readonly: bool,
+    appearance: str,
+    color: str,
+) -> dict[str, Any]:
+    return {
+        "label": text_or_empty(label),
+        "value": text_or_empty(value),
+        "placeholder": text_or_empty(placeholder),
+        "disabled": bool(disabled),
+        "readonly": bool(readonly),
+        "appearance": choice(caller, "appearance", appearance, _APPEARANCES),
+        "color": choice(caller, "color", color, PALETTE),
+    }
+
+
+def input(
+    *,
+    label: str = "",
+    on_blur: Callable[[InputBlurEvent], Any] | None = None,
+    on_input: Callable[[InputEvent], Any] | None = None,
+    on_enter: Callable[[InputEnterEvent], Any] | None = None,
+    type: str | None = None,
+    placeholder: str = "",
+    value: str = "",
+    disabled: bool = False,
+    readonly: bool = False,
+    appearance: str = "fill",
+    color: str = "primary",
+    style: Style | None = None,
+    key: str | None = None,
+) -> None:
+    """A labelled ``<input>``; ``type`` is an HTML input type ("text" by default)."""
+    props = _field_props(
+        "me.input()", label, value, placeholder, disabled, readonly, appearance, color
+    )
+    props["input_type"] = type or "text"
+    handlers = {"on_input": (on_input, "input"), "on_blur": (on_blur, "blur"),
+                "on_enter": (on_enter, "enter")}
+    insert("me.input()", "input", key, props, style, handlers)
+
+
+def textarea(
+    *,
+    label: str = "",
+    on_blur: Callable[[InputBlurEvent], Any] | None = None,
+    on_input: Callable[[InputEvent], Any] | None = None,
+    on_enter: Callable[[InputEnterEvent], Any] | None = None,
+    rows: int = 5,
+    placeholder: str = "",
+    value: str = "",
+    disabled: bool = False,
+    readonly: bool = False,
+    appearance: str = "fill",
+    color: str = "primary",
+    style: Style | None = None,
+    key: str | None = None,
+) -> None:
+    """A labelled ``<textarea>`` of ``rows`` lines."""
+    props = _field_props(
+        "me.textarea()", label, value, placeholder, disabled, readonly, appearance, color
+    )
+    props["input_type"] = "textarea"
+    props["rows"] = int(rows)
+    handlers = {"on_input": (on_input, "input"), "on_blur": (on_blur, "blur"),
+                "on_enter": (on_enter, "enter")}
+    insert("me.textarea()", "textarea", key, props, style, handlers)
+
+
+def _rows(caller: str, argument: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{caller} {argument} must be a whole number of at least 1, "
+                         f"got {value!r}")
+    return value
+
+
+def _shortcut_props(
+    caller: str, shortcuts: Mapping[Shortcut, Callable[[TextareaShortcutEvent], Any]] | None
+) -> list[dict[str, Any]]:
+    """One entry per shortcut: the combination and the id of its handler."""
+    if not shortcuts:
+        return []
+    builder = current_builder(caller)
+    entries = []
+    for shortcut, handler in shortcuts.items():
+        if not isinstance(shortcut, Shortcut):
+            raise TypeError(f"{caller} shortcuts keys must be me.Shortcut, got {shortcut!r}")
+        if not shortcut.key:
+            raise ValueError(f"{caller} Shortcut key must not be empty")
+        entries.append({
+            "key": shortcut.key, "shift": bool(shortcut.shift), "ctrl": bool(shortcut.ctrl),
+            "alt": bool(shortcut.alt), "meta": bool(shortcut.meta),
+            "handler": builder.handlers.register(handler, "shortcut"),
+        })
+    return entries
+
+
+def native_textarea(
+    *,
+    on_blur: Callable[[InputBlurEvent], Any] | None = None,
+    on_input: Callable[[InputEvent], Any] | None = None,
+    autosize: bool = False,
+    min_rows: int | None = None,
+    max_rows: int | None = None,
+    style: Style | None = None,
+    disabled: bool = False,
+    placeholder: str = "",
+    value: str = "",
+    readonly: bool = False,
+    shortcuts: Mapping[Shortcut, Callable[[TextareaShortcutEvent], Any]] | None = None,
+    key: str | None = None,
+) -> None:
+    """A bare ``<textarea>`` for apps that style it themselves (chat boxes).
+
+    ``shortcuts`` maps a ``me.Shortcut`` to a handler: pressing it calls the handler with
+    a TextareaShortcutEvent (the text and the shortcut) instead of typing the key, so
+    ``{me.Shortcut(key="Enter"): send}`` sends where Shift+Enter still breaks the line.
+    With ``autosize`` the box grows with its text from ``min_rows`` up to ``max_rows``.
+    It has no label of its own: its placeholder names it for screen readers.
+    """
+    caller = "me.native_textarea()"
+    props = {
+        "value": text_or_empty(value),
+        "placeholder": text_or_empty(placeholder),
+        "disabled": bool(disabled),
+        "readonly": bool(readonly),
+        "autosize": bool(autosize),
+        "min_rows": _rows(caller, "min_rows", min_rows),
+        "max_rows": _rows(caller, "max_rows", max_rows),
+        "shortcuts": _shortcut_props(caller, shortcuts),
+    }
+    handlers = {"on_input": (on_input, "input"), "on_blur": (on_blur, "blur")}
+    insert(caller, "native_textarea", key, props, style, handlers)

@@ -1,0 +1,61 @@
+"""Layout: ``box``, ``divider`` and ``tooltip`` (which wraps what it describes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mesop_cli.runtime.components.base import ParentComponent, choice, insert, text_or_empty
+from mesop_cli.runtime.events import ClickEvent
+from mesop_cli.runtime.style import Style
+
+_TOOLTIP_POSITIONS = ("left", "right", "above", "below", "before", "after")
+
+
+def box(
+    *,
+    style: Style | None = None,
+    on_click: Callable[[ClickEvent], Any] | None = None,
+    key: str | None = None,
+) -> ParentComponent:
+    """A ``<div>`` for layout: ``with me.box(style=me.Style(...)): ...``."""
+    return insert("me.box()", "box", key, {}, style, {"on_click": (on_click, "click")})
+
+
+def divider(*, key: str | None = None, inset: bool = False) -> None:
+    """A horizontal rule; ``inset`` (Mesop's) marks one indented like a list's."""
+    insert("me.divider()", "divider", key, {"inset": bool(inset)}, None, {})
+
+
+def _delay(caller: str, argument: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{caller} {argument} must be a whole number of milliseconds, "
+                         f"got {value!r}")
+    return value
+
+
+def tooltip(
+    *,
+    key: str | None = None,
+    position: str = "left",
+    position_at_origin: bool = False,
+    disabled: bool = False,
+    show_delay_ms: int = 0,
+    hide_delay_ms: int = 0,
+    message: str = "",
+) -> ParentComponent:
+    """A message shown while the pointer rests on, or the keyboard focus is in, its children.
+
+    ``with me.tooltip(message="Delete"): me.icon("delete")``. The message is announced
+    as the description of the wrapped content. ``position_at_origin`` is taken so Mesop
+    code runs unchanged; the message is always placed beside the content.
+    """
+    caller = "me.tooltip()"
+    props = {
+        "message": text_or_empty(message),
+        "position": choice(caller, "position", position, _TOOLTIP_POSITIONS),
+        "disabled": bool(disabled),
+        "show_delay_ms": _delay(caller, "show_delay_ms", show_delay_ms),
+        "hide_delay_ms": _delay(caller, "hide_delay_ms", hide_delay_ms),
+    }
+    return insert(caller, "tooltip", key, props, None, {})

@@ -1,0 +1,43 @@
+"""App-written HTML cleaned on the server before it reaches the page (``me.html``).
+
+nh3 (Python bindings of the Rust crate ammonia) parses the HTML as a browser would and
+keeps only what an allow-list names, so what the client inserts can neither run script
+nor restyle or overlay the page: no ``<script>``, ``<style>``, frames, forms or inputs, no
+``on*`` attributes, no ``style`` or ``id`` (which could clobber the page's own names), and
+URLs only with the schemes a link may have. Text of dropped tags is kept, except inside
+``<script>`` and ``<style>``, whose content is dropped with them.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+_TAGS = frozenset({
+    "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption",
+    "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt",
+    "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt",
+    "ruby", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+})
+_ATTRIBUTES = {
+    "*": {"title", "lang", "dir", "class"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start", "reversed"},
+    "time": {"datetime"},
+}
+_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+
+def clean_html(html: str) -> str:
+    """``html`` reduced to the allow-listed tags, attributes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=set(_TAGS),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        url_schemes=set(_URL_SCHEMES),
+        link_rel="noopener noreferrer",
+    )
