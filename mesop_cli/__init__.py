@@ -35,6 +35,7 @@ from mesop_cli.runtime.events import (
 )
 from mesop_cli.runtime.navigation import navigate
 from mesop_cli.runtime.page import page
+from mesop_cli.runtime.security_policy import SecurityPolicy
 from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
 
@@ -52,6 +53,7 @@ __all__ = [
     "Padding",
     "ParentComponent",
     "SelectOption",
+    "SecurityPolicy",
     "SelectSelectionChangeEvent",
     "SliderValueChangeEvent",
     "StateClassError",
