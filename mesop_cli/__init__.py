@@ -6,6 +6,8 @@ Mesop's, so porting an app is a one-line import change.
 
 from __future__ import annotations
 
+from mesop_cli.compat.names import UnsupportedMesopName
+from mesop_cli.compat.names import mesop_cli_getattr as __getattr__  # noqa: F401
 from mesop_cli.runtime.components import (
     ParentComponent,
     SelectOption,
@@ -58,6 +60,7 @@ __all__ = [
     "SliderValueChangeEvent",
     "StateClassError",
     "Style",
+    "UnsupportedMesopName",
     "box",
     "button",
     "checkbox",

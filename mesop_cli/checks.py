@@ -143,7 +143,8 @@ def store_problems(results: list[Check]) -> list[Problem]:
             for c in results if not c.ok]
 
 
-def app_pages(app_path: Path) -> tuple[list[dict[str, str]], str | None]:
+def app_pages(app_path: Path, alias_mesop: bool = False
+              ) -> tuple[list[dict[str, str]], str | None]:
     """([{path, title}], None) for an app that imports, else ([], the error naming file:line)."""
     from mesop_cli.runtime import AppLoadError, load_app
 
@@ -151,7 +152,7 @@ def app_pages(app_path: Path) -> tuple[list[dict[str, str]], str | None]:
         # What the app prints while importing goes to stderr: stdout carries the report,
         # which --format json promises to be one JSON object.
         with contextlib.redirect_stdout(sys.stderr):
-            app = load_app(app_path)
+            app = load_app(app_path, alias_mesop=alias_mesop)
     except AppLoadError as exc:
         return [], str(exc)
     return [{"path": page.path, "title": page.title} for page in app.pages.values()], None

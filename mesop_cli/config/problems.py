@@ -54,6 +54,10 @@ CODES: dict[str, tuple[str, str]] = {
              "Drop --reload, or serve with one worker and no --prod while developing."),
     "W009": ("MESOP_SECRET_KEY is shorter than 32 characters, so it is guessable.",
              "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"),
+    "W010": ("MESOP_ALIAS_MESOP is on, but Mesop itself is installed: the app's "
+             "`import mesop` gets the real Mesop, not mesop-cli.",
+             "Uninstall Mesop (`pip uninstall mesop`) to serve the app with mesop-cli, or "
+             "change its imports to `import mesop_cli as me`."),
 }
 
 

@@ -15,6 +15,9 @@ import threading
 from pathlib import Path
 from types import ModuleType
 
+from mesop_cli.compat.alias import install_mesop_alias
+from mesop_cli.compat.load_errors import describe_missing, explain
+from mesop_cli.compat.scan import missing_uses
 from mesop_cli.runtime.errors import AppLoadError, PageNotFound, format_traceback, locate
 from mesop_cli.runtime.registry import PAGE_MARK, Collector, Page, collecting
 from mesop_cli.runtime.stateclass import is_stateclass
@@ -81,6 +84,17 @@ def module_name_for(path: Path) -> str:
     return "_mesop_app_" + re.sub(r"\W", "_", path.stem)
 
 
+def _check_names(path: Path) -> None:
+    """Stop before running the file when it uses Mesop names that mesop-cli lacks."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return  # the import itself reports an unreadable file
+    uses = missing_uses(source)
+    if uses:
+        raise AppLoadError(describe_missing(uses, str(path)), f"{path}:{uses[0].line}")
+
+
 def _execute(path: Path) -> tuple[ModuleType, Collector]:
     name = module_name_for(path)
     spec = importlib.util.spec_from_file_location(name, path)
@@ -107,6 +121,10 @@ def _execute(path: Path) -> tuple[ModuleType, Collector]:
         except (Exception, SystemExit) as exc:  # sys.exit() or argparse in the app, too
             _restore(name, module, previous)
             location, _ = locate(exc, path)
+            explained = explain(exc)
+            if explained is not None:  # a Mesop name or module we lack: one line says so
+                raise AppLoadError(f"{location}: {explained}", location,
+                                   format_traceback(exc)) from None
             detail = " ".join(str(exc).split())
             raise AppLoadError(
                 f"{location}: {type(exc).__name__}: {detail} (while loading {path})",
@@ -126,11 +144,18 @@ def _restore(name: str, module: ModuleType, previous: ModuleType | None) -> None
                 sys.modules[name] = previous
 
 
-def load_app(path: str | Path) -> App:
-    """Import the app file fresh and collect its pages and state classes."""
+def load_app(path: str | Path, *, alias_mesop: bool = False) -> App:
+    """Import the app file fresh and collect its pages and state classes.
+
+    ``alias_mesop`` (the MESOP_ALIAS_MESOP setting) lets the app's ``import mesop`` and
+    ``import mesop.labs`` resolve to mesop-cli when Mesop itself is not installed.
+    """
     path = Path(path).resolve()
     if not path.is_file():
         raise AppLoadError(f"{path}: no such app file", str(path))
+    if alias_mesop:
+        install_mesop_alias()
+    _check_names(path)
     module, collector = _execute(path)
     found = list(collector.pages)
     classes = list(collector.state_classes)
