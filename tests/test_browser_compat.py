@@ -33,11 +33,6 @@ TRUSTED_TYPES_APP = """
 """
 
 
-@pytest.fixture()
-def app_dir(tmp_path: Path) -> Path:
-    return tmp_path
-
-
 def serve(directory: Path, source: str, env: dict[str, str] | None = None
           ) -> Iterator[RunningServer]:
     app = directory / "main.py"
@@ -71,3 +66,46 @@ def test_markdown_and_select_render_under_enforced_trusted_types(chromium, tmp_p
             " catch (e) { return e instanceof TypeError; } }")
         assert refused is True
         context.close()
+
+
+APPS = Path(__file__).parent / "apps"
+
+
+@pytest.mark.parametrize("backend", ["memory", "file"])
+def test_mesop_tutorial_chat_streams_in_chromium(chromium, backend: str, tmp_path: Path
+                                                 ) -> None:
+    """The tutorial chat kept exactly as Mesop writes it (`import mesop as me`), served with
+    MESOP_ALIAS_MESOP: the reply grows word by word, and the history survives a reload."""
+    from playwright.sync_api import expect
+
+    env = {"MESOP_ALIAS_MESOP": "true", "MESOP_STATE_SESSION_BACKEND": backend,
+           "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": str(tmp_path)}
+    with running_server([], env=env, app=APPS / "mesop_chat_unchanged.py") as server:
+        context = chromium.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(server.url + "/")
+        expect(page.get_by_role("heading", name="Mesop Demo Chat")).to_be_visible()
+        prompt = page.get_by_label("Enter your prompt")
+        prompt.fill("hello")
+        prompt.press("Enter")
+        bubble = page.locator("p", has_text="You said")
+        # Seen while the reply is still growing, before its last word arrived.
+        expect(bubble).to_be_visible()
+        assert "(0 earlier)" not in bubble.inner_text()
+        expect(page.get_by_role("button", name="Send")).to_be_disabled()
+        expect(bubble).to_have_text("You said: hello (0 earlier)")
+        expect(page.locator("strong", has_text="hello")).to_be_visible()
+        expect(page.get_by_role("button", name="Send")).to_be_enabled()
+        # The Send button, after typing into the fresh (empty) field.
+        prompt = page.get_by_label("Enter your prompt")
+        expect(prompt).to_have_value("")
+        prompt.fill("again")
+        page.get_by_role("button", name="Send").click()
+        expect(page.get_by_text("You said: again (1 earlier)")).to_be_visible()
+        page.reload()
+        expect(page.get_by_text("You said: hello (0 earlier)")).to_be_visible()
+        expect(page.get_by_text("You said: again (1 earlier)")).to_be_visible()
+        context.close()
+        assert errors == []

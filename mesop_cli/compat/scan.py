@@ -71,6 +71,27 @@ def _bindings(tree: ast.Module, ours: dict[str, str]) -> dict[str, str]:
     return bound
 
 
+def imports_labs(source: str, mesop_is_ours: bool | None = None) -> bool:
+    """Whether the file imports ``mesop_cli.labs`` (or ``mesop.labs`` under the alias), or
+    names from it."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    if mesop_is_ours is None:
+        mesop_is_ours = alias_active()
+    ours = {**_CLI, **_ALIASED} if mesop_is_ours else _CLI
+    labs = {name for name, target in ours.items() if target == "mesop_cli.labs"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(a.name in labs for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (
+                node.module in labs or (ours.get(node.module or "") == "mesop_cli"
+                                        and any(a.name == "labs" for a in node.names))):
+            return True
+    return False
+
+
 def missing_uses(source: str, mesop_is_ours: bool | None = None) -> list[MissingUse]:
     """Every use, in line order, of a name our modules lack; [] when the file does not parse
     (running it reports the SyntaxError). ``import mesop`` counts as ours while the alias

@@ -17,7 +17,7 @@ from types import ModuleType
 
 from mesop_cli.compat.alias import install_mesop_alias
 from mesop_cli.compat.load_errors import describe_missing, explain
-from mesop_cli.compat.scan import missing_uses
+from mesop_cli.compat.scan import imports_labs, missing_uses
 from mesop_cli.runtime.errors import AppLoadError, PageNotFound, format_traceback, locate
 from mesop_cli.runtime.registry import PAGE_MARK, Collector, Page, collecting
 from mesop_cli.runtime.stateclass import is_stateclass
@@ -84,15 +84,37 @@ def module_name_for(path: Path) -> str:
     return "_mesop_app_" + re.sub(r"\W", "_", path.stem)
 
 
-def _check_names(path: Path) -> None:
-    """Stop before running the file when it uses Mesop names that mesop-cli lacks."""
+def _check_names(path: Path) -> bool:
+    """Stop before running the file when it uses Mesop names that mesop-cli lacks.
+    Returns whether the file imports ``mesop_cli.labs``."""
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return  # the import itself reports an unreadable file
+        return False  # the import itself reports an unreadable file
     uses = missing_uses(source)
     if uses:
         raise AppLoadError(describe_missing(uses, str(path)), f"{path}:{uses[0].line}")
+    return imports_labs(source)
+
+
+def _labs_state_classes(module: ModuleType, labs_imported: bool) -> list[type]:
+    """The state classes of the ``mesop_cli.labs`` widgets an app uses.
+
+    Their module ran once, maybe before this load (a hot reload, another app), so the load
+    did not see them declared; yet every process must know them from the start, or a
+    worker that has not drawn the chat yet would drop the chat history of a session it
+    receives. Only apps that use labs get them, so other apps' states stay as they were.
+    """
+    uses = labs_imported or any(
+        getattr(value, "__module__", None) is not None
+        and str(getattr(value, "__module__", "")).startswith("mesop_cli.labs")
+        for value in vars(module).values() if callable(value))
+    if not uses:
+        return []
+    return [value for name, loaded in sorted(sys.modules.items())
+            if name.startswith("mesop_cli.labs.") and loaded is not None
+            for value in vars(loaded).values()
+            if is_stateclass(value) and value.__module__ == name]
 
 
 def _execute(path: Path) -> tuple[ModuleType, Collector]:
@@ -155,10 +177,10 @@ def load_app(path: str | Path, *, alias_mesop: bool = False) -> App:
         raise AppLoadError(f"{path}: no such app file", str(path))
     if alias_mesop:
         install_mesop_alias()
-    _check_names(path)
+    uses_labs = _check_names(path)
     module, collector = _execute(path)
     found = list(collector.pages)
-    classes = list(collector.state_classes)
+    classes = list(collector.state_classes) + _labs_state_classes(module, uses_labs)
     for value in list(vars(module).values()):
         marked = getattr(value, PAGE_MARK, None)
         if isinstance(marked, Page) and marked not in found:
