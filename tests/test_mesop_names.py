@@ -190,8 +190,10 @@ def test_the_opt_in_refuses_mesop_internals_in_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, "import mesop as me\nfrom mesop.components.text.text import text\n")
     checked = run_mesop(["--check-config", str(path)], tmp_path, {"MESOP_ALIAS_MESOP": "1"})
     assert checked.returncode == 1
-    assert (f"error E006 {path}:2: ModuleNotFoundError: mesop.components is one of Mesop's own "
-            "modules") in checked.stdout
+    (line,) = [x for x in checked.stdout.splitlines() if x.startswith("error")]
+    assert line.startswith(f"error E006 {path}:2: mesop.components is one of Mesop's own "
+                           "modules, which mesop-cli does not provide")
+    assert "ModuleNotFoundError" not in line and "while loading" not in line
 
 
 def test_a_bad_opt_in_value_is_a_config_error(tmp_path: Path) -> None:

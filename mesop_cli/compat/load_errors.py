@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mesop_cli.compat.alias import alias_active
 from mesop_cli.compat.names import UnsupportedMesopName
 from mesop_cli.compat.scan import MissingUse
 
@@ -21,6 +22,9 @@ def explain(exc: BaseException) -> str | None:
         return (f"this app imports {exc.name} (Mesop itself), which is not installed. To "
                 f"serve it with mesop-cli as it is written, set {ALIAS_SETTING}=true; or "
                 "change the line to `import mesop_cli as me` (`import mesop_cli.labs as mel`)")
+    if isinstance(exc, ModuleNotFoundError) and str(exc.name).startswith("mesop.") \
+            and alias_active():
+        return str(exc)  # one of Mesop's internal modules, refused by the alias's finder
     if isinstance(exc, ImportError):
         found = _CANNOT_IMPORT.search(str(exc))
         if found:
