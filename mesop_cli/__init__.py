@@ -6,6 +6,8 @@ Mesop's, so porting an app is a one-line import change.
 
 from __future__ import annotations
 
+from mesop_cli.compat.names import UnsupportedMesopName
+from mesop_cli.compat.names import mesop_cli_getattr as __getattr__  # noqa: F401
 from mesop_cli.runtime.components import (
     NamedSlot,
     ParentComponent,
@@ -61,6 +63,7 @@ from mesop_cli.runtime.events import (
 )
 from mesop_cli.runtime.navigation import navigate
 from mesop_cli.runtime.page import page
+from mesop_cli.runtime.security_policy import SecurityPolicy
 from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
 
@@ -82,6 +85,7 @@ __all__ = [
     "RadioChangeEvent",
     "RadioOption",
     "SelectOption",
+    "SecurityPolicy",
     "SelectSelectionChangeEvent",
     "Shortcut",
     "SlideToggleChangeEvent",
@@ -92,6 +96,7 @@ __all__ = [
     "TableColumn",
     "TableHeader",
     "TextareaShortcutEvent",
+    "UnsupportedMesopName",
     "box",
     "button",
     "checkbox",

@@ -144,15 +144,32 @@ def store_problems(results: list[Check]) -> list[Problem]:
             for c in results if not c.ok]
 
 
-def app_pages(app_path: Path) -> tuple[list[dict[str, str]], str | None]:
-    """([{path, title}], None) for an app that imports, else ([], the error naming file:line)."""
-    from mesop_cli.runtime import AppLoadError, load_app
+def app_pages(app_path: Path, alias_mesop: bool = False
+              ) -> tuple[list[dict[str, str]], list[Problem]]:
+    """The app's pages as [{path, title}], and its problems: E006 when it does not import,
+    E010 for each page that fails when drawn.
 
-    try:
-        # What the app prints while importing goes to stderr: stdout carries the report,
-        # which --format json promises to be one JSON object.
-        with contextlib.redirect_stdout(sys.stderr):
-            app = load_app(app_path)
-    except AppLoadError as exc:
-        return [], str(exc)
-    return [{"path": page.path, "title": page.title} for page in app.pages.values()], None
+    Each page is drawn once, with every state class at its defaults and no handler run (no
+    on_load either), so a page that imports but breaks when drawn (a name missing inside
+    the page function) is reported here with its file and line, not in a browser later.
+    """
+    from mesop_cli.runtime import AppLoadError, HandlerError, load_app, render
+
+    # What the app prints while importing or drawing goes to stderr: stdout carries the
+    # report, which --format json promises to be one JSON object.
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            app = load_app(app_path, alias_mesop=alias_mesop)
+        except AppLoadError as exc:
+            return [], [Problem("E006", str(exc))]
+        problems = []
+        for page in app.pages.values():
+            try:
+                render(app, page.path, {})
+            except Exception as exc:  # a state class that cannot be made, too
+                failure = exc if isinstance(exc, HandlerError) else \
+                    HandlerError.from_exception(exc, app.path)
+                problems.append(Problem("E010", f"{failure.location}: page {page.path} fails "
+                                                f"when drawn with default state: {failure}"))
+    pages = [{"path": page.path, "title": page.title} for page in app.pages.values()]
+    return pages, problems

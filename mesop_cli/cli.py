@@ -113,9 +113,9 @@ def _check_config(app_path: Path | None, report: ConfigReport, output: str) -> i
     pages: list[dict[str, str]] = []
     if app_path is not None:
         export_env_file(report.env)
-        pages, failure = checks.app_pages(app_path)
-        if failure:
-            report.error("E006", failure)
+        pages, problems = checks.app_pages(app_path,
+                                           alias_mesop=report.value("alias_mesop") is True)
+        report.errors += problems
     rows = [(r.name, r.shown(), r.source) for r in report.resolved.values()]
     if output == "json":
         click.echo(json.dumps({

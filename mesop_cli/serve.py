@@ -79,7 +79,8 @@ def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 
     try:
-        load_app(app_path)  # fail in the launcher with a clear message, not in every worker
+        # Fail in the launcher with a clear message, not in every worker.
+        load_app(app_path, alias_mesop=settings.alias_mesop)
     except AppLoadError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -438,3 +438,58 @@ def test_a_bad_allowed_origin_is_an_error_that_says_what_is_accepted(
         assert "did you mean" not in line
     else:
         assert line.endswith(f"did you mean {suggestion}?")
+
+
+# -- --check-config draws every page once -------------------------------------------------------
+
+
+RENDERS_BADLY = """import mesop_cli as me
+
+@me.stateclass
+class State:
+    items: list[str]
+
+def load(e: me.LoadEvent):
+    raise RuntimeError("on_load must not run in --check-config")
+
+@me.page(path="/", title="Fine", on_load=load)
+def home():
+    me.text("fine")
+
+@me.page(path="/broken", title="Broken")
+def broken():
+    me.text("before")
+    me.text(undefined_helper(me.state(State).items))
+
+@me.page(path="/empty", title="Empty")
+def empty():
+    me.text(me.state(State).items[0])
+"""
+
+
+def test_check_config_draws_every_page_and_names_the_failing_lines() -> None:
+    Path("pages.py").write_text(RENDERS_BADLY)
+    result, data = check(["pages.py"])
+    assert result.exit_code == 1
+    app = str(Path("pages.py").resolve())
+    assert [e["code"] for e in data["errors"]] == ["E010", "E010"]
+    first, second = (e["message"] for e in data["errors"])
+    assert first.startswith(f"{app}:17: page /broken fails when drawn with default state: "
+                            "NameError: name 'undefined_helper' is not defined")
+    assert second.startswith(f"{app}:21: page /empty fails when drawn with default state: "
+                             "IndexError: list index out of range")
+    # The pages are still listed; on_load did not run (its error would be a third line).
+    assert [p["path"] for p in data["pages"]] == ["/", "/broken", "/empty"]
+
+
+def test_check_config_draws_pages_without_running_handlers_and_passes_good_ones() -> None:
+    Path("good.py").write_text(RENDERS_BADLY.split("@me.page(path=\"/broken\"")[0])
+    result, data = check(["good.py"])
+    assert result.exit_code == 0 and data["errors"] == []
+
+
+def test_check_config_reports_a_draw_failure_in_text_form() -> None:
+    Path("pages.py").write_text(RENDERS_BADLY)
+    result = run(["--check-config", "pages.py"])
+    lines = [line for line in result.output.splitlines() if line.startswith("error E010")]
+    assert len(lines) == 2 and "pages.py:17: page /broken" in lines[0]

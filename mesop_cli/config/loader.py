@@ -14,6 +14,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mesop_cli.compat.alias import real_mesop_origin
 from mesop_cli.config.envfile import EnvFile, read_env_file
 from mesop_cli.config.options import (
     KNOWN_NAMES,
@@ -262,6 +263,13 @@ def _warnings(report: ConfigReport, prod: bool) -> None:
     if prod and reload.explicit and reload.value is True:
         report.warn("W008", "--reload is ignored in production (--prod or --workers > 1); "
                             "gunicorn does not reload the app file")
+    if report.value("alias_mesop") is True:
+        origin = real_mesop_origin()
+        if origin is not None:
+            report.warn("W010", f"{report.resolved['alias_mesop'].quoted()} but Mesop itself is "
+                                f"installed ({origin}): the app's `import mesop` gets the real "
+                                "Mesop, not mesop-cli. Fix: pip uninstall mesop, or import "
+                                "mesop_cli as me")
     if isinstance(key.value, str) and len(key.value) < 32:
         report.warn("W009", f"MESOP_SECRET_KEY ({key.source}) is {len(key.value)} characters, "
                             "shorter than 32, so it can be guessed. Fix: python -c 'import "

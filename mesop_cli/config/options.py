@@ -42,6 +42,7 @@ class Settings:
     threads: int
     prod: bool
     reload: bool
+    alias_mesop: bool = False
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
@@ -373,6 +374,13 @@ OPTIONS: tuple[Option, ...] = (
         "(scheme://host[:port], no path)",
         "Origins besides the server's own from which browsers may send events: the "
         "addresses users browse when a proxy forwards to mesop.",
+    ),
+    Option(
+        "alias_mesop", "MESOP_ALIAS_MESOP", "false", cast_bool,
+        "true or false (also 1/0, yes/no, on/off)",
+        "Lets the app's `import mesop` and `import mesop.labs` resolve to mesop-cli when Mesop "
+        "itself is not installed, so a Mesop app runs without changing its imports. A real "
+        "Mesop install always wins (warning W010).",
     ),
     Option(
         "host", "MESOP_HOST", "127.0.0.1", cast_host, "an IP address or a host name",

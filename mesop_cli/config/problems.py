@@ -36,6 +36,10 @@ CODES: dict[str, tuple[str, str]] = {
              "Use a directory owned by the serving user (mode 0700) on a path only they and "
              "root can change, or root's /tmp; remove a mesop-sessions-<uid> directory that "
              "someone else made."),
+    "E010": ("A page of the app fails when drawn (--check-config draws each page once, with "
+             "every state class at its defaults, running no handler or on_load).",
+             "Fix the page function at the line named in the message; a page must draw "
+             "with default state, as it does for a new visitor."),
     "W001": ("memory backend with several worker processes: most events miss.",
              "--workers 1 with --threads N, or the file, redis or sql backend."),
     "W002": ("Production without MESOP_SECRET_KEY: the per-launch key dies with the launch.",
@@ -54,6 +58,10 @@ CODES: dict[str, tuple[str, str]] = {
              "Drop --reload, or serve with one worker and no --prod while developing."),
     "W009": ("MESOP_SECRET_KEY is shorter than 32 characters, so it is guessable.",
              "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"),
+    "W010": ("MESOP_ALIAS_MESOP is on, but Mesop itself is installed: the app's "
+             "`import mesop` gets the real Mesop, not mesop-cli.",
+             "Uninstall Mesop (`pip uninstall mesop`) to serve the app with mesop-cli, or "
+             "change its imports to `import mesop_cli as me`."),
 }
 
 

@@ -15,6 +15,9 @@ import threading
 from pathlib import Path
 from types import ModuleType
 
+from mesop_cli.compat.alias import install_mesop_alias
+from mesop_cli.compat.load_errors import describe_missing, explain
+from mesop_cli.compat.scan import imports_labs, missing_uses
 from mesop_cli.runtime.errors import AppLoadError, PageNotFound, format_traceback, locate
 from mesop_cli.runtime.registry import PAGE_MARK, Collector, Page, collecting
 from mesop_cli.runtime.stateclass import is_stateclass
@@ -81,6 +84,39 @@ def module_name_for(path: Path) -> str:
     return "_mesop_app_" + re.sub(r"\W", "_", path.stem)
 
 
+def _check_names(path: Path) -> bool:
+    """Stop before running the file when it uses Mesop names that mesop-cli lacks.
+    Returns whether the file imports ``mesop_cli.labs``."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False  # the import itself reports an unreadable file
+    uses = missing_uses(source)
+    if uses:
+        raise AppLoadError(describe_missing(uses, str(path)), f"{path}:{uses[0].line}")
+    return imports_labs(source)
+
+
+def _labs_state_classes(module: ModuleType, labs_imported: bool) -> list[type]:
+    """The state classes of the ``mesop_cli.labs`` widgets an app uses.
+
+    Their module ran once, maybe before this load (a hot reload, another app), so the load
+    did not see them declared; yet every process must know them from the start, or a
+    worker that has not drawn the chat yet would drop the chat history of a session it
+    receives. Only apps that use labs get them, so other apps' states stay as they were.
+    """
+    uses = labs_imported or any(
+        getattr(value, "__module__", None) is not None
+        and str(getattr(value, "__module__", "")).startswith("mesop_cli.labs")
+        for value in vars(module).values() if callable(value))
+    if not uses:
+        return []
+    return [value for name, loaded in sorted(sys.modules.items())
+            if name.startswith("mesop_cli.labs.") and loaded is not None
+            for value in vars(loaded).values()
+            if is_stateclass(value) and value.__module__ == name]
+
+
 def _execute(path: Path) -> tuple[ModuleType, Collector]:
     name = module_name_for(path)
     spec = importlib.util.spec_from_file_location(name, path)
@@ -107,6 +143,10 @@ def _execute(path: Path) -> tuple[ModuleType, Collector]:
         except (Exception, SystemExit) as exc:  # sys.exit() or argparse in the app, too
             _restore(name, module, previous)
             location, _ = locate(exc, path)
+            explained = explain(exc)
+            if explained is not None:  # a Mesop name or module we lack: one line says so
+                raise AppLoadError(f"{location}: {explained}", location,
+                                   format_traceback(exc)) from None
             detail = " ".join(str(exc).split())
             raise AppLoadError(
                 f"{location}: {type(exc).__name__}: {detail} (while loading {path})",
@@ -126,14 +166,21 @@ def _restore(name: str, module: ModuleType, previous: ModuleType | None) -> None
                 sys.modules[name] = previous
 
 
-def load_app(path: str | Path) -> App:
-    """Import the app file fresh and collect its pages and state classes."""
+def load_app(path: str | Path, *, alias_mesop: bool = False) -> App:
+    """Import the app file fresh and collect its pages and state classes.
+
+    ``alias_mesop`` (the MESOP_ALIAS_MESOP setting) lets the app's ``import mesop`` and
+    ``import mesop.labs`` resolve to mesop-cli when Mesop itself is not installed.
+    """
     path = Path(path).resolve()
     if not path.is_file():
         raise AppLoadError(f"{path}: no such app file", str(path))
+    if alias_mesop:
+        install_mesop_alias()
+    uses_labs = _check_names(path)
     module, collector = _execute(path)
     found = list(collector.pages)
-    classes = list(collector.state_classes)
+    classes = list(collector.state_classes) + _labs_state_classes(module, uses_labs)
     for value in list(vars(module).values()):
         marked = getattr(value, PAGE_MARK, None)
         if isinstance(marked, Page) and marked not in found:

@@ -12,7 +12,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mesop_cli.runtime.security_policy import SecurityPolicy
 
 PAGE_MARK = "__mesop_page__"
 STATECLASS_MARK = "__mesop_stateclass__"
@@ -20,13 +23,16 @@ STATECLASS_MARK = "__mesop_stateclass__"
 
 @dataclass(frozen=True)
 class Page:
-    """A page: the function that draws it and where it was declared."""
+    """A page: the function that draws it, where it was declared, and what its HTML may
+    load (checked stylesheets and security policy, or None for the strict default)."""
 
     path: str
     title: str | None
     on_load: Callable[[Any], Any] | None
     fn: Callable[[], Any]
     location: str
+    stylesheets: tuple[str, ...] = ()
+    security_policy: SecurityPolicy | None = None
 
 
 @dataclass

@@ -20,7 +20,8 @@ def create_app(
 ) -> Flask:
     """Build the WSGI app serving the Mesop-style app at ``app_path``."""
     app_path = Path(app_path).resolve()
-    holder = AppHolder(app_path, watch=settings.reload and not settings.prod)
+    holder = AppHolder(app_path, watch=settings.reload and not settings.prod,
+                       alias_mesop=settings.alias_mesop)
     flask_app = Flask(__name__)
     flask_app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     flask_app.config["SECRET_KEY"] = settings.secret_key

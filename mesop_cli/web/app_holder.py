@@ -19,11 +19,13 @@ _INSTALLED = ("site-packages", "dist-packages")
 
 
 class AppHolder:
-    def __init__(self, app_path: Path, watch: bool) -> None:
+    def __init__(self, app_path: Path, watch: bool, alias_mesop: bool = False) -> None:
         self.app_path = app_path
         self._watch = watch
+        self._alias_mesop = alias_mesop
         self._guard = threading.Lock()
-        self._app: App = load_app(app_path)  # a broken app fails the launch, not a request
+        # A broken app fails the launch, not a request.
+        self._app: App = load_app(app_path, alias_mesop=alias_mesop)
         self._error: AppLoadError | None = None
         self._local_modules = self._find_local_modules()
         self._mtimes = self._current_mtimes()
@@ -46,7 +48,7 @@ class AppHolder:
         for name in self._local_modules:
             sys.modules.pop(name, None)
         try:
-            self._app = load_app(self.app_path)
+            self._app = load_app(self.app_path, alias_mesop=self._alias_mesop)
             self._error = None
         except AppLoadError as exc:
             # Keep the last good app object around; the browser shows the error until the

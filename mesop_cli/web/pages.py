@@ -6,9 +6,10 @@ import json
 
 from flask import Response, render_template
 
-from mesop_cli.runtime import AppLoadError
+from mesop_cli.runtime import AppLoadError, Page
 from mesop_cli.sessions.base import BackendUnavailable
 from mesop_cli.web.context import EVENTS_PATH, bp, json_error, mesop_context
+from mesop_cli.web.csp import page_headers
 
 
 @bp.get("/__mesop__/healthz")
@@ -34,6 +35,7 @@ def page(subpath: str) -> Response:
     ctx = mesop_context()
     path = "/" + subpath
     status, title, message = 200, "Mesop", ""
+    found: Page | None = None
     try:
         app = ctx.holder.get()
     except AppLoadError as exc:
@@ -49,15 +51,8 @@ def page(subpath: str) -> Response:
     boot = {"eventsUrl": EVENTS_PATH, "backend": ctx.backend.name,
             "serverSide": ctx.backend.server_side}
     body = render_template(
-        "page.html", title=title, status=message, boot=json.dumps(boot)
+        "page.html", title=title, status=message, boot=json.dumps(boot),
+        stylesheets=found.stylesheets if found is not None else (),
     )
-    return Response(body, status=status, mimetype="text/html",
-                    headers={"Content-Security-Policy": _CSP})
-
-
-# Scripts only from this origin; inline style attributes are how me.Style reaches the page.
-# Framed only by this origin, as Mesop's default: no clickjacking from another site.
-_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: https:; object-src 'none'; base-uri 'none'; "
-        "frame-ancestors 'self'; form-action 'self'")
+    return Response(body, status=status, mimetype="text/html", headers=page_headers(found))
 

@@ -297,6 +297,14 @@
     return wrap;
   }
 
+  // The page's CSP requires Trusted Types (unless the app turned them off): a string
+  // reaches innerHTML only through this policy, named in the CSP (web/csp.py). Only HTML
+  // the server made safe goes through it (Markdown rendered with raw HTML disabled).
+  var htmlPolicy = window.trustedTypes && window.trustedTypes.createPolicy
+    ? window.trustedTypes.createPolicy("mesop-cli", { createHTML: function (html) { return html; } })
+    : null;
+  function trustedHTML(html) { return htmlPolicy ? htmlPolicy.createHTML(html) : html; }
+
   function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
 
   // Only overwrite a field's value when the server's value changed, so a stale render
@@ -565,7 +573,7 @@
     text: function (el, node) { setText(el, String(node.p.text == null ? "" : node.p.text)); },
     markdown: function (el, node) {
       // Sanitized on the server: markdown-it with raw HTML disabled.
-      if (el.__html !== node.p.html) { el.innerHTML = node.p.html; el.__html = node.p.html; }
+      if (el.__html !== node.p.html) { el.innerHTML = trustedHTML(node.p.html); el.__html = node.p.html; }
     },
     button: function (el, node) {
       el.disabled = !!node.p.disabled;
@@ -598,7 +606,7 @@
       var signature = JSON.stringify([p.options, p.value]);
       if (control.__serverValue === signature) return;
       control.__serverValue = signature;
-      control.innerHTML = "";
+      control.textContent = "";
       if (!p.multiple) {
         var blank = document.createElement("option");
         blank.value = ""; blank.textContent = ""; blank.disabled = true;

@@ -1,0 +1,84 @@
+"""``mel.text_to_text``: a text box, a Generate button and the transform's output.
+
+Mesop's arguments and behaviour, built from mesop-cli's components: ``transform(text)``
+returns the output or yields it in pieces, each streamed as it comes; ``transform_mode``
+"append" joins the pieces, "replace" shows the latest. Unlike Mesop, Generate starts the
+output afresh instead of appending to the previous run's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Literal
+
+from mesop_cli.runtime.components import box, button, markdown, text, textarea
+from mesop_cli.runtime.events import ClickEvent, InputEvent
+from mesop_cli.runtime.stateclass import state, stateclass
+from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
+
+
+@stateclass
+class TextToTextState:
+    """The input and output of one session (Mesop names these fields the same)."""
+
+    input: str
+    output: str
+    textarea_key: int
+
+
+_PANEL = Style(flex_basis="max(480px, calc(50% - 48px))", display="flex",
+               flex_direction="column", border_radius=12, padding=Padding.all(16),
+               border=Border.all(BorderSide(width=1, style="solid", color="#d0d7de")))
+
+
+def _on_input(e: InputEvent) -> None:
+    state(TextToTextState).input = e.value
+
+
+def _on_clear(e: ClickEvent) -> None:
+    current = state(TextToTextState)
+    current.input = ""
+    current.textarea_key += 1  # a new key gives an empty field
+
+
+def text_to_text(
+    transform: Callable[[str], Iterable[str] | str],
+    *,
+    title: str | None = None,
+    transform_mode: Literal["append", "replace"] = "append",
+) -> None:
+    """An input panel and an output panel around ``transform``."""
+    if transform_mode not in ("append", "replace"):
+        raise ValueError(f"mel.text_to_text transform_mode={transform_mode!r} is not "
+                         "'append' or 'replace'")
+
+    def on_generate(e: ClickEvent) -> Iterator[None]:
+        current = state(TextToTextState)
+        result = transform(current.input)
+        if isinstance(result, str):
+            current.output = result
+            return
+        current.output = ""
+        for piece in result:
+            current.output = current.output + str(piece) if transform_mode == "append" \
+                else str(piece)
+            yield
+
+    current = state(TextToTextState)
+    with box(style=Style(padding=Padding.all(24), display="flex", flex_direction="column")):
+        if title:
+            text(title, type="headline-5")
+        with box(style=Style(margin=Margin(left="auto", right="auto"),
+                             width="min(1024px, 100%)", gap=24, display="flex",
+                             flex_wrap="wrap")):
+            with box(style=_PANEL):
+                text("Input", style=Style(font_weight=500))
+                textarea(label="Input", key=f"input-{current.textarea_key}", rows=5,
+                         on_input=_on_input, style=Style(width="100%"))
+                with box(style=Style(display="flex", justify_content="space-between",
+                                     margin=Margin(top=12))):
+                    button("Clear", type="stroked", color="primary", on_click=_on_clear)
+                    button("Generate", type="flat", color="primary", on_click=on_generate)
+            with box(style=_PANEL):
+                text("Output", style=Style(font_weight=500))
+                markdown(current.output)

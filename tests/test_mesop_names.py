@@ -1,0 +1,234 @@
+"""Mesop names mesop-cli lacks stop the load with one line naming the feature and its line;
+``import mesop`` resolves to mesop-cli only on request (MESOP_ALIAS_MESOP), never over a
+real Mesop."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import requests
+
+import mesop_cli as me
+from mesop_cli.compat.scan import missing_uses
+from mesop_cli.runtime import AppLoadError, load_app
+from tests.support.server import clean_env, running_server
+
+MESOP = str(Path(sys.executable).parent / "mesop")
+
+
+def write(directory: Path, source: str, name: str = "main.py") -> Path:
+    path = directory / name
+    path.write_text(textwrap.dedent(source).lstrip())
+    return path
+
+
+def load_error(path: Path) -> str:
+    with pytest.raises(AppLoadError) as caught:
+        load_app(path)
+    message = str(caught.value)
+    assert "\n" not in message and "Traceback" not in message
+    assert "AttributeError" not in message and "ModuleNotFoundError" not in message
+    return message
+
+
+def test_a_missing_name_inside_a_page_stops_the_load_at_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        import mesop_cli as me
+
+        @me.page(path="/")
+        def home():
+            me.text("hello")
+            me.video(src="https://example.com/a.mp4")
+    """)
+    assert load_error(path) == (f"{path}:6: me.video is not supported by mesop-cli yet "
+                                "(supported: README.md, section 'Mesop compatibility')")
+
+
+def test_the_line_spells_the_feature_as_the_app_does_and_lists_the_others(tmp_path: Path
+                                                                          ) -> None:
+    path = write(tmp_path, """
+        import mesop_cli as mesop
+
+        @mesop.page(path="/")
+        def home():
+            mesop.audio(src="a.mp3")
+            mesop.buton("typo")
+    """)
+    message = load_error(path)
+    assert message.startswith(f"{path}:5: mesop.audio is not supported by mesop-cli yet")
+    assert message.endswith("; also mesop.buton (line 6)")
+
+
+def test_a_name_mesop_lacks_too_gets_a_did_you_mean(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        import mesop_cli as me
+
+        @me.page(path="/")
+        def home():
+            me.buton("typo")
+    """)
+    assert load_error(path) == f"{path}:5: me.buton is not a Mesop name; did you mean me.button?"
+
+
+def test_a_missing_name_in_a_from_import(tmp_path: Path) -> None:
+    path = write(tmp_path, "from mesop_cli import text, video\n")
+    assert load_error(path).startswith(f"{path}:1: mesop_cli.video is not supported by "
+                                       "mesop-cli yet")
+
+
+def test_a_name_reached_dynamically_is_explained_when_it_runs(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        import mesop_cli as me
+
+        player = getattr(me, "vid" + "eo")
+    """)
+    assert load_error(path).startswith(f"{path}:3: me.video is not supported by mesop-cli yet")
+
+
+def test_module_getattr_keeps_hasattr_and_dunders_working() -> None:
+    assert not hasattr(me, "video")
+    with pytest.raises(me.UnsupportedMesopName):
+        me.video  # noqa: B018
+    with pytest.raises(AttributeError) as caught:
+        me.__wrapped__  # noqa: B018
+    assert type(caught.value) is AttributeError
+    assert hasattr(me, "text") and hasattr(me, "SecurityPolicy")
+
+
+@pytest.mark.parametrize("source, found", [
+    ("import mesop_cli as me\nme.text('a')\nme.icon('x')\n", [(3, "me.icon")]),
+    ("import mesop as me\nme.video()\n", [(2, "me.video")]),
+    ("import mesop_cli.labs as mel\nmel.text_to_image(f)\n", [(2, "mel.text_to_image")]),
+    ("import mesop.labs\nmesop.labs.web_component()\n", [(2, "mesop.labs.web_component")]),
+    ("from mesop_cli import labs as L\nL.text_to_image(f)\n", [(2, "L.text_to_image")]),
+    ("from mesop import video, text\n", [(1, "mesop.video")]),
+    # Not ours: left alone.
+    ("import os as me\nme.video()\n", []),
+    ("import mesop_cli as me\nme.text('a')\nx = me.Style(width=1)\n", []),
+    ("def broken(:\n", []),
+])
+def test_scan_finds_what_the_file_uses(source: str, found: list[tuple[int, str]]) -> None:
+    uses = missing_uses(source, mesop_is_ours=True)
+    assert [(use.line, use.feature) for use in uses] == found
+
+
+def test_scan_leaves_a_real_mesop_alone() -> None:
+    assert missing_uses("import mesop as me\nme.REAL\n", mesop_is_ours=False) == []
+
+
+def run_mesop(args: list[str], cwd: Path, env: dict[str, str] | None = None
+              ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([MESOP, *args], capture_output=True, text=True, cwd=cwd,
+                          env=clean_env(env or {}), timeout=60)
+
+
+VIDEO_APP = """
+    import mesop_cli as me
+
+    @me.page(path="/")
+    def home():
+        me.video(src="a.mp4")
+"""
+
+
+def test_check_config_and_launch_show_the_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, VIDEO_APP)
+    checked = run_mesop(["--check-config", "--format", "json", str(path)], tmp_path)
+    assert checked.returncode == 1
+    (error,) = json.loads(checked.stdout)["errors"]
+    assert error == {"code": "E006", "message": f"{path}:5: me.video is not supported by "
+                     "mesop-cli yet (supported: README.md, section 'Mesop compatibility')"}
+    launched = run_mesop([str(path), "--port", "1"], tmp_path)
+    assert launched.returncode == 1
+    assert launched.stderr.strip().splitlines() == [f"Error: {error['message']}"]
+
+
+MESOP_APP = """
+    import mesop as me
+    import mesop.labs as mel
+
+    @me.stateclass
+    class State:
+        count: int = 0
+
+    @me.page(path="/", title="Unchanged")
+    def home():
+        me.text(f"Count: {me.state(State).count}")
+"""
+
+
+def test_import_mesop_without_the_opt_in_names_the_setting(tmp_path: Path) -> None:
+    path = write(tmp_path, MESOP_APP)
+    checked = run_mesop(["--check-config", str(path)], tmp_path)
+    assert checked.returncode == 1
+    (line,) = [x for x in checked.stdout.splitlines() if x.startswith("error")]
+    assert line.startswith(f"error E006 {path}:1: this app imports mesop (Mesop itself), "
+                           "which is not installed. To serve it with mesop-cli as it is "
+                           "written, set MESOP_ALIAS_MESOP=true")
+
+
+def test_the_opt_in_serves_a_mesop_app_unchanged(tmp_path: Path) -> None:
+    path = write(tmp_path, MESOP_APP)
+    checked = run_mesop(["--check-config", "--format", "json", str(path)], tmp_path,
+                        {"MESOP_ALIAS_MESOP": "true"})
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert json.loads(checked.stdout)["pages"] == [{"path": "/", "title": "Unchanged"}]
+    with running_server([], env={"MESOP_ALIAS_MESOP": "yes"}, app=path) as server:
+        page = requests.get(server.url + "/", timeout=10)
+        assert page.status_code == 200 and "<title>Unchanged</title>" in page.text
+        first = requests.post(server.url + "/__mesop__/events", timeout=10, json={
+            "session": None, "path": "/", "event": None, "version": None})
+        assert "Count: 0" in first.text
+
+
+def test_the_opt_in_refuses_mesop_internals_in_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "import mesop as me\nfrom mesop.components.text.text import text\n")
+    checked = run_mesop(["--check-config", str(path)], tmp_path, {"MESOP_ALIAS_MESOP": "1"})
+    assert checked.returncode == 1
+    (line,) = [x for x in checked.stdout.splitlines() if x.startswith("error")]
+    assert line.startswith(f"error E006 {path}:2: mesop.components is one of Mesop's own "
+                           "modules, which mesop-cli does not provide")
+    assert "ModuleNotFoundError" not in line and "while loading" not in line
+
+
+def test_a_bad_opt_in_value_is_a_config_error(tmp_path: Path) -> None:
+    write(tmp_path, MESOP_APP)
+    checked = run_mesop(["--check-config"], tmp_path, {"MESOP_ALIAS_MESOP": "ture"})
+    assert checked.returncode == 1
+    assert ("error E001 MESOP_ALIAS_MESOP='ture' (environment) is not a yes/no value; "
+            "accepted: true or false") in checked.stdout
+    assert "did you mean 'true'?" in checked.stdout
+
+
+def test_a_real_mesop_install_wins_with_a_warning(tmp_path: Path) -> None:
+    real = tmp_path / "site" / "mesop"
+    real.mkdir(parents=True)
+    (real / "__init__.py").write_text("REAL = 'the real Mesop'\n")
+    path = write(tmp_path, """
+        import mesop
+        import mesop_cli as me
+
+        @me.page(path="/", title=mesop.REAL)
+        def home():
+            me.text("hi")
+    """)
+    checked = run_mesop(["--check-config", "--format", "json", str(path)], tmp_path,
+                        {"MESOP_ALIAS_MESOP": "true", "PYTHONPATH": str(tmp_path / "site")})
+    data = json.loads(checked.stdout)
+    assert data["pages"] == [{"path": "/", "title": "the real Mesop"}]
+    (warning,) = data["warnings"]
+    assert warning["code"] == "W010" and str(real) in warning["message"]
+    assert checked.returncode == 0
+
+
+def test_readme_compatibility_table_is_current() -> None:
+    from mesop_cli.compat.docs import compatibility_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme[readme.index("<!-- compat:start -->"):readme.index("<!-- compat:end -->")]
+    assert compatibility_table() in section, "run: python -m mesop_cli.compat.docs"
