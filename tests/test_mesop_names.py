@@ -101,7 +101,7 @@ def test_module_getattr_keeps_hasattr_and_dunders_working() -> None:
 
 
 @pytest.mark.parametrize("source, found", [
-    ("import mesop_cli as me\nme.text('a')\nme.icon('x')\n", [(3, "me.icon")]),
+    ("import mesop_cli as me\nme.text('a')\nme.audio('x')\n", [(3, "me.audio")]),
     ("import mesop as me\nme.video()\n", [(2, "me.video")]),
     ("import mesop_cli.labs as mel\nmel.text_to_image(f)\n", [(2, "mel.text_to_image")]),
     ("import mesop.labs\nmesop.labs.web_component()\n", [(2, "mesop.labs.web_component")]),

@@ -299,7 +299,8 @@
 
   // The page's CSP requires Trusted Types (unless the app turned them off): a string
   // reaches innerHTML only through this policy, named in the CSP (web/csp.py). Only HTML
-  // the server made safe goes through it (Markdown rendered with raw HTML disabled).
+  // the server made safe goes through it (Markdown rendered with raw HTML disabled, me.html
+  // cleaned against an allow-list), or HTML shut in a sandboxed frame of its own origin.
   var htmlPolicy = window.trustedTypes && window.trustedTypes.createPolicy
     ? window.trustedTypes.createPolicy("mesop-cli", { createHTML: function (html) { return html; } })
     : null;
@@ -730,10 +731,10 @@
           frame.title = "Embedded content";
           el.appendChild(frame);
         }
-        frame.srcdoc = p.html;
+        frame.srcdoc = trustedHTML(p.html);
       } else {
         // Cleaned on the server against an allow-list (mesop_cli/runtime/safe_html.py).
-        el.innerHTML = p.html;
+        el.innerHTML = trustedHTML(p.html);
       }
     },
     native_textarea: function (control, node) {
