@@ -16,7 +16,9 @@ is a JSON object; on failure the exit status is 1 and stderr says what was lost.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
 import selectors
 import socket
@@ -24,6 +26,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -95,6 +98,8 @@ class Client:
     version: int = 0
     handler: str = ""
     clicks: int = 0
+    #: Requests sent on this client's behalf, all kinds (page loads, clicks, read-backs).
+    requests: int = 0
     sock: socket.socket | None = None
     buffer: bytes = b""
     sent_at: float = 0.0
@@ -175,6 +180,7 @@ class Client:
             self.connect()
         assert self.sock is not None
         self.sock.sendall(request)
+        self.requests += 1
         while (parsed := parse_response(self.buffer)) is None:
             data = self.sock.recv(65536)
             if not data:
@@ -201,6 +207,51 @@ def find_handler(tree: dict[str, Any], label: str) -> str:
     raise LoadFailed(f"no button {label!r} on the page")
 
 
+def serving_worker(sock: socket.socket, workers: list[int]) -> int | None:
+    """The worker process holding the server's end of ``sock`` (a connection to a local
+    server that has answered on it, so a worker has accepted it), or None if none does."""
+    client_port = sock.getsockname()[1]
+    inode = ""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if int(fields[2].rsplit(":", 1)[1], 16) == client_port:
+                    inode = fields[9]
+    if not inode:
+        return None
+    target = f"socket:[{inode}]"
+    for pid in workers:
+        directory = Path(f"/proc/{pid}/fd")
+        for fd in directory.iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) == target:
+                    return pid
+    return None
+
+
+def open_balanced(clients: list[Client], label: str, workers: list[int]) -> None:
+    """Open every client so that each worker serves an equal share of the kept-alive
+    connections, as many browsers spread over the workers would. Which worker accepts a
+    connection is up to the kernel (with 8 connections and 2 workers, 7 and 1 happens), and
+    a connection stays with its worker: a client on a worker that has its share already
+    reconnects and starts a new session."""
+    share = -(-len(clients) // len(workers))
+    held = dict.fromkeys(workers, 0)
+    for client in clients:
+        for _ in range(50):
+            client.open(label)
+            assert client.sock is not None
+            worker = serving_worker(client.sock, workers)
+            if worker is not None and held[worker] < share:
+                held[worker] += 1
+                break
+            client.close()
+            client.session, client.version = "", 0
+        else:
+            raise LoadFailed(f"could not spread the connections over the workers: {held}")
+
+
 def run(clients: list[Client], events: int) -> float:
     """``events`` clicks per client, all clients at once; the seconds it took."""
     selector = selectors.DefaultSelector()
@@ -213,6 +264,7 @@ def run(clients: list[Client], events: int) -> float:
         if client.sock not in registered:
             selector.register(client.sock, selectors.EVENT_READ, client)
             registered.add(client.sock)
+        client.requests += 1
         client.sent_at = time.perf_counter()
         client.sock.sendall(client.click_request())  # type: ignore[union-attr]
 
@@ -260,13 +312,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--label", default="Increment")
     parser.add_argument("--reconnect", action="store_true",
                         help="a new connection per event (default: one kept alive per client)")
+    parser.add_argument("--workers", type=lambda text: [int(p) for p in text.split(",")],
+                        default=[], help="pids of the server's workers (comma-separated): "
+                        "spread the kept-alive connections evenly over them")
     args = parser.parse_args(argv)
     address = urlsplit(args.url)
     clients = [Client(address.hostname or "127.0.0.1", address.port or 80, args.path,
                       args.reconnect) for _ in range(args.clients)]
     try:
+        if args.workers and not args.reconnect:
+            open_balanced(clients, args.label, args.workers)
         for client in clients:
-            client.open(args.label)
+            if not client.session:
+                client.open(args.label)
             for _ in range(args.warmup):
                 client.follow(client.exchange(client.click_request()))
                 client.clicks += 1
@@ -290,6 +348,7 @@ def main(argv: list[str]) -> int:
         "latency_p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         "client_cpu_us_per_event": client_cpu / total * 1e6,
         "verified_sessions": len(clients),
+        "requests": sum(client.requests for client in clients),
     }))
     return 0
 
