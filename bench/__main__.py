@@ -53,7 +53,7 @@ EVENTS = 10 if QUICK else 60
 #: Untimed events before each cell's timed ones: imports, caches and the first save done.
 WARMUP = 5
 #: Clicks per client per round of the throughput benchmark, and rounds.
-LOAD_EVENTS, LOAD_ROUNDS = (60, 1) if QUICK else (300, 3)
+LOAD_EVENTS, LOAD_ROUNDS = (100, 3) if QUICK else (300, 5)
 SIZES = ("1KB", "100KB", "1MB")
 CHANGES = {"int": "Increment", "append": "Append"}
 BENCH_TABLE = "mesop_bench_sessions"
