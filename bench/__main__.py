@@ -4,18 +4,21 @@ For each backend (a store that is not running is skipped with its reason), each 
 (1 KB, 100 KB, 1 MB of non-repeating strings) and each change (one int; one short item
 appended to the big list):
 
-- server time per event: median, measured in-process around the request (Flask's test
-  client, so no network and no client work is counted);
+- server time per event: median, measured in-process around the request only (the WSGI
+  app called directly, through reading and closing its response; see bench/inprocess.py),
+  after a few warm-up events;
 - HTTP round trip p50 and p99 against a real `mesop --prod` server over loopback, and the
   bytes uploaded and downloaded per event.
 
-Then: events/s with 8 concurrent clients on 1 process x 8 threads and on 2 processes
-(`file`, `redis`); startup to the first 200 (median of 5); resident memory of 1,000
-`memory` sessions of 10 KB each.
+Then: events/s with 8 concurrent clients on 1 process x 8 threads and on 2 processes x 8
+threads (`file`, `redis`; bench/throughput.py, driven by bench/load.py in a process of its
+own); startup to the first 200 (median of 5); resident memory of 1,000 `memory` sessions of
+10 KB each. Last, a verdict per target of issue 7 (bench/targets.py).
 
 The machine is shared and noisy: compare ratios within one run, and medians. Results go
 to bench/results.json; `python -m bench.compare OLD.json NEW.json` prints ratios.
-`make bench QUICK=1` runs fewer events.
+`make bench QUICK=1` runs fewer events (under a minute). `python -m bench.profile` shows
+where the server's time goes in one cell.
 """
 
 from __future__ import annotations
@@ -24,33 +27,33 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.support.flask_tab import Client, make_settings  # noqa: E402
-from tests.support.server import (  # noqa: E402
+from bench import ROOT, targets, throughput
+from bench.inprocess import InProcessTab, served_in_process
+from tests.support.server import (
     MESOP_COMMAND,
     RunningServer,
     clean_env,
     free_port,
     running_server,
 )
-from tests.support.services import DEFAULT_POSTGRES_URI, DEFAULT_REDIS_URL  # noqa: E402
-from tests.support.tab import Tab  # noqa: E402
+from tests.support.services import DEFAULT_POSTGRES_URI, DEFAULT_REDIS_URL
+from tests.support.tab import Tab
 
 APP = ROOT / "bench" / "big_state_app.py"
 RESULTS = ROOT / "bench" / "results.json"
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
 EVENTS = 10 if QUICK else 60
+#: Untimed events before each cell's timed ones: imports, caches and the first save done.
+WARMUP = 5
+#: Clicks per client per round of the throughput benchmark, and rounds.
+LOAD_EVENTS, LOAD_ROUNDS = (100, 3) if QUICK else (300, 5)
 SIZES = ("1KB", "100KB", "1MB")
 CHANGES = {"int": "Increment", "append": "Append"}
 BENCH_TABLE = "mesop_bench_sessions"
@@ -90,30 +93,14 @@ def unavailable(env: dict[str, str]) -> str | None:
     return None if check.ok else check.detail
 
 
-def server_time(env: dict[str, str], size: str, label: str) -> float:
-    """Median µs per event, in-process."""
-    from mesop_cli.sessions import create_backend
-    from mesop_cli.web import create_app
-
-    settings = make_settings(
-        backend=env["MESOP_STATE_SESSION_BACKEND"],
-        file_base_dir=env.get("MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR", "/tmp"),
-        redis_url=env.get("MESOP_STATE_SESSION_BACKEND_REDIS_URL"),
-        sql_connection_uri=env.get("MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI"),
-        sql_table=env.get("MESOP_STATE_SESSION_BACKEND_SQL_TABLE", "mesop_state_sessions"),
-    )
-    backend = create_backend(settings)
-    client = Client(create_app(APP, settings, backend=backend))
-    client.path = f"/{size}"
-    client.send(None)
-    travels = settings.backend == "none"
-    times = []
-    for _ in range(EVENTS):
-        started = time.perf_counter()
-        client.click(label, with_copy=travels)
-        times.append((time.perf_counter() - started) * 1e6)
-    backend.close()
-    return statistics.median(times)
+def server_time(env: dict[str, str], size: str, label: str, events: int = EVENTS) -> float:
+    """Median µs of the server's own work per event, in-process."""
+    with served_in_process(APP, env) as app:
+        tab = InProcessTab(app, f"/{size}", travels=env["MESOP_STATE_SESSION_BACKEND"] == "none")
+        tab.open()
+        for _ in range(WARMUP):
+            tab.click(label)
+        return statistics.median(tab.click(label) * 1e6 for _ in range(events))
 
 
 def round_trips(server: RunningServer, server_side: bool, size: str, label: str
@@ -121,11 +108,12 @@ def round_trips(server: RunningServer, server_side: bool, size: str, label: str
     """p50/p99 ms and median bytes per event, from a new tab on the page of ``size``."""
     tab = Tab(server.url, server_side=server_side)
     tab.open(f"/{size}")
+    for _ in range(WARMUP):
+        tab.click(label)
     latencies, uploads, downloads = [], [], []
     for _ in range(EVENTS):
-        started = time.perf_counter()
         tab.click(label)
-        latencies.append((time.perf_counter() - started) * 1000)
+        latencies.append(tab.last_round_trip_seconds * 1000)
         uploads.append(tab.last_upload_bytes)
         downloads.append(tab.last_download_bytes)
     latencies.sort()
@@ -133,31 +121,6 @@ def round_trips(server: RunningServer, server_side: bool, size: str, label: str
             "rtt_p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
             "upload_bytes": statistics.median(uploads),
             "download_bytes": statistics.median(downloads)}
-
-
-def events_per_second(env: dict[str, str], workers: int, clients: int = 8) -> float:
-    """Clicks per second from ``clients`` concurrent tabs, each on its own 10 KB session."""
-    per_client = 25 if QUICK else 100
-    args = ["--prod", "--workers", str(workers), "--threads", "8"]
-    with running_server(args, env=env, app=APP) as server:
-        tabs = [Tab(server.url, server_side=True, keep_alive=False) for _ in range(clients)]
-        for tab in tabs:
-            tab.open("/10KB")
-        start = threading.Barrier(clients + 1)
-
-        def run(tab: Tab) -> None:
-            start.wait()
-            for _ in range(per_client):
-                tab.click("Increment")
-
-        threads = [threading.Thread(target=run, args=(tab,)) for tab in tabs]
-        for thread in threads:
-            thread.start()
-        start.wait()
-        began = time.perf_counter()
-        for thread in threads:
-            thread.join()
-        return clients * per_client / (time.perf_counter() - began)
 
 
 def startup_seconds(runs: int = 5) -> float:
@@ -220,6 +183,36 @@ def drop_bench_table() -> None:
         print(f"(PostgreSQL bench table not dropped: {exc})".splitlines()[0])
 
 
+def measure_throughput(envs: dict[str, dict[str, str]], skipped: dict[str, str]
+                       ) -> dict[str, dict[str, Any]]:
+    print(f"\nevents/s, {throughput.CLIENTS} concurrent clients, 10 KB sessions "
+          f"(median of {LOAD_ROUNDS} round(s) of {LOAD_EVENTS} clicks per client)")
+    results: dict[str, dict[str, Any]] = {}
+    for name in ("file", "redis"):
+        if name in skipped:
+            continue
+        try:
+            seen = throughput.measure(envs[name], APP, LOAD_EVENTS, LOAD_ROUNDS)
+        except throughput.ThroughputFailed as exc:
+            raise SystemExit(f"\nTHROUGHPUT BENCHMARK FAILED ({name}): {exc}") from None
+        seen["server_us_10kb"] = server_time(envs[name], "10KB", "Increment")
+        results[name] = seen
+        for config in throughput.CONFIGS:
+            rounds = seen["rounds"][config]
+            cpu = statistics.median(r["worker_cpu_us_per_event"] for r in rounds)
+            # How evenly the kept-alive connections landed on the workers, per round.
+            split = ", ".join("/".join(f"{share:.0%}" for share in r["worker_cpu_split"])
+                              for r in rounds)
+            print(f"  {name:<6} {config}: {seen[config]:7.0f} events/s   worker CPU "
+                  f"{cpu:5.0f} µs/event   CPU split per round: {split}")
+        client_cpu = statistics.median(r["client_cpu_us_per_event"] for config in
+                                       throughput.CONFIGS for r in seen["rounds"][config])
+        print(f"  {name:<6} 2x8 / 1x8: {seen['ratio']:.2f}x   server time in-process "
+              f"(10 KB, int): {seen['server_us_10kb']:.0f} µs   load generator CPU "
+              f"{client_cpu:.0f} µs/event")
+    return results
+
+
 def main() -> None:
     rows: list[dict[str, Any]] = []
     skipped: dict[str, str] = {}
@@ -246,25 +239,20 @@ def main() -> None:
                         print(f"{name:<16}{size:>7}{change:>8}{row['server_us']:>11.0f}"
                               f"{row['rtt_p50_ms']:>9.2f}{row['rtt_p99_ms']:>9.2f}"
                               f"{row['upload_bytes']:>8.0f}{row['download_bytes']:>9.0f}")
-        print("\nevents/s, 8 concurrent clients, 10 KB sessions")
-        throughput: dict[str, dict[str, float]] = {}
-        for name in ("file", "redis"):
-            if name in skipped:
-                continue
-            one = events_per_second(envs[name], workers=1)
-            two = events_per_second(envs[name], workers=2)
-            throughput[name] = {"1x8": one, "2x8": two}
-            print(f"  {name:<8} 1 process: {one:7.0f}   2 processes: {two:7.0f}   "
-                  f"({two / one:.2f}x)")
-        extra["events_per_second"] = throughput
+        extra["events_per_second"] = measure_throughput(envs, skipped)
     extra["startup_s"] = startup_seconds()
     print(f"\nstartup to first 200 (--prod, median of 5): {extra['startup_s']:.2f} s")
     extra["memory_kb_per_10kb_session"] = memory_per_session()
     print(f"resident memory per 10 KB memory session (1,000 sessions): "
           f"{extra['memory_kb_per_10kb_session']:.1f} KB")
     drop_bench_table()
-    RESULTS.write_text(json.dumps({"events_per_cell": EVENTS, "quick": QUICK, "rows": rows,
-                                   **extra, "skipped": skipped}, indent=2) + "\n")
+    verdicts = targets.judge(rows, extra["events_per_second"], skipped)
+    print("\ntargets (issue 7):")
+    for verdict in verdicts:
+        print(verdict.line())
+    RESULTS.write_text(json.dumps({"events_per_cell": EVENTS, "warmup_events": WARMUP,
+                                   "quick": QUICK, "rows": rows, **extra, "skipped": skipped,
+                                   "verdicts": targets.as_json(verdicts)}, indent=2) + "\n")
     print(f"\nwritten: {RESULTS.relative_to(ROOT)}")
 
 

@@ -8,6 +8,7 @@ answers a miss by resending its copy once.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,6 +40,9 @@ class Tab:
         self.title = ""
         self.last_upload_bytes = 0
         self.last_download_bytes = 0
+        #: Seconds from sending the last request to having its whole response, without
+        #: the tab's own work on it (parsing, patching its copy).
+        self.last_round_trip_seconds = 0.0
         self.misses = 0
         self.renders_seen = 0
 
@@ -88,6 +92,7 @@ class Tab:
         payload = json.dumps(body, separators=(",", ":")).encode()
         self.last_upload_bytes = len(payload)
         post = self.http.post if self.http is not None else requests.post
+        started = time.perf_counter()
         response = post(self.base_url + EVENTS_PATH, data=payload,
                         headers={"Content-Type": "application/json", "Connection": "close"}
                         if self.http is None else {"Content-Type": "application/json"},
@@ -99,6 +104,7 @@ class Tab:
                 message = response.text
             raise ServerError(response.status_code, message)
         self.last_download_bytes = len(response.content)
+        self.last_round_trip_seconds = time.perf_counter() - started
         messages = [json.loads(text) for text in response.text.splitlines() if text]
         for message in messages:
             if message["type"] == "miss":
