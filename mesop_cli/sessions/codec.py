@@ -164,25 +164,33 @@ def _canonical_walk(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         if set(map(type, value)) <= _CANONICAL_AS_IS:
             return value
-        out = []
-        i = 0
-        try:
-            for i, item in enumerate(value):  # noqa: B007 (the except clause reads i)
-                out.append(_canonical_walk(item))
-        except _Unstorable as exc:
-            raise exc.under(f"[{i}]") from None
-        return out
+        return _walk_items(value, _canonical_walk)
     if isinstance(value, dict):
-        result = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _Unstorable(f"key {key!r} is not a string")
-            try:
-                result[key] = _canonical_walk(item)
-            except _Unstorable as exc:
-                raise exc.under(f"[{key!r}]") from None
-        return result
+        return _walk_dict(value, _canonical_walk, "key {!r} is not a string")
     raise _Unstorable(f"{type(value).__name__} is not JSON data")
+
+
+def _walk_items(items: Any, walk: Any) -> list[Any]:
+    out = []
+    i = 0
+    try:
+        for i, item in enumerate(items):  # noqa: B007 (the except clause reads i)
+            out.append(walk(item))
+    except _Unstorable as exc:
+        raise exc.under(f"[{i}]") from None
+    return out
+
+
+def _walk_dict(mapping: dict[Any, Any], walk: Any, bad_key: str) -> dict[str, Any]:
+    result = {}
+    for key, item in mapping.items():
+        if not isinstance(key, str):
+            raise _Unstorable(bad_key.format(key))
+        try:
+            result[key] = walk(item)
+        except _Unstorable as exc:
+            raise exc.under(f"[{key!r}]") from None
+    return result
 
 
 def _encode(value: Any, path: str) -> Any:
@@ -199,14 +207,7 @@ def _encode_walk(value: Any) -> Any:
     if kind is list or kind is tuple:
         if set(map(type, value)) <= _SCALAR_TYPES:
             return list(value)
-        out = []
-        i = 0
-        try:
-            for i, item in enumerate(value):  # noqa: B007 (the except clause reads i)
-                out.append(_encode_walk(item))
-        except _Unstorable as exc:
-            raise exc.under(f"[{i}]") from None
-        return out
+        return _walk_items(value, _encode_walk)
     names = _field_names(kind)
     if names is not None:
         encoded = {}
@@ -221,15 +222,7 @@ def _encode_walk(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return _encode_walk(list(value))
     if isinstance(value, dict):
-        result = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _Unstorable(f"dict key {key!r} is not a string")
-            try:
-                result[key] = _encode_walk(item)
-            except _Unstorable as exc:
-                raise exc.under(f"[{key!r}]") from None
-        return result
+        return _walk_dict(value, _encode_walk, "dict key {!r} is not a string")
     raise _Unstorable(f"values of type {kind.__name__} cannot be stored in state")
 
 
