@@ -95,10 +95,7 @@ class StateImage:
     def manifest(self) -> bytes:
         """What a signature covers: every field's digest, the version and the page. Two
         images have the same manifest only if their canonical data is the same."""
-        listed: dict[str, Any] = {
-            key: {name: image.digest.hex() for name, image in fields.items()}
-            for key, fields in self.classes.items()
-        }
+        listed: dict[str, Any] = self._digests()
         listed[VERSION_KEY] = self.version
         listed[PATH_KEY] = self.path
         return canonical_bytes(listed)
@@ -138,11 +135,14 @@ class StateImage:
     def to_bytes(self) -> bytes:
         """What a backend stores: the state, its version, page and field digests, as JSON."""
         document = self.as_json()
-        document[DIGESTS_KEY] = {
-            key: {name: image.digest.hex() for name, image in fields.items()}
-            for key, fields in self.classes.items()
-        }
+        document[DIGESTS_KEY] = self._digests()
         return dump_json(document)
+
+    def _digests(self) -> dict[str, Any]:
+        """Each field's digest in hex, by class and field: signed, and stored beside the
+        state."""
+        return {key: {name: image.digest.hex() for name, image in fields.items()}
+                for key, fields in self.classes.items()}
 
 
 def capture(states: dict[str, object], previous: StateImage | None, version: int,
