@@ -26,6 +26,7 @@ from mesop_cli.config import (
     redact_url,
 )
 from mesop_cli.config.options import cast_bool
+from mesop_cli.hosts import HostPolicy
 
 _F = Callable[..., Any]
 
@@ -116,13 +117,20 @@ def _check_config(app_path: Path | None, report: ConfigReport, output: str) -> i
         pages, problems = checks.app_pages(app_path,
                                            alias_mesop=report.value("alias_mesop") is True)
         report.errors += problems
+    if report.settings is not None:
+        settings = report.settings
+        policy = HostPolicy.from_settings(settings.allowed_hosts, settings.allowed_origins,
+                                          settings.prod)
+        report.notes.append(f"requests answered: {policy.describe()}")
     rows = [(r.name, r.shown(), r.source) for r in report.resolved.values()]
     if output == "json":
         click.echo(json.dumps({
             # "name" is stable for tools (the variable, or the flag of flag-only settings);
             # "read_as" is what the value was actually read from (--port, WEB_CONCURRENCY).
             "settings": [{"name": r.option.env or r.option.flag, "read_as": r.name,
-                          "value": r.shown(), "source": r.source}
+                          # A list stays a list (origins, hosts) rather than their text.
+                          "value": list(r.value) if isinstance(r.value, tuple) else r.shown(),
+                          "source": r.source}
                          for r in report.resolved.values()],
             "env_file": str(report.env.path) if report.env.path else None,
             "env_status": report.env.status,

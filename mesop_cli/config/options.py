@@ -43,6 +43,7 @@ class Settings:
     prod: bool
     reload: bool
     alias_mesop: bool = False
+    allowed_hosts: tuple[str, ...] | None = None
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
@@ -246,6 +247,43 @@ def cast_origins(raw: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def cast_hosts(raw: str) -> tuple[str, ...]:
+    """Comma-separated host names or addresses (``.example.com`` for a domain and its
+    subdomains, ``*`` for any), lower case and in punycode as a Host header carries them."""
+    found = []
+    for item in raw.split(","):
+        text = item.strip().lower().rstrip(".")
+        if not text:
+            continue
+        if text == "*":
+            found.append(text)
+            continue
+        if "://" in text or "/" in text:
+            raise Invalid(f"has {text!r}: list host names, not URLs or origins",
+                          urlsplit(text if "://" in text else f"//{text}").hostname)
+        name = _host_entry(text[1:] if text.startswith(".") else text)
+        if name is None:
+            hint = " (leave the port out)" if ":" in text and "]" not in text else ""
+            raise Invalid(f"has {text!r}, which is not a host name{hint}")
+        found.append(f".{name}" if text.startswith(".") else name)
+    if not found:
+        raise Invalid("is empty")
+    return tuple(found)
+
+
+def _host_entry(text: str) -> str | None:
+    """``text`` as a Host header would carry it (an address, or a name in punycode)."""
+    try:
+        return str(ipaddress.ip_address(text.removeprefix("[").removesuffix("]")))
+    except ValueError:
+        pass
+    try:
+        name = text.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    return name if _HOSTNAME.fullmatch(name) else None
+
+
 def _not_an_origin(text: str) -> Invalid:
     """Why ``text`` is refused, with the origin it most likely means when there is one."""
     if "*" in text:
@@ -374,6 +412,14 @@ OPTIONS: tuple[Option, ...] = (
         "(scheme://host[:port], no path)",
         "Origins besides the server's own from which browsers may send events: the "
         "addresses users browse when a proxy forwards to mesop.",
+    ),
+    Option(
+        "allowed_hosts", "MESOP_ALLOWED_HOSTS", None, cast_hosts,
+        "comma-separated host names such as app.example.com (.example.com for a domain and "
+        "its subdomains, * for any)",
+        "Host headers the server answers, against DNS rebinding. Default: the dev server "
+        "answers IP addresses and localhost, --prod any host; the hosts of "
+        "MESOP_ALLOWED_ORIGINS are always answered.",
     ),
     Option(
         "alias_mesop", "MESOP_ALIAS_MESOP", "false", cast_bool,

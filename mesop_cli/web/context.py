@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, current_app
 
 from mesop_cli.config import Settings
+from mesop_cli.hosts import HostPolicy
 from mesop_cli.sessions.base import SessionBackend
 from mesop_cli.sessions.signing import StateSigner
 from mesop_cli.web.app_holder import AppHolder
@@ -40,6 +41,8 @@ class MesopContext:
         self.signer = StateSigner(settings.secret_key, settings.ttl_seconds, previous)
         #: Origins besides the request's own from which events are accepted (a proxy's).
         self.allowed_origins: tuple[str, ...] = settings.allowed_origins or ()
+        self.host_policy = HostPolicy.from_settings(settings.allowed_hosts,
+                                                    settings.allowed_origins, settings.prod)
 
 
 def mesop_context() -> MesopContext:

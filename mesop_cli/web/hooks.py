@@ -20,6 +20,7 @@ from mesop_cli.web.active_session import ActiveSession, TamperedState, open_sess
 from mesop_cli.web.body import read_body
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
 from mesop_cli.web.guard import protective_headers, refuse_cross_site
+from mesop_cli.web.hosts import refuse_unknown_host
 from mesop_cli.web.protocol import (
     EventRequest,
     MalformedSessionId,
@@ -48,6 +49,7 @@ def pending_event() -> PendingEvent:
 
 def install_session_hooks(flask_app: Flask) -> None:
     # First, so a cross-site or non-JSON request never reaches a session.
+    flask_app.before_request(refuse_unknown_host)
     flask_app.before_request(refuse_cross_site)
     flask_app.before_request(open_event_session)
     flask_app.after_request(protective_headers)
