@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import secrets
-import stat
 import tempfile
 from pathlib import Path
+
+from mesop_cli.sessions.private_dir import UnsafeDirectory, ensure_private_dir
 
 
 class LaunchKeyError(Exception):
@@ -39,15 +40,15 @@ def shared_launch_key(group: int, directory: Path | None = None) -> str:
 
 
 def _ensure_private_directory(directory: Path) -> None:
+    # Another user could have made the directory first to read or plant keys: the same
+    # checks as the file backend's session directory refuse it.
     try:
-        directory.mkdir(mode=0o700, exist_ok=True)
-        info = os.lstat(directory)
+        ensure_private_dir(str(directory.parent), directory.name)
+    except UnsafeDirectory as exc:
+        raise LaunchKeyError(f"{directory} is not a private directory of this user: {exc}"
+                             ) from None
     except OSError as exc:
-        raise LaunchKeyError(f"cannot create {directory}: {exc.strerror}") from None
-    # Another user could have made the directory first to read or plant keys: refuse it.
-    if (not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid()
-            or info.st_mode & 0o077):
-        raise LaunchKeyError(f"{directory} is not a private directory of this user")
+        raise LaunchKeyError(f"cannot create {directory}: {exc.strerror or exc}") from None
 
 
 def _create_once(path: Path, key: str) -> None:

@@ -122,25 +122,26 @@ def private_dir_problem(directory: str) -> str | None:
     return None
 
 
-def privacy_problem(base_dir: str) -> str | None:
-    """Why ``base_dir`` cannot hold the serving user's private session directory, as it
-    stands now (nothing is created); None when it can."""
+def privacy_problem(base_dir: str, name: str | None = None) -> str | None:
+    """Why ``base_dir`` cannot hold the serving user's private directory ``name`` (by
+    default the sessions' one), as it stands now (nothing is created); None when it can."""
     return path_problem(base_dir) or private_dir_problem(
-        os.path.join(base_dir, private_dir_name()))
+        os.path.join(base_dir, name or private_dir_name()))
 
 
-def ensure_private_dir(base_dir: str) -> str:
-    """``<base_dir>/mesop-sessions-<uid>``, created with mode 0700 (and any missing parent
-    too) and checked to be ours alone; :class:`UnsafeDirectory` otherwise."""
+def ensure_private_dir(base_dir: str, name: str | None = None) -> str:
+    """``<base_dir>/<name>`` (by default ``mesop-sessions-<uid>``), created with mode 0700
+    (and any missing parent too) and checked to be ours alone; :class:`UnsafeDirectory`
+    otherwise. Also used for the launch keys of plain gunicorn (``launch_key.py``)."""
     # Checked before creating anything, so nothing is made inside another user's directory.
     base_dir = os.path.join(os.getcwd(), base_dir)
     problem = path_problem(base_dir)
     if problem is None:
-        directory = os.path.join(base_dir, private_dir_name())
+        directory = os.path.join(base_dir, name or private_dir_name())
         _make_private_dirs(directory)
         # And again: in a sticky /tmp another user may have made a missing component first,
         # which mkdir's FileExistsError alone does not tell from our own earlier launch.
-        problem = privacy_problem(base_dir)
+        problem = privacy_problem(base_dir, name)
         if problem is None:
             return directory
     raise UnsafeDirectory(f"{problem}. {FIX}")
