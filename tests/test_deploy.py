@@ -68,20 +68,26 @@ def one_event(url: str) -> None:
 
 # ---- the shared env file ----------------------------------------------------------------
 
-def test_env_file_is_read_alike_by_systemd_docker_and_dotenv(tmp_path: Path) -> None:
-    values = read_env_file(DEPLOY / "mesop.env")
-    assert values["MESOP_STATE_SESSION_BACKEND"] == "redis"
-    # The placeholder key must not pass for a real one: mesop --check-config warns on it.
-    assert "replace" in values["MESOP_SECRET_KEY"]
-    env = recipe_env({"PYTHON_DOTENV_DISABLED": "0"})
-    env.pop("PYTHON_DOTENV_DISABLED")
-    shutil.copy(DEPLOY / "mesop.env", tmp_path / ".env")
-    checked = subprocess.run([str(VENV_BIN / "mesop"), "--check-config", "--format", "json"],
-                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
-    report = json.loads(checked.stdout)
+def test_env_file_sourced_as_the_readme_says_passes_check_config(tmp_path: Path,
+                                                                  app_dir: Path) -> None:
+    template = read_env_file(DEPLOY / "mesop.env")
+    assert template["MESOP_STATE_SESSION_BACKEND"] == "redis"
+    # The placeholder must not pass for a real key: it says what to put there.
+    assert "replace" in template["MESOP_SECRET_KEY"]
+    values = production_env(redis_url(), f"https://{PUBLIC_NAME}")
+    env_file = tmp_path / "mesop.env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
+    # README step 2, word for word but for the paths.
+    check = (f"cd {app_dir} && set -a && . {env_file} && set +a && "
+             "mesop --check-config --format json main.py")
+    result = subprocess.run(["/bin/sh", "-c", check], env=recipe_env({}), capture_output=True,
+                            text=True, timeout=60)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0 and report["ok"], result.stdout + result.stderr
     read = {s["name"]: s["value"] for s in report["settings"]}
     assert read["MESOP_STATE_SESSION_BACKEND"] == "redis"
-    assert read["MESOP_ALLOWED_ORIGINS"] == values["MESOP_ALLOWED_ORIGINS"]
+    assert read["MESOP_ALLOWED_ORIGINS"] == f"https://{PUBLIC_NAME}"
+    assert {"path": "/", "title": "Counter"} in report["pages"]
 
 
 # ---- Dockerfile ---------------------------------------------------------------------------
