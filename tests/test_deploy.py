@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.nginx import render_site, running_nginx
+from tests.support.nginx import nginx_path, render_site, running_nginx
 from tests.support.recipes import (
     DEPLOY,
     VENV_BIN,
@@ -243,15 +243,16 @@ class Deployment:
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """The README's deployment: two instances from the systemd unit's ExecStart, with the
     shared env file, and nginx from the recipe in front, on this machine's free ports."""
-    from tests.support.nginx import nginx_path
-
     nginx_path()
     redis = redis_url()
     root = tmp_path_factory.mktemp("deployment")
     app = root / "app"
     app.mkdir()
     shutil.copy(SAMPLE_APP, app / "main.py")
-    listen, first, second = free_port(), free_port(), free_port()
+    ports: set[int] = set()
+    while len(ports) < 3:  # the kernel may hand the same free port out twice
+        ports.add(free_port())
+    listen, first, second = sorted(ports)
     public = f"http://{PUBLIC_NAME}:{listen}"
     unit = read_unit(UNIT)
     env = recipe_env({**production_env(redis, public), **unit_environment(unit)})
