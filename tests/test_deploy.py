@@ -64,6 +64,7 @@ def one_event(url: str) -> None:
     tab.click("Increment")
     assert "Count: 1" in tab.texts()
     assert tab.misses == 0
+    _forget_session(tab.session_id)
 
 
 # ---- the shared env file ----------------------------------------------------------------
