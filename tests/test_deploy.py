@@ -87,7 +87,7 @@ def test_env_file_sourced_as_the_readme_says_passes_check_config(tmp_path: Path,
     assert result.returncode == 0 and report["ok"], result.stdout + result.stderr
     read = {s["name"]: s["value"] for s in report["settings"]}
     assert read["MESOP_STATE_SESSION_BACKEND"] == "redis"
-    assert read["MESOP_ALLOWED_ORIGINS"] == f"https://{PUBLIC_NAME}"
+    assert read["MESOP_ALLOWED_ORIGINS"] == [f"https://{PUBLIC_NAME}"]
     assert {"path": "/", "title": "Counter"} in report["pages"]
 
 
