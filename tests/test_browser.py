@@ -31,7 +31,9 @@ def page(chromium, server: RunningServer):  # type: ignore[no-untyped-def]
     assert foreign == [], f"page reached outside the app: {foreign}"
 
 
-def test_increment_counts_and_survives_reload(page, server: RunningServer) -> None:
+def test_increment_counts_and_a_reload_starts_afresh(page, server: RunningServer) -> None:
+    """Mesop's default: a reload starts a fresh session (kept with
+    MESOP_STATE_SESSION_KEEP_ON_RELOAD: tests/test_browser_reload.py)."""
     from playwright.sync_api import expect
 
     page.goto(server.url + "/")
@@ -41,7 +43,9 @@ def test_increment_counts_and_survives_reload(page, server: RunningServer) -> No
         button.click()
     expect(page.get_by_text("Count: 3")).to_be_visible()
     page.reload()
-    expect(page.get_by_text("Count: 3")).to_be_visible()
+    expect(page.get_by_text("Count: 0")).to_be_visible()
+    page.get_by_role("button", name="Increment").click()
+    expect(page.get_by_text("Count: 1")).to_be_visible()
 
 
 def test_typing_into_input_shows_value(page, server: RunningServer) -> None:
@@ -94,11 +98,13 @@ def test_chat_reply_streams_in_several_steps(page, server: RunningServer) -> Non
 
 def test_rapid_clicks_in_several_tabs_on_three_file_workers(chromium, tmp_path) -> None:
     """Three tabs, each clicked 10 times as fast as Playwright can, served by 3 gunicorn
-    workers sharing the file backend: every click lands, in every tab."""
+    workers sharing the file backend: every click lands, in every tab, and a reload
+    (sessions kept over reloads) finds every count in whichever worker answers."""
     from playwright.sync_api import expect
 
     env = {"MESOP_STATE_SESSION_BACKEND": "file",
-           "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": str(tmp_path / "sessions")}
+           "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": str(tmp_path / "sessions"),
+           "MESOP_STATE_SESSION_KEEP_ON_RELOAD": "true"}
     with running_server(["--workers", "3"], env=env) as server:
         # One context per tab: headless Chromium throttles animation frames in background
         # tabs of one window, which slows Playwright's checks, not the app.

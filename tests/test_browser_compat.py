@@ -75,11 +75,13 @@ APPS = Path(__file__).parent / "apps"
 def test_mesop_tutorial_chat_streams_in_chromium(chromium, backend: str, tmp_path: Path
                                                  ) -> None:
     """The tutorial chat kept exactly as Mesop writes it (`import mesop as me`), served with
-    MESOP_ALIAS_MESOP: the reply grows word by word, and the history survives a reload."""
+    MESOP_ALIAS_MESOP: the reply grows word by word, and the history survives a reload
+    (with MESOP_STATE_SESSION_KEEP_ON_RELOAD)."""
     from playwright.sync_api import expect
 
     env = {"MESOP_ALIAS_MESOP": "true", "MESOP_STATE_SESSION_BACKEND": backend,
-           "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": str(tmp_path)}
+           "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": str(tmp_path),
+           "MESOP_STATE_SESSION_KEEP_ON_RELOAD": "true"}
     with running_server([], env=env, app=APPS / "mesop_chat_unchanged.py") as server:
         context = chromium.new_context()
         page = context.new_page()

@@ -292,6 +292,22 @@ def test_check_config_text_lists_settings_sources_and_summary() -> None:
     assert lines[-1] == "OK: 0 error(s), 0 warning(s)"
 
 
+def test_check_config_shows_keep_on_reload_and_refuses_a_bad_value() -> None:
+    _, data = check([])
+    by_name = {s["name"]: s for s in data["settings"]}
+    assert by_name["MESOP_STATE_SESSION_KEEP_ON_RELOAD"]["value"] is False
+    assert by_name["MESOP_STATE_SESSION_KEEP_ON_RELOAD"]["source"] == "default"
+    result = run(["--check-config"], {"MESOP_STATE_SESSION_KEEP_ON_RELOAD": "yes"})
+    assert result.exit_code == 0
+    assert any(line.split() == ["MESOP_STATE_SESSION_KEEP_ON_RELOAD", "true", "environment"]
+               for line in result.output.splitlines())
+    result = run(["--check-config"], {"MESOP_STATE_SESSION_KEEP_ON_RELOAD": "keep"})
+    assert result.exit_code == 1
+    (line,) = [x for x in result.output.splitlines() if x.startswith("error")]
+    assert line.startswith("error E001 MESOP_STATE_SESSION_KEEP_ON_RELOAD='keep' (environment) "
+                           "is not a yes/no value; accepted: true or false")
+
+
 def test_check_config_app_that_fails_to_import_names_file_and_line() -> None:
     Path("broken.py").write_text("import mesop_cli as me\n\nraise RuntimeError('boom')\n")
     result, data = check(["broken.py"])

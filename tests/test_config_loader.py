@@ -57,6 +57,8 @@ KINDS = [
     ("port", "MESOP_PORT", "--port", ("8001", "8002", "8003"), (8001, 8002, 8003)),
     ("workers", "MESOP_WORKERS", "--workers", ("2", "3", "4"), (2, 3, 4)),
     ("threads", "MESOP_THREADS", "--threads", ("2", "3", "4"), (2, 3, 4)),
+    ("session_keep_on_reload", "MESOP_STATE_SESSION_KEEP_ON_RELOAD", None,
+     ("yes", "off", "TRUE"), (True, False, True)),
 ]
 
 
@@ -92,6 +94,8 @@ def test_defaults_make_a_dev_setup() -> None:
             settings.ttl_seconds, settings.memory_max_mb, settings.sql_table) == (
         "none", "127.0.0.1", 32123, 1, 8, 600, 256, "mesop_state_sessions")
     assert (settings.prod, settings.reload, settings.secret_key_generated) == (False, True, True)
+    # As in Mesop, a reload of the page starts a fresh session unless told otherwise.
+    assert settings.session_keep_on_reload is False
 
 
 def test_several_workers_mean_production_without_reload() -> None:

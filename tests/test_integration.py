@@ -40,7 +40,8 @@ def test_fifty_increments(backend: str, tmp_path) -> None:
             tab.click("Increment")
         assert count_on_page(tab) == INCREMENTS
         assert tab.misses == 0
-        # A reload of the page (same tab) keeps the count.
+        # A page load that presents the session again (a reload with
+        # MESOP_STATE_SESSION_KEEP_ON_RELOAD, as this tab does) keeps the count.
         tab.open("/")
         assert count_on_page(tab) == INCREMENTS
 

@@ -44,6 +44,7 @@ class Settings:
     reload: bool
     alias_mesop: bool = False
     allowed_hosts: tuple[str, ...] | None = None
+    session_keep_on_reload: bool = False
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
@@ -392,6 +393,14 @@ OPTIONS: tuple[Option, ...] = (
         int_between(1, 1_048_576), "a whole number of megabytes from 1 to 1048576",
         "Cap of the memory backend; least recently used sessions are evicted past it.",
         backends=("memory",),
+    ),
+    Option(
+        "session_keep_on_reload", "MESOP_STATE_SESSION_KEEP_ON_RELOAD", "false", cast_bool,
+        "true or false (also 1/0, yes/no, on/off)",
+        "Keeps a tab's state over a reload of the page, while its session lives: the tab "
+        "keeps its session in sessionStorage; a new tab still starts fresh. Off, as in Mesop, "
+        "a reload starts a fresh session; navigating between the app's pages keeps the "
+        "state either way.",
     ),
     Option(
         "secret_key", "MESOP_SECRET_KEY", None, cast_secret,

@@ -49,7 +49,8 @@ def page(subpath: str) -> Response:
         else:
             title = found.title or "Mesop"
     boot = {"eventsUrl": EVENTS_PATH, "backend": ctx.backend.name,
-            "serverSide": ctx.backend.server_side}
+            "serverSide": ctx.backend.server_side,
+            "keepOnReload": ctx.settings.session_keep_on_reload}
     body = render_template(
         "page.html", title=title, status=message, boot=json.dumps(boot),
         stylesheets=found.stylesheets if found is not None else (),
