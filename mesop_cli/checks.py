@@ -123,10 +123,10 @@ def _tls_failure(line: str, tls: bool) -> tuple[str, str] | None:
                 "silently, as does a host that is down)",
                 "use redis:// for a plain port, or the server's tls-port with rediss://; or "
                 "start Redis, or correct the host and port")
-    if not tls and "closed by server" in lower:
-        return ("the server closed the connection, as a TLS-only port does to plain text",
+    if not tls and ("closed by server" in lower or "reset by peer" in lower):
+        return ("the server dropped the connection, as a TLS-only port does to plain text",
                 "if the server only accepts TLS, use rediss:// (with ssl_ca_certs=... for a "
-                "private CA)")
+                "private CA); otherwise start Redis, or correct the host and port")
     return None
 
 
