@@ -14,12 +14,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mesop_cli.config import ConfigReport, redact_text, redact_url
 from mesop_cli.config.problems import Problem
 from mesop_cli.sessions.ids import ID_LENGTH
 from mesop_cli.sessions.pg_ssl import effective_sslmode, promise
 from mesop_cli.sessions.private_dir import private_dir_name
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 TIMEOUT_SECONDS = 3.0
 
@@ -189,7 +193,7 @@ def check_sql(uri: str, table: str, timeout: float = TIMEOUT_SECONDS) -> Check:
     """Connect, then find the table, or show it can be created (in a rolled-back
     transaction); on PostgreSQL, the sslmode in effect and whether TLS is actually on."""
     try:
-        from sqlalchemy import Column, MetaData, String, Table, create_engine, inspect, text
+        from sqlalchemy import Column, MetaData, String, Table, create_engine, inspect
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import SQLAlchemyError
     except ImportError:
@@ -202,7 +206,7 @@ def check_sql(uri: str, table: str, timeout: float = TIMEOUT_SECONDS) -> Check:
     sslmode, source = effective_sslmode(url.query, os.environ)
     try:
         with engine.connect() as conn:
-            tls = "" if sqlite else "; " + _postgres_tls(conn, text, sslmode, source)
+            tls = "" if sqlite else "; " + _postgres_tls(conn, sslmode, source)
             if inspect(conn).has_table(table):
                 return Check("sql", True, f"{shown} connected; table {table} exists{tls}")
             if sqlite:
@@ -223,12 +227,17 @@ def check_sql(uri: str, table: str, timeout: float = TIMEOUT_SECONDS) -> Check:
         engine.dispose()
 
 
-def _postgres_tls(conn: object, text: object, sslmode: str, source: str) -> str:
-    """"TLS: on (TLSv1.3), sslmode=... (source): what it promises", read from the server."""
+def _postgres_tls(conn: Connection, sslmode: str, source: str) -> str:
+    """"TLS: on (TLSv1.3), sslmode=... (source): what it promises", asking the server
+    whether this very connection is encrypted."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
-        row = conn.execute(text(  # type: ignore[attr-defined, operator]
-            "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).first()
-    except Exception:  # an old server or a restricted view: say what the mode promises
+        with conn.begin_nested():  # a failure here must not spoil the outer transaction
+            row = conn.execute(text("SELECT ssl, version FROM pg_stat_ssl "
+                                    "WHERE pid = pg_backend_pid()")).first()
+    except SQLAlchemyError:  # a server without the view: say what the mode promises
         state = "unknown"
     else:
         state = f"on ({row[1]})" if row and row[0] else "off"

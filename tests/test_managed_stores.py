@@ -468,3 +468,14 @@ def test_check_config_json_reports_tls_and_the_prefix(clean_env: None) -> None:
         "read_as": "MESOP_STATE_SESSION_BACKEND_REDIS_KEY_PREFIX",
         "value": "shop:sessions:", "source": "environment"}
     assert data["checks"][0]["detail"].endswith("TLS: off")
+
+
+def test_banner_names_a_prefix_that_is_not_the_default() -> None:
+    from mesop_cli.cli import _backend_summary
+
+    url = f"redis+sentinel://:{PASSWORD}@s1:26379/{SERVICE}"
+    default = _backend_summary(make_settings(backend="redis", redis_url=url))
+    assert default == f"redis at redis+sentinel://:***@s1:26379/{SERVICE} (TTL 600 s)"
+    shop = _backend_summary(make_settings(backend="redis", redis_url=url,
+                                          redis_key_prefix="shop:"))
+    assert shop.endswith("(TTL 600 s, key prefix shop:)")
