@@ -27,6 +27,7 @@ from mesop_cli.config import (
 )
 from mesop_cli.config.options import cast_bool
 from mesop_cli.hosts import HostPolicy
+from mesop_cli.sessions.redis_url import DEFAULT_KEY_PREFIX
 
 _F = Callable[..., Any]
 
@@ -70,7 +71,9 @@ def _backend_summary(settings: Settings) -> str:
     if settings.backend == "file":
         return f"file in {settings.file_base_dir} ({ttl})"
     if settings.backend == "redis":
-        return f"redis at {redact_url(settings.redis_url or '')} ({ttl})"
+        prefix = f", key prefix {settings.redis_key_prefix}" \
+            if settings.redis_key_prefix != DEFAULT_KEY_PREFIX else ""
+        return f"redis at {redact_url(settings.redis_url or '')} ({ttl}{prefix})"
     return f"sql at {redact_url(settings.sql_connection_uri or '')}, " \
            f"table {settings.sql_table} ({ttl})"
 

@@ -25,6 +25,13 @@ from mesop_cli.config.options import (
     closest,
 )
 from mesop_cli.config.problems import REDACTED, Problem, redact_url
+from mesop_cli.sessions.pg_ssl import (
+    UNENCRYPTED_POSSIBLE,
+    effective_sslmode,
+    hosts_of,
+    is_local,
+    promise,
+)
 from mesop_cli.sessions.private_dir import FIX as PRIVATE_DIR_FIX
 from mesop_cli.sessions.private_dir import privacy_problem
 
@@ -219,6 +226,31 @@ def _machine_memory_bytes() -> int | None:
         return None
 
 
+# -- managed stores --
+def _plain_text_store(report: ConfigReport, environ: Mapping[str, str]) -> None:
+    """W011: the sql backend reaches a PostgreSQL on another host with an sslmode that
+    allows plain text (libpq's default, prefer, included)."""
+    uri = report.resolved["sql_connection_uri"]
+    if report.value("backend") != "sql" or not isinstance(uri.value, str):
+        return
+    try:
+        from sqlalchemy.engine import make_url
+    except ImportError:
+        return
+    url = make_url(uri.value)
+    if url.get_backend_name() != "postgresql":
+        return
+    remote = [host for host in hosts_of(url.host, url.query) if not is_local(host)]
+    sslmode, source = effective_sslmode(url.query, environ)
+    if remote and sslmode in UNENCRYPTED_POSSIBLE:
+        report.warn("W011", f"{uri.quoted()} reaches {', '.join(remote)} with sslmode="
+                            f"{sslmode} ({source}): {promise(sslmode)}, so sessions and the "
+                            "password may cross the network unencrypted. Fix: add "
+                            "sslmode=verify-full (with sslrootcert=/path/to/ca.pem) or "
+                            "sslmode=require to the URI's query")
+# -- end managed stores --
+
+
 def _warnings(report: ConfigReport, prod: bool) -> None:
     backend = report.value("backend")
     workers = report.value("workers")
@@ -332,6 +364,7 @@ def load_config(
     workers = report.value("workers")
     prod = report.value("prod") is True or (isinstance(workers, int) and workers > 1)
     _warnings(report, prod)
+    _plain_text_store(report, environ)
     _production_implies(report, prod)
     if strict and report.warnings:
         report.errors += [Problem(w.code, f"{w.message} (an error under --strict)")

@@ -17,6 +17,16 @@ from urllib.parse import urlsplit
 
 from mesop_cli.config.problems import REDACTED, redact_url
 from mesop_cli.origins import normalize_origin
+from mesop_cli.sessions.pg_ssl import SSLMODES
+from mesop_cli.sessions.redis_url import (
+    DEFAULT_KEY_PREFIX,
+    MAX_KEY_PREFIX,
+    SENTINEL_SCHEME,
+    UrlProblem,
+    check_key_prefix,
+    check_query,
+    parse_sentinel_url,
+)
 
 BACKENDS = ("none", "memory", "file", "redis", "sql")
 
@@ -45,6 +55,9 @@ class Settings:
     alias_mesop: bool = False
     allowed_hosts: tuple[str, ...] | None = None
     session_keep_on_reload: bool = False
+    # -- managed stores --
+    redis_key_prefix: str = DEFAULT_KEY_PREFIX
+    # -- end managed stores --
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
@@ -96,7 +109,7 @@ def cast_absolute_dir(raw: str) -> str:
     return os.path.normpath(value)
 
 
-_REDIS_SCHEMES = ("redis", "rediss")
+_REDIS_SCHEMES = ("redis", "rediss", SENTINEL_SCHEME)
 
 
 def cast_redis_url(raw: str) -> str:
@@ -108,29 +121,52 @@ def cast_redis_url(raw: str) -> str:
         near = closest(scheme, _REDIS_SCHEMES, cutoff=0.5)
         fixed = f"{near}://{value.split('://', 1)[1]}" if near else None
         raise Invalid(f"has scheme '{scheme}://'", fixed)
+    try:
+        if scheme == SENTINEL_SCHEME:
+            parse_sentinel_url(value)
+            return value
+        _check_plain_redis_url(value)
+        check_query(value)
+    except UrlProblem as exc:
+        raise Invalid(exc.reason, exc.suggestion) from None
+    return value
+
+
+def _check_plain_redis_url(value: str) -> None:
+    """A ``redis://`` or ``rediss://`` URL: host, port and db, then redis-py's own parse."""
     rest = value.split("://", 1)[1]
     if "@" in rest and any(c in rest.rsplit("@", 1)[0] for c in "/?#"):
-        raise Invalid("has '/', '?' or '#' in its user name or password; percent-encode them "
-                      "as %2F, %3F, %23")
+        raise UrlProblem("has '/', '?' or '#' in its user name or password; percent-encode "
+                         "them as %2F, %3F, %23")
     parts = urlsplit(value)
     if not parts.hostname:
-        raise Invalid("has no host")
+        raise UrlProblem("has no host")
     try:
         parts.port  # noqa: B018 - urlsplit validates the port lazily, on access
     except ValueError:
-        raise Invalid("has a port that is not a number from 0 to 65535") from None
+        raise UrlProblem("has a port that is not a number from 0 to 65535") from None
     db = parts.path.strip("/")
     if db and not db.isdigit():
-        raise Invalid(f"has database '/{db}', which is not a number")
+        raise UrlProblem(f"has database '/{db}', which is not a number")
     try:
         from redis.connection import parse_url
     except ImportError:  # the loader reports the missing package
-        return value
+        return
     try:
         parse_url(value)  # the query options (socket_timeout=...), as redis-py reads them
     except ValueError as exc:
-        raise Invalid(f"is refused by redis-py: {str(exc).rstrip('.')}") from None
-    return value
+        raise UrlProblem(f"is refused by redis-py: {str(exc).rstrip('.')}") from None
+
+
+# -- managed stores --
+def cast_redis_key_prefix(raw: str) -> str:
+    """Not stripped: a space is refused by the check rather than silently removed."""
+    try:
+        check_key_prefix(raw)
+    except UrlProblem as exc:
+        raise Invalid(exc.reason, exc.suggestion) from None
+    return raw
+# -- end managed stores --
 
 
 _SQL_DIALECTS = ("sqlite", "postgresql+psycopg", "postgresql")
@@ -174,12 +210,27 @@ def cast_sql_uri(raw: str) -> str:
             f"needs the database driver of '{url.drivername}', which is not installed",
             f"{near}://{rest}" if near and url.drivername != near else None,
         ) from None
+    if url.get_backend_name() == "postgresql":
+        _check_sslmode(url.query.get("sslmode"), value)
     try:
         # Converts the query options (sqlite's ?timeout=...) as create_engine will.
         dialect(dbapi=dbapi).create_connect_args(url)
     except (ArgumentError, ValueError, TypeError) as exc:
         raise Invalid(f"has a query option SQLAlchemy refuses: {exc}") from None
     return value
+
+
+def _check_sslmode(value: object, uri: str) -> None:
+    """libpq refuses an unknown sslmode only when it connects: refuse it now."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise Invalid("has sslmode more than once")
+    if value not in SSLMODES:
+        near = closest(value.lower(), SSLMODES, cutoff=0.5)
+        raise Invalid(f"has sslmode={value!r}, which libpq does not know (sslmode is one of "
+                      f"{', '.join(SSLMODES)})",
+                      uri.replace(f"sslmode={value}", f"sslmode={near}") if near else None)
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
@@ -365,14 +416,26 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "redis_url", "MESOP_STATE_SESSION_BACKEND_REDIS_URL", None, cast_redis_url,
-        "redis://[:password@]host[:port][/db] or rediss://...",
-        "Redis server of the redis backend (required for it).",
+        "redis://[:password@]host[:port][/db], rediss://... (TLS; ?ssl_ca_certs=/ca.pem) or "
+        "redis+sentinel://[:password@]host:port[,host:port...]/service[/db]",
+        "Redis server of the redis backend (required for it); see Managed stores.",
         backends=("redis",), is_url=True,
     ),
+    # -- managed stores --
+    Option(
+        "redis_key_prefix", "MESOP_STATE_SESSION_BACKEND_REDIS_KEY_PREFIX", DEFAULT_KEY_PREFIX,
+        cast_redis_key_prefix,
+        f"1 to {MAX_KEY_PREFIX} printable ASCII characters without spaces, not ending in lock:",
+        "Start of every key the redis backend writes (sessions and their locks): give each "
+        "app sharing one Redis database its own.",
+        backends=("redis",),
+    ),
+    # -- end managed stores --
     Option(
         "sql_connection_uri", "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI", None,
         cast_sql_uri,
-        "a SQLAlchemy URL such as sqlite:////abs/path.db or postgresql+psycopg://user@host/db",
+        "a SQLAlchemy URL such as sqlite:////abs/path.db or "
+        "postgresql+psycopg://user@host/db[?sslmode=verify-full]",
         "Database of the sql backend (required for it).",
         backends=("sql",), is_url=True,
     ),

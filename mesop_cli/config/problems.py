@@ -62,6 +62,10 @@ CODES: dict[str, tuple[str, str]] = {
              "`import mesop` gets the real Mesop, not mesop-cli.",
              "Uninstall Mesop (`pip uninstall mesop`) to serve the app with mesop-cli, or "
              "change its imports to `import mesop_cli as me`."),
+    "W011": ("The sql backend reaches PostgreSQL on another host with an sslmode that "
+             "allows plain text (disable, allow, or prefer, which is libpq's default).",
+             "Add `sslmode=verify-full` (with `sslrootcert=`) or `sslmode=require` to the "
+             "URI's query."),
 }
 
 

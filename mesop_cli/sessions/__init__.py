@@ -62,7 +62,8 @@ def create_backend(settings: Settings) -> SessionBackend:
             raise ValueError("MESOP_STATE_SESSION_BACKEND_REDIS_URL is required for redis")
         from mesop_cli.sessions.redis import RedisBackend
 
-        return RedisBackend(url=settings.redis_url, ttl_seconds=ttl)
+        return RedisBackend(url=settings.redis_url, ttl_seconds=ttl,
+                            key_prefix=settings.redis_key_prefix)
     if name == "sql":
         if not settings.sql_connection_uri:
             raise ValueError(

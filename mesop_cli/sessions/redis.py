@@ -1,7 +1,10 @@
 """The ``redis`` backend: one key per session, expiring by itself, shared by every instance.
 
 Keys are ``<key_prefix><session id>`` and carry the TTL as a Redis expiry; ``load`` renews
-it with ``GETEX`` so the TTL slides with each event. The per-session lock is redis-py's
+it with ``GETEX`` so the TTL slides with each event. Locks are ``<key_prefix>lock:<id>``:
+every key starts with the prefix, so apps with different prefixes share a database without
+seeing each other's keys. The URL may be ``redis://``, ``rediss://`` (TLS) or
+``redis+sentinel://`` (see :mod:`mesop_cli.sessions.redis_url`). The per-session lock is redis-py's
 :class:`redis.lock.Lock` (a random owner token, an expiry, a Lua-scripted release that only
 deletes the key while the token still matches), so events of one session are serialized
 across threads, processes and machines, and a crashed holder frees the session after
@@ -24,13 +27,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import redis
-from redis.backoff import ExponentialBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError
 from redis.lock import Lock
 from redis.retry import Retry
+from redis.sentinel import Sentinel
 
 from mesop_cli.sessions.base import (
     BackendUnavailable,
@@ -39,6 +44,13 @@ from mesop_cli.sessions.base import (
     SharedLock,
 )
 from mesop_cli.sessions.ids import ID_LENGTH
+from mesop_cli.sessions.redis_url import (
+    DEFAULT_KEY_PREFIX,
+    LOCK_INFIX,
+    SentinelUrl,
+    is_sentinel_url,
+    parse_sentinel_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -117,39 +129,66 @@ class _RedisSessionLock(SharedLock):
             self._orphans.add(self._shared.name, self._token)
 
 
+def connect(url: str, timeout: float, **options: Any) -> redis.Redis:
+    """A client for a plain, TLS or Sentinel URL, every socket bounded by ``timeout``.
+
+    Behind Sentinel the client's pool asks the sentinels for the master's address each
+    time it opens a connection, so after a failover new connections reach the new master
+    (and a connection to a demoted master is dropped when it answers READONLY).
+    """
+    bounds = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    if not is_sentinel_url(url):
+        return redis.Redis.from_url(url, **bounds, **options)
+    target = parse_sentinel_url(url)
+    return sentinel_for(target, timeout).master_for(
+        target.service, db=target.db, username=target.username, password=target.password,
+        **bounds, **options)
+
+
+def sentinel_for(target: SentinelUrl, timeout: float) -> Sentinel:
+    """The sentinels of ``target``, reached without a password (the URL's is the master's)
+    and without retries: asking for the master already tries each sentinel in turn."""
+    bounds = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    return Sentinel(list(target.sentinels),
+                    sentinel_kwargs={**bounds, "retry": Retry(NoBackoff(), 0)}, **bounds)
+
+
+def where(url: str, kwargs: dict[str, Any]) -> str:
+    """The server named in messages: host:port, a socket path, or the Sentinel service."""
+    if is_sentinel_url(url):
+        return parse_sentinel_url(url).describe()
+    return kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}"
+
+
 class RedisBackend(SessionBackend):
-    """Sessions in Redis (``redis://`` or ``rediss://``), for many processes and hosts."""
+    """Sessions in Redis (``redis://``, ``rediss://`` or ``redis+sentinel://``), for many
+    processes and hosts. Every key it writes starts with ``key_prefix``."""
 
     name = "redis"
     #: ``save`` re-measures ``bytes_stored`` (see :meth:`sweep`) at most this often.
     sweep_interval = MEASURE_INTERVAL_SECONDS
 
-    def __init__(self, url: str, ttl_seconds: int, key_prefix: str = "mesop:session:") -> None:
+    def __init__(self, url: str, ttl_seconds: int,
+                 key_prefix: str = DEFAULT_KEY_PREFIX) -> None:
         super().__init__(ttl_seconds)
         self._prefix = key_prefix
         # Short socket timeouts and a single retry keep a dead server from stalling a
         # request (or --check-config) for longer than a few seconds; the health check
         # notices a connection the server dropped while it sat idle in the pool.
-        self._client = redis.Redis.from_url(
-            url,
-            socket_connect_timeout=COMMAND_TIMEOUT_SECONDS,
-            socket_timeout=COMMAND_TIMEOUT_SECONDS,
+        self._client = connect(
+            url, COMMAND_TIMEOUT_SECONDS,
             health_check_interval=30,
             # One retry for a pooled connection the server closed, none for a timeout: a
             # command that timed out once would only time out again.
             retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=1,
                         supported_errors=(RedisConnectionError,)),
         )
-        self._health_client = redis.Redis.from_url(
-            url,
-            socket_connect_timeout=HEALTH_TIMEOUT_SECONDS,
-            socket_timeout=HEALTH_TIMEOUT_SECONDS,
-            retry=Retry(ExponentialBackoff(), retries=0),
-        )
+        self._health_client = connect(url, HEALTH_TIMEOUT_SECONDS,
+                                      retry=Retry(ExponentialBackoff(), retries=0))
         self._orphans = _OrphanedLocks(self._health_client)
         kwargs = self._client.connection_pool.connection_kwargs
         self._password = kwargs.get("password")
-        self._where = kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}"
+        self._where = where(url, kwargs)
         # Data keys are the prefix plus exactly ID_LENGTH id characters; lock keys are
         # longer, so this pattern (with the prefix's glob characters escaped) matches data
         # keys only.
@@ -185,7 +224,7 @@ class RedisBackend(SessionBackend):
     def acquire_shared(self, session_id: str, deadline: float) -> SharedLock:
         shared = Lock(
             self._client,
-            self._prefix + "lock:" + session_id,
+            self._prefix + LOCK_INFIX + session_id,
             timeout=LOCK_EXPIRY_SECONDS,
             sleep=LOCK_POLL_SECONDS,
             thread_local=False,
