@@ -239,3 +239,51 @@ def test_checkbox_unchecks(chromium: Any) -> None:
         expect(page.get_by_text("is checked", exact=True)).to_be_visible()
         page.get_by_label("label").uncheck()
         expect(page.get_by_text("is not checked")).to_be_visible()
+
+
+MEDIA_APP = '''
+import mesop_cli as me
+
+@me.stateclass
+class State:
+    count: int = 0
+
+def bump(e: me.ClickEvent):
+    me.state(State).count += 1
+
+@me.page(path="/")
+def home():
+    with me.card(appearance="raised"):
+        me.card_header(title="Fruit", subtitle="Kind of fruit")
+        with me.card_content():
+            with me.badge(content=str(me.state(State).count), description="clicks"):
+                me.text("Inbox")
+        with me.card_actions(align="end"):
+            me.button("Add", on_click=bump)
+    me.video(src="/nowhere.webm")
+    me.embed(src="javascript:alert(1)")
+'''
+
+
+@pytest.mark.browser
+def test_card_badge_video_and_embed_in_chromium(chromium: Any, tmp_path: Path) -> None:
+    """The names added with the ported examples, as elements a person (and a screen
+    reader) meets; an embed of a script URL is a dead frame."""
+    expect = _expect()
+    (tmp_path / "main.py").write_text(MEDIA_APP)
+    with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"},
+                        app=tmp_path / "main.py") as server:
+        page = chromium.new_page()
+        try:
+            page.goto(server.url + "/")
+            expect(page.get_by_text("Kind of fruit")).to_be_visible()
+            badge = page.get_by_label("clicks")
+            expect(badge).to_have_text("0")
+            page.get_by_role("button", name="Add").click()
+            expect(badge).to_have_text("1")
+            expect(page.locator("video")).to_have_attribute("src", "/nowhere.webm")
+            frame = page.locator("iframe")
+            expect(frame).to_have_attribute("src", "about:blank#blocked")
+            assert "allow-top-navigation" not in (frame.get_attribute("sandbox") or "")
+        finally:
+            page.close()
