@@ -16,14 +16,24 @@ from mesop_cli.runtime.components import (
     Shortcut,
     TableColumn,
     TableHeader,
+    accordion,
+    audio,
+    badge,
     box,
     button,
+    card,
+    card_actions,
+    card_content,
+    card_header,
     checkbox,
+    code,
     component,
     content_button,
     content_component,
     content_slide_toggle,
     divider,
+    embed,
+    expansion_panel,
     html,
     icon,
     image,
@@ -44,10 +54,12 @@ from mesop_cli.runtime.components import (
     text,
     textarea,
     tooltip,
+    video,
 )
 from mesop_cli.runtime.events import (
     CheckboxChangeEvent,
     ClickEvent,
+    ExpansionPanelToggleEvent,
     InputBlurEvent,
     InputEnterEvent,
     InputEvent,
@@ -61,13 +73,41 @@ from mesop_cli.runtime.events import (
     TableClickEvent,
     TextareaShortcutEvent,
 )
+from mesop_cli.runtime.exceptions import (
+    Key,
+    MesopDeveloperException,
+    MesopException,
+    MesopInternalException,
+    MesopUserException,
+)
 from mesop_cli.runtime.navigation import navigate
 from mesop_cli.runtime.page import page
+from mesop_cli.runtime.page_title import set_page_title
 from mesop_cli.runtime.security_policy import SecurityPolicy
 from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
 
 __all__ = [
+    # ---- examples ----
+    "ExpansionPanelToggleEvent",
+    "Key",
+    "MesopDeveloperException",
+    "MesopException",
+    "MesopInternalException",
+    "MesopUserException",
+    "accordion",
+    "audio",
+    "badge",
+    "card",
+    "card_actions",
+    "card_content",
+    "card_header",
+    "code",
+    "embed",
+    "expansion_panel",
+    "set_page_title",
+    "video",
+    # ---- end examples ----
     "Border",
     "BorderSide",
     "CheckboxChangeEvent",

@@ -64,6 +64,8 @@ class Scope:
     states: dict[str, object]
     navigation: str | None = None
     builder: TreeBuilder | None = field(default=None)
+    #: A title set by me.set_page_title during this event (None: the page's own).
+    page_title: str | None = None
 
 
 _SCOPE: ContextVar[Scope | None] = ContextVar("mesop_cli_scope", default=None)

@@ -30,6 +30,8 @@ class Render:
     tree: dict[str, Any]
     title: str
     path: str
+    #: What me.set_page_title set during the event, shown instead of ``title``.
+    page_title: str | None = None
 
 
 def _ensure_states(app: App, states: dict[str, object]) -> None:
@@ -49,7 +51,7 @@ def _render(scope: Scope, path: str) -> tuple[Render, TreeBuilder]:
         raise HandlerError.from_exception(exc, scope.app.path) from exc
     finally:
         scope.builder = None
-    return Render(builder.root, page.title or "Mesop", path), builder
+    return Render(builder.root, page.title or "Mesop", path, scope.page_title), builder
 
 
 def render(app: App, path: str, states: dict[str, object]) -> Render:

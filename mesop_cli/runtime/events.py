@@ -127,6 +127,19 @@ class TextareaShortcutEvent(MesopEvent):
     value: str
 
 
+# ---- examples: expansion panel ------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class ExpansionPanelToggleEvent(MesopEvent):
+    """An expansion panel's header was clicked; ``opened`` is where the user moved it."""
+
+    opened: bool
+
+
+# ---- end examples ----------------------------------------------------------------------
+
+
 @dataclass
 class LoadEvent:
     """A page was loaded (passed to its ``on_load``)."""
@@ -236,6 +249,13 @@ def _shortcut(key: str, value: object) -> MesopEvent:
     return TextareaShortcutEvent(key=key, value=event["value"], shortcut=Shortcut(**combo))
 
 
+def _expansion_toggle(key: str, value: object) -> MesopEvent:
+    if not isinstance(value, bool):
+        raise InvalidEvent(f"expansion_toggle event: value must be true or false, got "
+                           f"{_short(value)}")
+    return ExpansionPanelToggleEvent(key=key, opened=value)
+
+
 _BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
     "click": _click,
     "input": _text(InputEvent, "input"),
@@ -249,6 +269,7 @@ _BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
     "animation_end": _animation_end,
     "table_click": _table_click,
     "shortcut": _shortcut,
+    "expansion_toggle": _expansion_toggle,  # examples
 }
 
 EVENT_KINDS = frozenset(_BUILDERS)

@@ -19,3 +19,5 @@ def navigate(url: str, *, query_params: dict[str, str | list[str]] | None = None
     if query_params:
         url = f"{url}{'&' if '?' in url else '?'}{urlencode(query_params, doseq=True)}"
     scope.navigation = url
+    # The target page's title replaces one set earlier in this step, as in Mesop.
+    scope.page_title = None

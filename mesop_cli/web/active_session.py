@@ -99,6 +99,8 @@ class ActiveSession:
             "title": render.title,
             "tree": render.tree,
         }
+        if render.page_title is not None:  # me.set_page_title
+            message["page_title"] = render.page_title
         if self.browser is None:
             message["state"] = image.as_json()
         else:

@@ -27,6 +27,9 @@ def page_headers(page: Page | None) -> dict[str, str]:
         "style-src": ["'self'", "'unsafe-inline'", *styles],
         "img-src": ["'self'", "data:", "https:"],
         "font-src": ["'self'", "data:"],
+        # me.video / me.audio / me.embed (as Mesop: media and framed pages from https).
+        "media-src": ["'self'", "data:", "https:"],
+        "frame-src": ["'self'", "https:"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "form-action": ["'self'"],

@@ -18,12 +18,22 @@ from mesop_cli.runtime.components.choices import (
     slide_toggle,
     slider,
 )
+from mesop_cli.runtime.components.containers import (
+    accordion,
+    badge,
+    card,
+    card_actions,
+    card_content,
+    card_header,
+    expansion_panel,
+)
+from mesop_cli.runtime.components.embedded import audio, embed, video
 from mesop_cli.runtime.components.fields import Shortcut, input, native_textarea, textarea
 from mesop_cli.runtime.components.layout import box, divider, tooltip
 from mesop_cli.runtime.components.media import icon, image, link, plot
 from mesop_cli.runtime.components.progress import progress_bar, progress_spinner
 from mesop_cli.runtime.components.table import TableColumn, TableHeader, table
-from mesop_cli.runtime.components.text import html, markdown, text
+from mesop_cli.runtime.components.text import code, html, markdown, text
 from mesop_cli.runtime.components.user import (
     NamedSlot,
     component,
@@ -33,6 +43,19 @@ from mesop_cli.runtime.components.user import (
 )
 
 __all__ = [
+    # ---- examples ----
+    "accordion",
+    "audio",
+    "badge",
+    "card",
+    "card_actions",
+    "card_content",
+    "card_header",
+    "code",
+    "embed",
+    "expansion_panel",
+    "video",
+    # ---- end examples ----
     "NamedSlot",
     "ParentComponent",
     "RadioOption",

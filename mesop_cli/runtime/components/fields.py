@@ -81,13 +81,15 @@ def textarea(
     color: str = "primary",
     style: Style | None = None,
     key: str | None = None,
+    shortcuts: Mapping[Shortcut, Callable[[TextareaShortcutEvent], Any]] | None = None,
 ) -> None:
-    """A labelled ``<textarea>`` of ``rows`` lines."""
+    """A labelled ``<textarea>`` of ``rows`` lines; ``shortcuts`` as for native_textarea."""
     props = _field_props(
         "me.textarea()", label, value, placeholder, disabled, readonly, appearance, color
     )
     props["input_type"] = "textarea"
     props["rows"] = int(rows)
+    props["shortcuts"] = _shortcut_props("me.textarea()", shortcuts)
     handlers = {"on_input": (on_input, "input"), "on_blur": (on_blur, "blur"),
                 "on_enter": (on_enter, "enter")}
     insert("me.textarea()", "textarea", key, props, style, handlers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from mesop_cli.runtime.components.base import choice, insert, text_or_empty
 from mesop_cli.runtime.safe_html import clean_html
@@ -66,3 +67,14 @@ def html(
         # so a Style the app shares between components is left as it wrote it.
         style = dataclasses.replace(style or Style(), border=Border.all(BorderSide(width=0)))
     insert("me.html()", "html", key, {"html": shown, "mode": chosen}, style, {})
+
+
+def code(code: str = "", *, language: str = "python") -> None:
+    """A block of code, as Mesop draws it: Markdown's fenced code block in ``language``.
+
+    The fence is longer than any run of backticks in the code, so the code stays whole.
+    """
+    source = text_or_empty(code)
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
+    info = re.sub(r"[^\w+#.-]", "", text_or_empty(language))
+    markdown(f"{fence}{info}\n{source}\n{fence}")

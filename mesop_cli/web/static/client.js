@@ -23,6 +23,8 @@
   // busy): nothing ran, so resending is safe, and dropping the event would leave the
   // server's state behind what the page shows (the last characters typed, say).
   var RETRY_DELAYS_MS = [500, 1000, 2000];
+  // True once me.set_page_title titled this page (examples block in handleMessage).
+  var titleSet = false;
 
   function loadStoredSession() {
     try {
@@ -197,8 +199,12 @@
     }
     if (message.type === "render") {
       applyState(message);
-      if (message.path !== location.pathname) history.pushState({}, "", message.path);
-      document.title = message.title || document.title;
+      var moved = message.path !== location.pathname;
+      if (moved) history.pushState({}, "", message.path);
+      // ---- examples: me.set_page_title lasts until the tab moves to another page ----
+      if (message.page_title != null) { document.title = message.page_title; titleSet = true; }
+      else if (moved || !titleSet) document.title = message.title || document.title;
+      // ---- end examples ----
       showStatus("", false);
       renderTree(message.tree);
     }
@@ -381,6 +387,16 @@
         fire(wrap.__mesopNode, wrap.__mesopNode.p.on_blur, "blur", control.value);
       });
       control.addEventListener("keydown", function (ev) {
+        // ---- examples: me.textarea(shortcuts=...), as native_textarea's ----
+        var shortcut = matchingShortcut(wrap.__mesopNode.p.shortcuts || [], ev);
+        if (shortcut) {
+          ev.preventDefault();
+          fire(wrap.__mesopNode, shortcut.handler, "shortcut", { value: control.value,
+            shortcut: { key: shortcut.key, shift: shortcut.shift, ctrl: shortcut.ctrl,
+                        alt: shortcut.alt, meta: shortcut.meta } });
+          return;
+        }
+        // ---- end examples ----
         var submit = tag === "input" ? ev.key === "Enter" : ev.key === "Enter" && (ev.ctrlKey || ev.metaKey);
         if (submit) fire(wrap.__mesopNode, wrap.__mesopNode.p.on_enter, "enter", control.value);
       });
@@ -833,6 +849,161 @@
       wrap.appendChild(table);
     },
   };
+
+  // ---- examples: card, expansion panel, accordion, badge, video, audio, embed --------
+
+  function decorativeIcon(name) {
+    var icon = document.createElement("span");
+    icon.className = "mesop-icon";
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = name;
+    return icon;
+  }
+
+  function classed(tag, className) {
+    var el = document.createElement(tag);
+    el.className = className;
+    return el;
+  }
+
+  Object.assign(builders, {
+    card: function () { return classed("div", "mesop-card"); },
+    card_header: function () {
+      var el = classed("div", "mesop-card-header");
+      var image = document.createElement("img");
+      image.alt = "";
+      var words = classed("div", "mesop-card-header-text");
+      var title = classed("div", "mesop-card-title");
+      var subtitle = classed("div", "mesop-card-subtitle");
+      words.appendChild(title);
+      words.appendChild(subtitle);
+      el.appendChild(image);
+      el.appendChild(words);
+      el.__image = image; el.__title = title; el.__subtitle = subtitle;
+      el.__mesopChildren = false;
+      return el;
+    },
+    card_content: function () { return classed("div", "mesop-card-content"); },
+    card_actions: function () { return classed("div", "mesop-card-actions"); },
+    accordion: function () { return classed("div", "mesop-accordion"); },
+    expansion_panel: function () {
+      var el = document.createElement("details");
+      var summary = document.createElement("summary");
+      var icon = decorativeIcon("");
+      var words = classed("span", "mesop-panel-text");
+      var title = classed("span", "mesop-panel-title");
+      var description = classed("span", "mesop-panel-description");
+      var chevron = decorativeIcon("expand_more");
+      chevron.classList.add("mesop-panel-chevron");
+      words.appendChild(title);
+      words.appendChild(description);
+      summary.appendChild(icon);
+      summary.appendChild(words);
+      summary.appendChild(chevron);
+      var body = classed("div", "mesop-panel-body");
+      el.appendChild(summary);
+      el.appendChild(body);
+      el.__icon = icon; el.__title = title; el.__description = description;
+      el.__summary = summary;
+      el.__mesopChildrenHost = body;
+      summary.addEventListener("click", function (ev) {
+        var p = el.__mesopNode.p;
+        if (p.disabled) { ev.preventDefault(); return; }
+        // The panel opens or closes here at once (as Mesop's does); the app hears where
+        // it moved, and a render whose `expanded` changed has the last word.
+        fire(el.__mesopNode, p.on_toggle, "expansion_toggle", !el.open);
+      });
+      return el;
+    },
+    badge: function (node, id) {
+      var el = classed("span", "mesop-badge-host");
+      var bubble = document.createElement("span");
+      bubble.id = id + "-badge";
+      el.appendChild(bubble);
+      el.__bubble = bubble;
+      return el;
+    },
+    video: function () {
+      var el = document.createElement("video");
+      el.controls = true;
+      return el;
+    },
+    audio: function () {
+      var el = document.createElement("audio");
+      el.controls = true;
+      return el;
+    },
+    embed: function () {
+      var el = document.createElement("iframe");
+      // Its own scripts and forms run, but it cannot navigate or script this page
+      // (no allow-top-navigation), and it learns nothing of where it is embedded.
+      el.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms allow-popups");
+      el.setAttribute("referrerpolicy", "no-referrer");
+      el.title = "Embedded page";
+      el.className = "mesop-embed";
+      return el;
+    },
+  });
+
+  // A URL attribute is written only when it changed, so a playing video or a framed
+  // page the user moved around in is not reloaded by every render.
+  function setSource(el, src) {
+    if (el.getAttribute("src") !== src) el.setAttribute("src", src);
+  }
+
+  Object.assign(updaters, {
+    card: function (el, node) {
+      el.className = "mesop-card mesop-card-" + (node.p.appearance || "outlined");
+    },
+    card_header: function (el, node) {
+      var p = node.p;
+      el.className = "mesop-card-header mesop-card-image-" + (p.image_type || "avatar");
+      el.__image.hidden = !p.image;
+      // The server let through only http(s), relative and data:image URLs.
+      if (p.image) setSource(el.__image, p.image); else el.__image.removeAttribute("src");
+      setText(el.__title, p.title || "");
+      setText(el.__subtitle, p.subtitle || "");
+      el.__subtitle.hidden = !p.subtitle;
+    },
+    card_actions: function (el, node) {
+      el.className = "mesop-card-actions mesop-card-actions-" + (node.p.align || "start");
+    },
+    expansion_panel: function (el, node) {
+      var p = node.p;
+      el.className = "mesop-expansion-panel" + (p.hide_toggle ? " mesop-panel-no-toggle" : "") +
+        (p.disabled ? " mesop-disabled" : "");
+      setText(el.__icon, p.icon || "");
+      el.__icon.hidden = !p.icon;
+      setText(el.__title, p.title || "");
+      setText(el.__description, p.description || "");
+      el.__description.hidden = !p.description;
+      if (p.disabled) el.__summary.setAttribute("aria-disabled", "true");
+      else el.__summary.removeAttribute("aria-disabled");
+      // `expanded` None leaves the panel to the user; a value is applied when it changes.
+      var wanted = p.expanded === true || p.expanded === false ? p.expanded : null;
+      if (wanted !== null && el.__serverValue !== wanted) el.open = wanted;
+      el.__serverValue = wanted;
+    },
+    badge: function (el, node) {
+      var p = node.p, bubble = el.__bubble;
+      el.className = "mesop-badge-host" + (p.overlap ? " mesop-badge-overlap" : "");
+      bubble.className = "mesop-badge mesop-badge-" + p.size + " mesop-color-" + p.color + " " +
+        p.position.split(" ").map(function (word) { return "mesop-badge-" + word; }).join(" ") +
+        (p.disabled ? " mesop-disabled" : "");
+      setText(bubble, p.content || "");
+      bubble.hidden = !!p.hidden;
+      if (p.description) bubble.setAttribute("aria-label", p.description);
+      else bubble.removeAttribute("aria-label");
+    },
+    video: function (el, node) { setSource(el, node.p.src); },
+    audio: function (el, node) {
+      el.autoplay = !!node.p.autoplay;
+      setSource(el, node.p.src);
+    },
+    embed: function (el, node) { setSource(el, node.p.src); },
+  });
+
+  // ---- end examples ----------------------------------------------------------------
 
   // ---- status line (errors, lost connection) -----------------------------------------
 
