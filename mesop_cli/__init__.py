@@ -45,6 +45,7 @@ from mesop_cli.runtime.components import (
     textarea,
     tooltip,
 )
+from mesop_cli.runtime.commands import focus_component, scroll_into_view
 from mesop_cli.runtime.events import (
     CheckboxChangeEvent,
     ClickEvent,
@@ -66,6 +67,8 @@ from mesop_cli.runtime.page import page
 from mesop_cli.runtime.security_policy import SecurityPolicy
 from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
+from mesop_cli.runtime.theme import set_theme_density, set_theme_mode, theme_brightness, theme_var
+from mesop_cli.runtime.viewport import Size, viewport_size
 
 __all__ = [
     "Border",
@@ -88,6 +91,7 @@ __all__ = [
     "SecurityPolicy",
     "SelectSelectionChangeEvent",
     "Shortcut",
+    "Size",
     "SlideToggleChangeEvent",
     "SliderValueChangeEvent",
     "StateClassError",
@@ -105,6 +109,7 @@ __all__ = [
     "content_component",
     "content_slide_toggle",
     "divider",
+    "focus_component",
     "html",
     "icon",
     "image",
@@ -118,7 +123,10 @@ __all__ = [
     "progress_bar",
     "progress_spinner",
     "radio",
+    "scroll_into_view",
     "select",
+    "set_theme_density",
+    "set_theme_mode",
     "slide_toggle",
     "slider",
     "slot",
@@ -128,5 +136,8 @@ __all__ = [
     "table",
     "text",
     "textarea",
+    "theme_brightness",
+    "theme_var",
     "tooltip",
+    "viewport_size",
 ]
