@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mesop_cli.compat.names import UnsupportedMesopName
 from mesop_cli.compat.names import mesop_cli_getattr as __getattr__  # noqa: F401
+from mesop_cli.runtime.commands import focus_component, scroll_into_view
 from mesop_cli.runtime.components import (
     NamedSlot,
     ParentComponent,
@@ -45,7 +46,6 @@ from mesop_cli.runtime.components import (
     textarea,
     tooltip,
 )
-from mesop_cli.runtime.commands import focus_component, scroll_into_view
 from mesop_cli.runtime.events import (
     CheckboxChangeEvent,
     ClickEvent,
