@@ -74,6 +74,10 @@ def home():
     me.button("Noop", on_click=noop)
     me.input(label="Name", key="name")
     me.box(key="far")
+
+@me.page(path="/other")
+def other():
+    me.text("Other page")
 '''
 
 
@@ -379,6 +383,17 @@ def test_refresh_redraws_the_sessions_page_with_the_new_viewport(app_file: Path)
     tree = messages[-1]["tree"]
     assert "Viewport: 500x400" in texts(tree)
     assert "Loads: 1" in texts(tree)  # on_load did not run again
+
+
+def test_refresh_draws_the_sessions_own_page_not_the_named_one(app_file: Path) -> None:
+    client = web_client(app_file, MemoryBackend(ttl_seconds=600, max_bytes=1 << 20), "memory")
+    client.send(None)
+    status, messages = client.post({"session": client.session, "path": "/other",
+                                    "event": None, "refresh": True,
+                                    "version": client.state["#version"] if client.state else None})
+    assert status == 200 and isinstance(messages, list)
+    assert messages[-1]["path"] == "/"
+    assert "Other page" not in texts(messages[-1]["tree"])
 
 
 def test_commands_reach_the_browser_in_the_render(app_file: Path) -> None:
