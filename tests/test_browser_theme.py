@@ -118,6 +118,17 @@ def test_light_mode_ignores_a_dark_browser(open_page: Any) -> None:
     assert background(page) == LIGHT_BACKGROUND
 
 
+def test_density_makes_buttons_compact(open_page: Any) -> None:
+    page = open_page()
+    button = page.get_by_role("button", name="Compact")
+    padding = "el => getComputedStyle(el).paddingTop"
+    assert button.evaluate(padding) == "6px"
+    button.click()
+    page.wait_for_function("() => getComputedStyle(document.querySelector('button'))"
+                           ".paddingTop === '2px'")
+    assert button.evaluate(padding) == "2px"
+
+
 def test_viewport_size_follows_the_window(open_page: Any) -> None:
     from playwright.sync_api import expect
 

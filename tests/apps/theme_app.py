@@ -15,6 +15,10 @@ def follow_system(e: me.ClickEvent):
     me.set_theme_mode("system")
 
 
+def compact(e: me.ClickEvent):
+    me.set_theme_density(-4)
+
+
 def scroll_down(e: me.ClickEvent):
     me.scroll_into_view(key="bottom")
 
@@ -47,6 +51,7 @@ def home():
         me.text(f"Viewport: {size.width}x{size.height}")
         me.button("Toggle theme", on_click=toggle_theme)
         me.button("Follow system", on_click=follow_system)
+        me.button("Compact", on_click=compact)
         me.button("Scroll down", on_click=scroll_down)
         me.button("Scroll nowhere", on_click=scroll_nowhere)
         me.button("Focus name", on_click=focus_name)
