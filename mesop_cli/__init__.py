@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mesop_cli.compat.names import UnsupportedMesopName
 from mesop_cli.compat.names import mesop_cli_getattr as __getattr__  # noqa: F401
+from mesop_cli.runtime.commands import focus_component, scroll_into_view
 from mesop_cli.runtime.components import (
     NamedSlot,
     ParentComponent,
@@ -86,6 +87,8 @@ from mesop_cli.runtime.page_title import set_page_title
 from mesop_cli.runtime.security_policy import SecurityPolicy
 from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
+from mesop_cli.runtime.theme import set_theme_density, set_theme_mode, theme_brightness, theme_var
+from mesop_cli.runtime.viewport import Size, viewport_size
 
 __all__ = [
     # ---- examples ----
@@ -128,6 +131,7 @@ __all__ = [
     "SecurityPolicy",
     "SelectSelectionChangeEvent",
     "Shortcut",
+    "Size",
     "SlideToggleChangeEvent",
     "SliderValueChangeEvent",
     "StateClassError",
@@ -145,6 +149,7 @@ __all__ = [
     "content_component",
     "content_slide_toggle",
     "divider",
+    "focus_component",
     "html",
     "icon",
     "image",
@@ -158,7 +163,10 @@ __all__ = [
     "progress_bar",
     "progress_spinner",
     "radio",
+    "scroll_into_view",
     "select",
+    "set_theme_density",
+    "set_theme_mode",
     "slide_toggle",
     "slider",
     "slot",
@@ -168,5 +176,8 @@ __all__ = [
     "table",
     "text",
     "textarea",
+    "theme_brightness",
+    "theme_var",
     "tooltip",
+    "viewport_size",
 ]

@@ -6,7 +6,8 @@ This is the interface the web layer uses; it knows nothing of HTTP or of session
 from __future__ import annotations
 
 from mesop_cli.runtime.app import App, load_app
-from mesop_cli.runtime.engine import Render, render, run_event, run_load
+from mesop_cli.runtime.browser import BrowserContext, ThemeSettings
+from mesop_cli.runtime.engine import Render, render, run_event, run_load, run_refresh
 from mesop_cli.runtime.errors import (
     AppLoadError,
     HandlerError,
@@ -19,14 +20,17 @@ from mesop_cli.runtime.registry import Page
 __all__ = [
     "App",
     "AppLoadError",
+    "BrowserContext",
     "HandlerError",
     "InvalidEvent",
     "Page",
     "PageNotFound",
     "Render",
+    "ThemeSettings",
     "UnknownHandler",
     "load_app",
     "render",
     "run_event",
     "run_load",
+    "run_refresh",
 ]

@@ -1,7 +1,8 @@
 """Per-render and per-event context, kept in a contextvar so threads never share it.
 
-A ``Scope`` holds the app, the session's state instances, a pending navigation and,
-while a page function runs, the tree being built. It is activated only around each
+A ``Scope`` holds the app, the session's state instances, a pending navigation, the
+browser's side of the event (theme, viewport, commands) and, while a page function runs,
+the tree being built. It is activated only around each
 synchronous step of user code (never across a ``yield`` of ours), so a streaming response
 consumed by another thread or context never sees a stale scope.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from mesop_cli.runtime.browser import BrowserContext
 from mesop_cli.runtime.handlers import HandlerMap
 
 if TYPE_CHECKING:
@@ -66,6 +68,8 @@ class Scope:
     builder: TreeBuilder | None = field(default=None)
     #: A title set by me.set_page_title during this event (None: the page's own).
     page_title: str | None = None
+    #: The tab's theme, viewport and pending commands (me.theme_brightness, ...).
+    browser: BrowserContext = field(default_factory=BrowserContext)
 
 
 _SCOPE: ContextVar[Scope | None] = ContextVar("mesop_cli_scope", default=None)

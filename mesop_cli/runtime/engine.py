@@ -11,10 +11,11 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mesop_cli.runtime.app import App
+from mesop_cli.runtime.browser import BrowserContext
 from mesop_cli.runtime.context import Scope, TreeBuilder, activated
 from mesop_cli.runtime.errors import HandlerError, InvalidEvent, UnknownHandler
 from mesop_cli.runtime.events import LoadEvent, build_event
@@ -25,13 +26,15 @@ _MAX_NAVIGATIONS = 16
 
 @dataclass
 class Render:
-    """One rendered page: the node tree, the document title and the page's path."""
+    """One rendered page: the node tree, the document title and the page's path, with the
+    browser commands (scroll, focus) issued since the previous render."""
 
     tree: dict[str, Any]
     title: str
     path: str
     #: What me.set_page_title set during the event, shown instead of ``title``.
     page_title: str | None = None
+    commands: list[dict[str, str]] = field(default_factory=list)
 
 
 def _ensure_states(app: App, states: dict[str, object]) -> None:
@@ -51,14 +54,20 @@ def _render(scope: Scope, path: str) -> tuple[Render, TreeBuilder]:
         raise HandlerError.from_exception(exc, scope.app.path) from exc
     finally:
         scope.builder = None
-    return Render(builder.root, page.title or "Mesop", path, scope.page_title), builder
+    commands = scope.browser.take_commands()
+    return Render(builder.root, page.title or "Mesop", path, scope.page_title, commands), builder
 
 
-def render(app: App, path: str, states: dict[str, object]) -> Render:
+def render(app: App, path: str, states: dict[str, object],
+           browser: BrowserContext | None = None) -> Render:
     """Render the page at ``path`` with this session's states (PageNotFound if none)."""
     app.page_for(path)
     _ensure_states(app, states)
-    return _render(Scope(app, states), path)[0]
+    return _render(_scope(app, states, browser), path)[0]
+
+
+def _scope(app: App, states: dict[str, object], browser: BrowserContext | None) -> Scope:
+    return Scope(app, states, browser=browser if browser is not None else BrowserContext())
 
 
 def _steps(scope: Scope, call: Callable[[], Any]) -> Iterator[None]:
@@ -121,11 +130,12 @@ class _Stream:
             yield from self.run(functools.partial(page.on_load, LoadEvent(path=target)))
 
 
-def run_load(app: App, path: str, states: dict[str, object]) -> Iterator[Render]:
+def run_load(app: App, path: str, states: dict[str, object],
+             browser: BrowserContext | None = None) -> Iterator[Render]:
     """Run the page's on_load (streaming if it is a generator), then render it."""
     page = app.page_for(path)
     _ensure_states(app, states)
-    stream = _Stream(Scope(app, states), path)
+    stream = _Stream(_scope(app, states, browser), path)
     if page.on_load is None:
         return stream.after_step()
     return stream.run(functools.partial(page.on_load, LoadEvent(path=path)))
@@ -141,8 +151,19 @@ def _check_event(event: object) -> tuple[str, str, str, Any]:
     return handler_id, kind, key, event.get("value")
 
 
+def run_refresh(app: App, path: str, states: dict[str, object],
+                browser: BrowserContext | None = None) -> Iterator[Render]:
+    """Render the page again without running anything (the window was resized, or the
+    browser's colour scheme changed): what ``me.viewport_size()`` and
+    ``me.theme_brightness()`` say may have changed."""
+    app.page_for(path)
+    _ensure_states(app, states)
+    return _Stream(_scope(app, states, browser), path).after_step()
+
+
 def run_event(
-    app: App, path: str, states: dict[str, object], event: dict[str, Any]
+    app: App, path: str, states: dict[str, object], event: dict[str, Any],
+    browser: BrowserContext | None = None,
 ) -> Iterator[Render]:
     """Run the handler the event names; one Render per ``yield``, then a final one.
 
@@ -158,7 +179,8 @@ def run_event(
     handler_id, kind, key, value = _check_event(event)
     page = app.page_for(path)
     _ensure_states(app, states)
-    scope = Scope(app, states)
+    scope = _scope(app, states, browser)
+    # Commands the page issues while rendered to find the handler belong to no render sent.
     entry = _render(scope, path)[1].handlers.get(handler_id)
     if entry is None:
         raise UnknownHandler(f"page {page.path!r} has no handler {handler_id!r}")

@@ -35,6 +35,9 @@ from mesop_cli.sessions.codec import (
 #: class name; decoding ignores them. Both are signed with the state.
 VERSION_KEY = "#version"
 PATH_KEY = "#path"
+#: The session's theme (``me.set_theme_mode``/``set_theme_density``), an object kept and
+#: signed with the state; absent while it is the default, so such images are unchanged.
+THEME_KEY = "#theme"
 #: Stored beside the state (never sent to the browser): each field's digest, so that a
 #: store's state is not hashed again when it is loaded.
 DIGESTS_KEY = "#digests"
@@ -80,6 +83,8 @@ class StateImage:
     #: The decoded state objects this image was captured from, when whoever holds the
     #: image may hand them to the next event instead of decoding again (``memory``).
     states: dict[str, object] | None = field(default=None, repr=False)
+    #: The session's theme as stored (see THEME_KEY); None for the default theme.
+    theme: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The state as the browser holds it."""
@@ -90,6 +95,8 @@ class StateImage:
         out[VERSION_KEY] = self.version
         if self.path is not None:
             out[PATH_KEY] = self.path
+        if self.theme is not None:
+            out[THEME_KEY] = self.theme
         return out
 
     def manifest(self) -> bytes:
@@ -98,11 +105,15 @@ class StateImage:
         listed: dict[str, Any] = self._digests()
         listed[VERSION_KEY] = self.version
         listed[PATH_KEY] = self.path
+        if self.theme is not None:
+            listed[THEME_KEY] = self.theme
         return canonical_bytes(listed)
 
     def same_state(self, other: StateImage) -> bool:
         """Whether both hold the same data on the same page (versions aside)."""
         if self.path != other.path or self.classes.keys() != other.classes.keys():
+            return False
+        if self.theme != other.theme:
             return False
         for key, fields in self.classes.items():
             theirs = other.classes[key]
@@ -146,7 +157,7 @@ class StateImage:
 
 
 def capture(states: dict[str, object], previous: StateImage | None, version: int,
-            path: str | None) -> StateImage:
+            path: str | None, theme: dict[str, Any] | None = None) -> StateImage:
     """The image of ``states``, reusing the field images of ``previous`` that still hold.
 
     Raises CodecError for a value that cannot be stored, naming its field.
@@ -162,7 +173,7 @@ def capture(states: dict[str, object], previous: StateImage | None, version: int
                                    f"{key}.{f.name}")
             for f in dataclasses.fields(obj)
         }
-    return StateImage(classes, version, path)
+    return StateImage(classes, version, path, theme=theme)
 
 
 def _capture_field(value: Any, earlier: FieldImage | None, where: str) -> FieldImage:
@@ -193,7 +204,7 @@ def image_from_json(document: Any, digests: Any = None) -> StateImage:
     classes: dict[str, dict[str, FieldImage]] = {}
     for key, fields in document.items():
         if key.startswith("#"):
-            if key not in (VERSION_KEY, PATH_KEY, DIGESTS_KEY):
+            if key not in (VERSION_KEY, PATH_KEY, THEME_KEY, DIGESTS_KEY):
                 raise CodecError(f"unknown key {key!r}")
             continue
         if not isinstance(fields, dict):
@@ -208,7 +219,10 @@ def image_from_json(document: Any, digests: Any = None) -> StateImage:
     if not isinstance(version, int) or isinstance(version, bool):
         version = 0
     path = document.get(PATH_KEY)
-    return StateImage(classes, version, path if isinstance(path, str) else None)
+    theme = document.get(THEME_KEY)
+    if theme is not None and not isinstance(theme, dict):
+        raise CodecError(f"{THEME_KEY}: expected an object")
+    return StateImage(classes, version, path if isinstance(path, str) else None, theme=theme)
 
 
 def _loaded_field(value: Any, digest: Any, where: str) -> FieldImage:

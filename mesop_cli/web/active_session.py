@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from mesop_cli.runtime import Render
+from mesop_cli.runtime import BrowserContext, Render, ThemeSettings
 from mesop_cli.sessions.base import SessionBackend, SessionLock
 from mesop_cli.sessions.codec import CodecError
 from mesop_cli.sessions.ids import new_session_id
@@ -77,6 +77,9 @@ class ActiveSession:
     #: The objects in ``states`` are the backend's kept ones (``memory``): if the event
     #: changes them without saving, the backend must forget them.
     live: bool = False
+    #: The session's theme, saved with its state. The runtime changes this very object
+    #: (``me.set_theme_mode``), through :meth:`browser_context`.
+    theme: ThemeSettings = field(default_factory=ThemeSettings)
     _closed: bool = field(default=False, repr=False)
     #: The image of the last render, and whether the state is still exactly that (the
     #: handler finished after it), so closing saves it without capturing again.
@@ -98,9 +101,12 @@ class ActiveSession:
             "path": render.path,
             "title": render.title,
             "tree": render.tree,
+            "theme": self.theme.for_browser(),
         }
         if render.page_title is not None:  # me.set_page_title
             message["page_title"] = render.page_title
+        if render.commands:
+            message["commands"] = render.commands
         if self.browser is None:
             message["state"] = image.as_json()
         else:
@@ -112,11 +118,18 @@ class ActiveSession:
 
     def _capture(self) -> StateImage:
         previous = self._rendered or self.browser or self.stored
-        image = capture(self.states, previous, self.version, self.path)
+        image = capture(self.states, previous, self.version, self.path, self.theme.as_json())
         if self.stored is not None and image.same_state(self.stored):
             # The same state keeps the same version: the browser's copy stays the stored one.
             image.version = self.stored.version
         return image
+
+    def browser_context(self, request: EventRequest) -> BrowserContext:
+        """The browser side of this event for the runtime: the session's own theme (signed
+        with the state), and the colour scheme and viewport the request reported, which
+        are unsigned and answer only me.theme_brightness() and me.viewport_size()."""
+        return BrowserContext(theme=self.theme, prefers_dark=request.color_scheme == "dark",
+                              viewport=request.viewport)
 
     def finished_with_render(self) -> None:
         """The handler ended on the last render: nothing changed the state since."""
@@ -295,7 +308,7 @@ def _resume(
     def resumed(found: _Found, in_step: bool) -> ActiveSession:
         active = ActiveSession(backend, signer, session_id, found.states, lock,
                                path=found.image.path, version=found.image.version + 1,
-                               live=found.live)
+                               live=found.live, theme=ThemeSettings.from_json(found.image.theme))
         if in_step:
             # The image is what the browser holds (the diff counts 50 and 50.0 as equal,
             # as the canonical form does), so only what the event changes is sent.

@@ -10,7 +10,15 @@ from typing import Any
 
 from flask import Response, stream_with_context
 
-from mesop_cli.runtime import HandlerError, InvalidEvent, PageNotFound, Render, run_event, run_load
+from mesop_cli.runtime import (
+    HandlerError,
+    InvalidEvent,
+    PageNotFound,
+    Render,
+    run_event,
+    run_load,
+    run_refresh,
+)
 from mesop_cli.sessions.codec import CodecError
 from mesop_cli.web.active_session import ActiveSession
 from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
@@ -30,15 +38,20 @@ def events() -> Response:
     if session.recovered:
         ctx.metrics.count_recovery()
     req, app = pending.request, pending.app
+    browser = session.browser_context(req)
     try:
-        if req.event is None or session.path is None:
+        if req.refresh and session.path is not None:
+            # The window was resized or its colour scheme changed: the session's own page
+            # is drawn again, and nothing runs (not even on_load).
+            renders = run_refresh(app, session.path, session.states, browser)
+        elif req.event is None or session.path is None:
             # A page load, or an event of a session with no page to check it against (a
             # new one: the browser's was unknown or expired); the event is not run.
-            renders = run_load(app, req.path, session.states)
+            renders = run_load(app, req.path, session.states, browser)
         else:
             # Against the page the server recorded for the session, not the one named by
             # the browser: a handler runs only if this session's own page shows it.
-            renders = run_event(app, session.path, session.states, req.event)
+            renders = run_event(app, session.path, session.states, req.event, browser)
     except PageNotFound as exc:
         refusal = json_error(404, str(exc))
     except InvalidEvent as exc:

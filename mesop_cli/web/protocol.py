@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mesop_cli.runtime.browser import DEFAULT_VIEWPORT, MAX_VIEWPORT_PIXELS
 from mesop_cli.runtime.events import EVENT_KINDS
 from mesop_cli.sessions.ids import InvalidSessionId, validate_session_id
 
@@ -36,6 +37,15 @@ class EventRequest:
     signature: str | None
     has_copy: bool  # False when the browser lost its copy and needs the full state back
     version: int | None  # the version of the browser's copy, to spot a stale server copy
+    # ---- browser hints (theme, viewport) and refresh: begin --------------------------
+    #: The browser's colour-scheme preference, "light" or "dark": unsigned, it only
+    #: answers me.theme_brightness() in "system" mode.
+    color_scheme: str = "light"
+    #: The viewport (width, height) for me.viewport_size(); unsigned, a hint only.
+    viewport: tuple[int, int] = DEFAULT_VIEWPORT
+    #: Render the session's page again, running nothing (a resize, a scheme change).
+    refresh: bool = False
+    # ---- browser hints (theme, viewport) and refresh: end ----------------------------
 
 
 #: A JSON escape of a UTF-16 surrogate. Only bodies containing one need the slower walk
@@ -133,7 +143,46 @@ def parse_event_request(body: bytes) -> EventRequest:
         signature=signature if state is not None else None,
         has_copy=message.get("has_copy", True) is not False,
         version=version,
+        **_browser_hints(message, event),
     )
+
+
+# ---- browser hints (theme, viewport) and refresh: begin ----------------------------------
+
+_COLOR_SCHEMES = ("light", "dark")
+
+
+def _browser_hints(message: dict[str, Any], event: dict[str, Any] | None) -> dict[str, Any]:
+    """The colour scheme, viewport and refresh flag of a request. None of them is signed
+    and none decides anything but what me.theme_brightness() and me.viewport_size()
+    answer, and whether a page is drawn again."""
+    scheme = message.get("scheme")
+    if scheme is None:
+        scheme = "light"
+    elif scheme not in _COLOR_SCHEMES:
+        raise ProtocolError("scheme must be 'light' or 'dark'")
+    refresh = message.get("refresh", False)
+    if refresh is None:
+        refresh = False
+    if not isinstance(refresh, bool):
+        raise ProtocolError("refresh must be true or false")
+    if refresh and event is not None:
+        raise ProtocolError("a refresh carries no event")
+    return {"color_scheme": scheme, "viewport": _viewport(message.get("viewport")),
+            "refresh": refresh}
+
+
+def _viewport(value: Any) -> tuple[int, int]:
+    """A reported viewport, or the default for anything that is not two whole numbers of
+    pixels in range: the size is a hint, so a bad one is never worth refusing an event."""
+    if not isinstance(value, dict):
+        return DEFAULT_VIEWPORT
+    width, height = value.get("width"), value.get("height")
+    if all(type(n) is int and 0 <= n <= MAX_VIEWPORT_PIXELS for n in (width, height)):
+        return (width, height)
+    return DEFAULT_VIEWPORT
+
+# ---- browser hints (theme, viewport) and refresh: end ------------------------------------
 
 
 def _parse_event(event: Any) -> dict[str, Any]:

@@ -120,6 +120,8 @@
 
   function send(item, withCopy, attempt) {
     attempt = attempt || 0;
+    // theme/viewport: a refresh redraws a session's page; before there is one, nothing to do.
+    if (item.refresh && !session.id) return Promise.resolve();
     var body = {
       session: session.id,
       path: item.path,
@@ -131,6 +133,7 @@
       body.state = session.state;
       body.sig = session.sig;
     }
+    addBrowserHints(body, item);  // theme/viewport
     return fetch(boot.eventsUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -207,6 +210,8 @@
       // ---- end examples ----
       showStatus("", false);
       renderTree(message.tree);
+      applyTheme(message.theme);  // theme/viewport
+      runCommands(message.commands);  // theme/viewport
     }
     return null;
   }
@@ -1022,6 +1027,88 @@
     history.pushState({}, "", path);
     enqueue({ path: path, event: null });
   }
+
+  // ---- theme/viewport: begin --------------------------------------------------------
+  // The theme is the session's (me.set_theme_mode); each render says which. The browser's
+  // colour-scheme preference and viewport go with every request (me.theme_brightness(),
+  // me.viewport_size()), and a change of either redraws the page, as in Mesop.
+
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  var theme = { mode: "light", density: 0 };
+  var REFRESH_DELAY_MS = 200;
+  var refreshTimer = null;
+
+  function prefersDark() { return !!(darkQuery && darkQuery.matches); }
+
+  function addBrowserHints(body, item) {
+    body.scheme = prefersDark() ? "dark" : "light";
+    body.viewport = { width: window.innerWidth, height: window.innerHeight };
+    if (item.refresh) body.refresh = true;
+  }
+
+  function applyTheme(given) {
+    if (given && typeof given === "object") {
+      theme = { mode: given.mode, density: typeof given.density === "number" ? given.density : 0 };
+    }
+    var dark = theme.mode === "dark" || (theme.mode === "system" && prefersDark());
+    document.documentElement.classList.toggle("mesop-theme-dark", dark);
+    document.documentElement.style.setProperty("--mesop-density", String(theme.density));
+  }
+
+  // One redraw for a burst of resizes; one waiting in the queue is enough.
+  function requestRefresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(function () {
+      if (queue.some(function (item) { return item.refresh; })) return;
+      enqueue({ path: location.pathname, event: null, refresh: true });
+    }, REFRESH_DELAY_MS);
+  }
+
+  // The first element (in page order) of the component with this key, or null.
+  function elementWithKey(key) {
+    if (typeof key !== "string" || key === "") return null;
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+    for (var el = walker.nextNode(); el; el = walker.nextNode()) {
+      if (el.__mesopNode && el.__mesopNode.k === key) return el;
+    }
+    return null;
+  }
+
+  function focusElement(el) {
+    var target = el.__control || el;
+    target.focus();
+    if (document.activeElement === target) return;
+    // A box or wrapper: its first focusable element.
+    var inner = el.querySelector("input, textarea, select, button, a[href], [tabindex]");
+    if (inner) inner.focus();
+  }
+
+  // Commands of me.scroll_into_view / me.focus_component, run once the render is in the
+  // page. A key no component has is ignored, as is a command this client does not know.
+  function runCommands(commands) {
+    if (!Array.isArray(commands)) return;
+    commands.forEach(function (command) {
+      var el = command && elementWithKey(command.key);
+      if (!el) return;
+      if (command.type === "scroll_into_view") {
+        var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        el.scrollIntoView({ behavior: reduce ? "auto" : "smooth", block: "start" });
+      } else if (command.type === "focus_component") {
+        focusElement(el);
+      }
+    });
+  }
+
+  if (darkQuery && darkQuery.addEventListener) {
+    darkQuery.addEventListener("change", function () {
+      applyTheme(null);
+      requestRefresh();
+    });
+  }
+  window.addEventListener("resize", requestRefresh);
+  // Paint the session's theme before the first render arrives (no light flash on reload).
+  applyTheme(session.state && session.state["#theme"]);
+  // ---- theme/viewport: end ----------------------------------------------------------
 
   window.addEventListener("popstate", function () { enqueue({ path: location.pathname, event: null }); });
   claimStoredSession().then(function () { enqueue({ path: location.pathname, event: null }); });
