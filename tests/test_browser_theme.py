@@ -26,7 +26,9 @@ DARK_PANEL = "rgb(33, 31, 38)"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
-    with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"}, app=APP) as running:
+    # Reloads keep the session (the opt-in), so a reload shows the theme is the session's.
+    env = {"MESOP_STATE_SESSION_BACKEND": "memory", "MESOP_STATE_SESSION_KEEP_ON_RELOAD": "true"}
+    with running_server([], env=env, app=APP) as running:
         yield running
 
 
