@@ -23,6 +23,7 @@ from mesop_cli.runtime.components import (
     content_button,
     content_component,
     content_slide_toggle,
+    content_uploader,
     divider,
     html,
     icon,
@@ -44,6 +45,7 @@ from mesop_cli.runtime.components import (
     text,
     textarea,
     tooltip,
+    uploader,
 )
 from mesop_cli.runtime.events import (
     CheckboxChangeEvent,
@@ -60,12 +62,14 @@ from mesop_cli.runtime.events import (
     SlideToggleChangeEvent,
     TableClickEvent,
     TextareaShortcutEvent,
+    UploadEvent,
 )
 from mesop_cli.runtime.navigation import navigate
 from mesop_cli.runtime.page import page
 from mesop_cli.runtime.security_policy import SecurityPolicy
 from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
+from mesop_cli.runtime.uploaded_file import UploadedFile
 
 __all__ = [
     "Border",
@@ -97,6 +101,8 @@ __all__ = [
     "TableHeader",
     "TextareaShortcutEvent",
     "UnsupportedMesopName",
+    "UploadEvent",
+    "UploadedFile",
     "box",
     "button",
     "checkbox",
@@ -104,6 +110,7 @@ __all__ = [
     "content_button",
     "content_component",
     "content_slide_toggle",
+    "content_uploader",
     "divider",
     "html",
     "icon",
@@ -129,4 +136,5 @@ __all__ = [
     "text",
     "textarea",
     "tooltip",
+    "uploader",
 ]

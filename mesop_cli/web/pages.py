@@ -49,7 +49,8 @@ def page(subpath: str) -> Response:
         else:
             title = found.title or "Mesop"
     boot = {"eventsUrl": EVENTS_PATH, "backend": ctx.backend.name,
-            "serverSide": ctx.backend.server_side}
+            "serverSide": ctx.backend.server_side,
+            "maxUploadBytes": ctx.settings.max_upload_bytes}
     body = render_template(
         "page.html", title=title, status=message, boot=json.dumps(boot),
         stylesheets=found.stylesheets if found is not None else (),
