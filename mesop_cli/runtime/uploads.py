@@ -106,8 +106,8 @@ def check_upload_size(value: object, limit: int) -> None:
     if len(entries) == 1:
         what = f"{clean_name(entries[0]['name'])} is {describe_bytes(total)}"
     else:
-        what = f"the {len(entries)} files chosen are {describe_bytes(total)} together"
-    raise UploadTooLarge(f"{what[0].upper()}{what[1:]}, {accepted}; nothing was uploaded")
+        what = f"The {len(entries)} files chosen are {describe_bytes(total)} together"
+    raise UploadTooLarge(f"{what}, {accepted}; nothing was uploaded")
 
 
 def read_upload(value: object) -> list[UploadedFile]:
