@@ -25,6 +25,7 @@ import redis
 import sqlalchemy
 
 from mesop_cli.config import Settings
+from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.sessions import (
     InvalidSessionId,
     LockTimeout,
@@ -32,7 +33,6 @@ from mesop_cli.sessions import (
     create_backend,
     new_session_id,
 )
-from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.sessions.codec import canonical_bytes, decode_states, encode_states
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.ids import ID_LENGTH
