@@ -29,6 +29,7 @@ from mesop_cli.sessions.codec import (
     decode_states,
     encode_state,
     encode_states,
+    json_equal,
 )
 
 
@@ -348,3 +349,12 @@ def test_a_dict_that_only_looks_like_bytes_stays_a_dict() -> None:
 def test_bad_bytes_data_names_the_field(data: dict[str, Any], why: str) -> None:
     with pytest.raises(CodecError, match=why):
         decode_state(data, Files)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ([0.0], [False]), ([1.0], [True]), ({"k": 0.0}, {"k": False}), ([[[0.0]]], [[[False]]]),
+])
+def test_json_equality_tells_a_number_from_a_boolean_on_either_side(a: Any, b: Any) -> None:
+    # Python finds them equal; JSON writes 0 and false, so a change must not be missed.
+    assert not json_equal(a, b) and not json_equal(b, a)
+    assert json_equal([1.0, "x"], [1, "x"])  # 1.0 and 1 are both written 1

@@ -120,12 +120,14 @@ def json_equal(a: Any, b: Any) -> bool:
     if ta is dict:
         if tb is not dict or a != b:
             return False
-        return (set(map(type, a.values())) <= EQ_IS_JSON_EQUALITY
+        # Both sides' types: 0.0 == False for Python, but JSON writes 0 and false.
+        return ((set(map(type, a.values())) | set(map(type, b.values()))) <= EQ_IS_JSON_EQUALITY
                 or all(json_equal(value, b[key]) for key, value in a.items()))
     if ta is list:
         if tb is not list or a != b:
             return False
-        return set(map(type, a)) <= EQ_IS_JSON_EQUALITY or all(map(json_equal, a, b))
+        return ((set(map(type, a)) | set(map(type, b))) <= EQ_IS_JSON_EQUALITY
+                or all(map(json_equal, a, b)))
     if ta is bool or tb is bool:
         return ta is tb and a == b
     if tb is dict or tb is list:
