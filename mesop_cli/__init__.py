@@ -32,6 +32,7 @@ from mesop_cli.runtime.components import (
     content_button,
     content_component,
     content_slide_toggle,
+    content_uploader,
     divider,
     embed,
     expansion_panel,
@@ -56,6 +57,7 @@ from mesop_cli.runtime.components import (
     textarea,
     tooltip,
     video,
+    uploader,
 )
 from mesop_cli.runtime.events import (
     CheckboxChangeEvent,
@@ -73,6 +75,7 @@ from mesop_cli.runtime.events import (
     SlideToggleChangeEvent,
     TableClickEvent,
     TextareaShortcutEvent,
+    UploadEvent,
 )
 from mesop_cli.runtime.exceptions import (
     Key,
@@ -89,6 +92,7 @@ from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
 from mesop_cli.runtime.theme import set_theme_density, set_theme_mode, theme_brightness, theme_var
 from mesop_cli.runtime.viewport import Size, viewport_size
+from mesop_cli.runtime.uploaded_file import UploadedFile
 
 __all__ = [
     # ---- examples ----
@@ -141,6 +145,8 @@ __all__ = [
     "TableHeader",
     "TextareaShortcutEvent",
     "UnsupportedMesopName",
+    "UploadEvent",
+    "UploadedFile",
     "box",
     "button",
     "checkbox",
@@ -148,6 +154,7 @@ __all__ = [
     "content_button",
     "content_component",
     "content_slide_toggle",
+    "content_uploader",
     "divider",
     "focus_component",
     "html",
@@ -180,4 +187,5 @@ __all__ = [
     "theme_var",
     "tooltip",
     "viewport_size",
+    "uploader",
 ]

@@ -6,6 +6,7 @@ still write them.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import importlib.util
 import json
@@ -20,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.sessions.codec import (
     CodecError,
     canonical_bytes,
@@ -27,6 +29,7 @@ from mesop_cli.sessions.codec import (
     decode_states,
     encode_state,
     encode_states,
+    json_equal,
 )
 
 
@@ -295,3 +298,63 @@ def test_property_canonical_bytes_survive_a_reparse(state: State) -> None:
     raw = canonical_bytes(encode_state(state))
     reparsed = json.loads(json.dumps(json.loads(raw), indent=1))
     assert canonical_bytes(reparsed) == raw
+
+
+# ---- bytes and uploaded files (me.uploader keeps files in state) -------------------------
+
+
+@dataclass
+class Files:
+    raw: bytes = b""
+    file: UploadedFile = field(default_factory=UploadedFile)
+    maybe: Optional[bytes] = None  # noqa: UP045
+    text_or_raw: Union[str, bytes] = ""  # noqa: UP007
+    kept: List[bytes] = field(default_factory=list)  # noqa: UP006
+    anything: Any = None
+    loose: list = field(default_factory=list)
+
+
+def test_bytes_and_uploaded_files_round_trip_as_base64() -> None:
+    every_byte = bytes(range(256))
+    state = Files(raw=every_byte, file=UploadedFile(b"\x89PNG", name="a.png", size=4,
+                                                    mime_type="image/png"),
+                  maybe=b"", text_or_raw=b"raw", kept=[b"a", b""], anything=b"\x00",
+                  loose=[b"b", {"k": "v"}])
+    data = json.loads(canonical_bytes(encode_state(state)))
+    assert data["raw"] == {"__python.bytes__": base64.b64encode(every_byte).decode()}
+    assert data["file"] == {"__mesop.UploadedFile__": {
+        "contents": "iVBORw==", "name": "a.png", "size": 4, "mime_type": "image/png"}}
+    back = decode_state(data, Files)
+    assert back == state
+    assert type(back.raw) is bytes and type(back.file) is UploadedFile
+    assert back.file.read() == b"\x89PNG"  # a fresh file object, read from the start
+    assert decode_state({}, Files) == Files()  # fields without data: b"" and an empty file
+
+
+def test_a_dict_that_only_looks_like_bytes_stays_a_dict() -> None:
+    lookalike = {"__python.bytes__": 5}
+    assert decode_state({"anything": lookalike}, Files).anything == lookalike
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    ({"raw": "AAEC"}, r"Files\.raw: expected bytes .*got a string"),
+    ({"raw": {"__python.bytes__": "A"}}, r"Files\.raw: not valid base64"),
+    ({"raw": {"__python.bytes__": "AA==", "x": 1}}, r"Files\.raw: expected bytes"),
+    ({"file": {"__mesop.UploadedFile__": {"contents": "", "name": "a"}}},
+     r"Files\.file: expected an uploaded file"),
+    ({"file": {"__mesop.UploadedFile__": {"contents": "%%", "name": "a", "size": 0,
+                                          "mime_type": ""}}},
+     r"Files\.file\.contents: not valid base64"),
+])
+def test_bad_bytes_data_names_the_field(data: dict[str, Any], why: str) -> None:
+    with pytest.raises(CodecError, match=why):
+        decode_state(data, Files)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ([0.0], [False]), ([1.0], [True]), ({"k": 0.0}, {"k": False}), ([[[0.0]]], [[[False]]]),
+])
+def test_json_equality_tells_a_number_from_a_boolean_on_either_side(a: Any, b: Any) -> None:
+    # Python finds them equal; JSON writes 0 and false, so a change must not be missed.
+    assert not json_equal(a, b) and not json_equal(b, a)
+    assert json_equal([1.0, "x"], [1, "x"])  # 1.0 and 1 are both written 1

@@ -25,6 +25,7 @@ import redis
 import sqlalchemy
 
 from mesop_cli.config import Settings
+from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.sessions import (
     InvalidSessionId,
     LockTimeout,
@@ -35,6 +36,7 @@ from mesop_cli.sessions import (
 from mesop_cli.sessions.codec import canonical_bytes, decode_states, encode_states
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.ids import ID_LENGTH
+from mesop_cli.sessions.image import capture, image_from_bytes
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.sessions.none import NoneBackend
 from mesop_cli.sessions.redis import RedisBackend
@@ -208,6 +210,28 @@ def test_every_field_type_round_trips(stored: SessionBackend) -> None:
     }
     _save(stored, session_id, states)
     assert _load(stored, session_id) == states
+
+
+@dataclass
+class Upload:
+    file: UploadedFile = field(default_factory=UploadedFile)
+    blobs: list[bytes] = field(default_factory=list)
+
+
+def test_uploaded_files_and_bytes_round_trip(stored: SessionBackend) -> None:
+    """What me.uploader puts in state comes back byte for byte, through the same stored
+    image an event saves (digests included)."""
+    session_id = new_session_id()
+    contents = bytes(range(256)) * 4096  # 1 MB, every byte value
+    states: dict[str, object] = {"Upload": Upload(
+        UploadedFile(contents, name="scan.png", size=len(contents), mime_type="image/png"),
+        [b"", b"\x00\xff"])}
+    stored.save(session_id, capture(states, None, 1, "/").to_bytes())
+    data = stored.load(session_id)
+    assert data is not None
+    back = image_from_bytes(data).decode({"Upload": Upload})
+    assert back == states
+    assert back["Upload"].file.getvalue() == contents  # type: ignore[attr-defined]
 
 
 def test_bytes_come_back_unchanged(stored: SessionBackend) -> None:

@@ -58,6 +58,7 @@ class Settings:
     # -- managed stores --
     redis_key_prefix: str = DEFAULT_KEY_PREFIX
     # -- end managed stores --
+    max_upload_bytes: int = 10 * 1024 * 1024
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
@@ -499,6 +500,14 @@ OPTIONS: tuple[Option, ...] = (
         "Lets the app's `import mesop` and `import mesop.labs` resolve to mesop-cli when Mesop "
         "itself is not installed, so a Mesop app runs without changing its imports. A real "
         "Mesop install always wins (warning W010).",
+    ),
+    Option(
+        "max_upload_bytes", "MESOP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024),
+        int_between(1, 12_000_000),
+        "a whole number of bytes from 1 to 12000000 (a file travels in base64 inside the "
+        "16 MB event body)",
+        "Largest upload me.uploader accepts, all files of one upload together; the user is "
+        "told when a file is larger. A file kept in state must also fit the backend.",
     ),
     Option(
         "host", "MESOP_HOST", "127.0.0.1", cast_host, "an IP address or a host name",

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mesop_cli.runtime.errors import InvalidEvent
+from mesop_cli.runtime.uploaded_file import UploadedFile
+from mesop_cli.runtime.uploads import read_upload
 
 
 @dataclass(kw_only=True)
@@ -140,6 +142,19 @@ class ExpansionPanelToggleEvent(MesopEvent):
 # ---- end examples ----------------------------------------------------------------------
 
 
+@dataclass(kw_only=True)
+class UploadEvent(MesopEvent):
+    """Files were chosen in an uploader: ``files`` in the order chosen (several only with
+    ``multiple=True``), ``file`` the first of them."""
+
+    files: list[UploadedFile]
+
+    @property
+    def file(self) -> UploadedFile:
+        """The first file (an empty one if there is none), for single uploads."""
+        return self.files[0] if self.files else UploadedFile()
+
+
 @dataclass
 class LoadEvent:
     """A page was loaded (passed to its ``on_load``)."""
@@ -256,6 +271,10 @@ def _expansion_toggle(key: str, value: object) -> MesopEvent:
     return ExpansionPanelToggleEvent(key=key, opened=value)
 
 
+def _upload(key: str, value: object) -> MesopEvent:
+    return UploadEvent(key=key, files=read_upload(value))
+
+
 _BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
     "click": _click,
     "input": _text(InputEvent, "input"),
@@ -270,6 +289,7 @@ _BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
     "table_click": _table_click,
     "shortcut": _shortcut,
     "expansion_toggle": _expansion_toggle,  # examples
+    "upload": _upload,
 }
 
 EVENT_KINDS = frozenset(_BUILDERS)

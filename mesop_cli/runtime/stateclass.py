@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from mesop_cli.runtime.context import current_scope
 from mesop_cli.runtime.registry import STATECLASS_MARK, declare_state_class
+from mesop_cli.runtime.uploaded_file import UploadedFile
 
 T = TypeVar("T")
 
@@ -60,6 +61,8 @@ def empty_value(tp: Any, where: str) -> Any:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return next(iter(tp))
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return tp()
+    if isinstance(tp, type) and issubclass(tp, UploadedFile):
         return tp()
     raise TypeError(f"{where}: no empty value for type {tp!r}; give the field a default")
 

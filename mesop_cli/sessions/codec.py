@@ -5,10 +5,17 @@ field that came back from a browser as ``3`` is a float again, nested dataclasse
 rebuilt, fields missing from old data take their defaults and unknown keys are ignored
 (a state class may gain or lose fields between hot reloads). Bad data raises
 :class:`CodecError` naming the field path, e.g. ``State.items[2].price``.
+
+Bytes and uploaded files are written as one-key objects holding base64 text, under the
+keys Mesop uses (``{"__python.bytes__": "..."}``, ``{"__mesop.UploadedFile__": {...}}``),
+so they are recognised even in a field typed ``Any`` and the stored JSON stays text that
+every backend keeps as it is.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import functools
 import math
@@ -17,6 +24,8 @@ import typing
 from typing import Any, Union
 
 import msgspec
+
+from mesop_cli.runtime.uploaded_file import UploadedFile
 
 
 class CodecError(ValueError):
@@ -30,6 +39,10 @@ _SCALARS = (str, int, float, bool, type(None))
 _SCALAR_TYPES = frozenset(_SCALARS)
 _CANONICAL_AS_IS = frozenset({str, int, bool, type(None)})
 _SAME_WHEN_DECODED = frozenset({str, int, bool})
+
+#: The keys of the one-key objects that hold bytes and uploaded files (Mesop's own).
+BYTES_TAG = "__python.bytes__"
+UPLOADED_FILE_TAG = "__mesop.UploadedFile__"
 
 
 def encode_state(obj: object) -> Any:
@@ -107,12 +120,14 @@ def json_equal(a: Any, b: Any) -> bool:
     if ta is dict:
         if tb is not dict or a != b:
             return False
-        return (set(map(type, a.values())) <= EQ_IS_JSON_EQUALITY
+        # Both sides' types: 0.0 == False for Python, but JSON writes 0 and false.
+        return ((set(map(type, a.values())) | set(map(type, b.values()))) <= EQ_IS_JSON_EQUALITY
                 or all(json_equal(value, b[key]) for key, value in a.items()))
     if ta is list:
         if tb is not list or a != b:
             return False
-        return set(map(type, a)) <= EQ_IS_JSON_EQUALITY or all(map(json_equal, a, b))
+        return ((set(map(type, a)) | set(map(type, b))) <= EQ_IS_JSON_EQUALITY
+                or all(map(json_equal, a, b)))
     if ta is bool or tb is bool:
         return ta is tb and a == b
     if tb is dict or tb is list:
@@ -217,6 +232,11 @@ def _encode_walk(value: Any) -> Any:
             except _Unstorable as exc:
                 raise exc.under(f".{name}") from None
         return encoded
+    if kind is bytes:
+        return {BYTES_TAG: _base64(value)}
+    if isinstance(value, UploadedFile):
+        return {UPLOADED_FILE_TAG: {"contents": _base64(value.getvalue()), "name": value.name,
+                                    "size": value.size, "mime_type": value.mime_type}}
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (list, tuple)):
@@ -224,6 +244,43 @@ def _encode_walk(value: Any) -> Any:
     if isinstance(value, dict):
         return _walk_dict(value, _encode_walk, "dict key {!r} is not a string")
     raise _Unstorable(f"values of type {kind.__name__} cannot be stored in state")
+
+
+def _base64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _tagged(data: Any, tag: str) -> Any:
+    """What the one-key object ``{tag: ...}`` holds, else None."""
+    if type(data) is dict and len(data) == 1:
+        return data.get(tag)
+    return None
+
+
+def _decode_bytes(data: Any, path: str) -> bytes:
+    text = _tagged(data, BYTES_TAG)
+    if not isinstance(text, str):
+        raise CodecError(f"{path}: expected bytes ({{{BYTES_TAG!r}: base64}}), got "
+                         f"{_json_kind(data)}")
+    return _from_base64(text, path)
+
+
+def _decode_uploaded_file(data: Any, tp: type[UploadedFile], path: str) -> UploadedFile:
+    fields = _tagged(data, UPLOADED_FILE_TAG)
+    kinds = {"contents": str, "name": str, "size": int, "mime_type": str}
+    if not isinstance(fields, dict) or set(fields) != set(kinds) or not all(
+            type(fields[name]) is kind for name, kind in kinds.items()):
+        raise CodecError(f"{path}: expected an uploaded file ({{{UPLOADED_FILE_TAG!r}: "
+                         f"{{contents, name, size, mime_type}}}}), got {_json_kind(data)}")
+    return tp(_from_base64(fields["contents"], f"{path}.contents"), name=fields["name"],
+              size=fields["size"], mime_type=fields["mime_type"])
+
+
+def _from_base64(text: str, path: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise CodecError(f"{path}: not valid base64") from None
 
 
 def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
@@ -255,8 +312,9 @@ def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
     elif tp is list or origin is list:
         if isinstance(data, list):
             (item_tp,) = typing.get_args(tp) or (Any,)
-            if item_tp is Any or (item_tp in _SAME_WHEN_DECODED
-                                  and set(map(type, data)) <= {item_tp}):
+            if item_tp is Any:
+                return _copy_json(data)
+            if item_tp in _SAME_WHEN_DECODED and set(map(type, data)) <= {item_tp}:
                 return list(data)  # a long list of strings costs C speed, not a call each
             return [_decode(item, item_tp, f"{path}[{i}]", strict) for i, item in enumerate(data)]
     elif tp is dict or origin is dict:
@@ -268,6 +326,10 @@ def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
     elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if isinstance(data, dict):
             return _decode_dataclass(data, tp, path, strict)
+    elif tp is bytes:
+        return _decode_bytes(data, path)
+    elif isinstance(tp, type) and issubclass(tp, UploadedFile):
+        return _decode_uploaded_file(data, tp, path)
     else:
         raise CodecError(f"{path}: type {tp!r} is not supported in state")
     raise CodecError(f"{path}: expected {_type_name(tp)}, got {_json_kind(data)}")
@@ -279,6 +341,13 @@ def _copy_json(data: Any) -> Any:
             return list(data)
         return [_copy_json(item) for item in data]
     if type(data) is dict:
+        # Bytes and files in a field typed Any: recognised by their one-key objects.
+        if len(data) == 1 and (BYTES_TAG in data or UPLOADED_FILE_TAG in data):
+            tp = bytes if BYTES_TAG in data else UploadedFile
+            try:
+                return _decode(data, tp, "$", strict=True)
+            except CodecError:
+                pass  # a dict that only looks like one: kept as the dict it is
         return {key: _copy_json(value) for key, value in data.items()}
     return data
 
@@ -342,6 +411,10 @@ def _empty_value(tp: Any, path: str) -> Any:
         return []
     if tp is dict or origin is dict:
         return {}
+    if tp is bytes:
+        return b""
+    if isinstance(tp, type) and issubclass(tp, UploadedFile):
+        return tp()
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _decode_dataclass({}, tp, path, strict=False)
     return None

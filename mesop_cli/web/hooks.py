@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
-from mesop_cli.runtime import App, AppLoadError
+from mesop_cli.runtime import App, AppLoadError, InvalidEvent
+from mesop_cli.runtime.uploads import UploadTooLarge, check_upload_size
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.web import context
 from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
@@ -66,10 +67,14 @@ def open_event_session() -> Response | None:
     started = time.perf_counter()
     try:
         event_request = parse_event_request(read_body(request, context.MAX_REQUEST_BYTES))
+        _check_upload(event_request, ctx.settings.max_upload_bytes)
         app = ctx.holder.get()
         session = open_session(ctx.backend, event_request, app.state_classes, ctx.signer,
                                context.LOCK_TIMEOUT_SECONDS)
         g.mesop_event = PendingEvent(event_request, app, session, started)
+    except UploadTooLarge as exc:
+        # Refused before the session is touched: the state and the page stay as they are.
+        return json_error(413, f"{exc}.")
     except ProtocolError as exc:
         reset = isinstance(exc, MalformedSessionId)
         return json_error(400, f"Bad event request: {exc}.", reset=reset)
@@ -87,6 +92,20 @@ def open_event_session() -> Response | None:
     except AppLoadError as exc:
         return app_error_response(exc)
     return None
+
+
+def _check_upload(event_request: EventRequest, limit: int) -> None:
+    """Refuse an upload over the limit, or malformed, before any session is opened or
+    locked: it is measured from the length of its base64 text, nothing decoded."""
+    event = event_request.event
+    if event is None or event["kind"] != "upload":
+        return
+    try:
+        check_upload_size(event["value"], limit)
+    except UploadTooLarge:
+        raise
+    except InvalidEvent as exc:
+        raise ProtocolError(str(exc)) from None
 
 
 def close_after_stream(response: Response) -> Response:

@@ -50,7 +50,8 @@ def page(subpath: str) -> Response:
             title = found.title or "Mesop"
     boot = {"eventsUrl": EVENTS_PATH, "backend": ctx.backend.name,
             "serverSide": ctx.backend.server_side,
-            "keepOnReload": ctx.settings.session_keep_on_reload}
+            "keepOnReload": ctx.settings.session_keep_on_reload,
+            "maxUploadBytes": ctx.settings.max_upload_bytes}
     body = render_template(
         "page.html", title=title, status=message, boot=json.dumps(boot),
         stylesheets=found.stylesheets if found is not None else (),

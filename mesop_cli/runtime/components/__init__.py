@@ -34,6 +34,7 @@ from mesop_cli.runtime.components.media import icon, image, link, plot
 from mesop_cli.runtime.components.progress import progress_bar, progress_spinner
 from mesop_cli.runtime.components.table import TableColumn, TableHeader, table
 from mesop_cli.runtime.components.text import code, html, markdown, text
+from mesop_cli.runtime.components.uploader import content_uploader, uploader
 from mesop_cli.runtime.components.user import (
     NamedSlot,
     component,
@@ -70,6 +71,7 @@ __all__ = [
     "content_button",
     "content_component",
     "content_slide_toggle",
+    "content_uploader",
     "divider",
     "html",
     "icon",
@@ -91,4 +93,5 @@ __all__ = [
     "text",
     "textarea",
     "tooltip",
+    "uploader",
 ]
