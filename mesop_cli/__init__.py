@@ -56,8 +56,8 @@ from mesop_cli.runtime.components import (
     text,
     textarea,
     tooltip,
-    video,
     uploader,
+    video,
 )
 from mesop_cli.runtime.events import (
     CheckboxChangeEvent,
@@ -91,8 +91,8 @@ from mesop_cli.runtime.security_policy import SecurityPolicy
 from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
 from mesop_cli.runtime.theme import set_theme_density, set_theme_mode, theme_brightness, theme_var
-from mesop_cli.runtime.viewport import Size, viewport_size
 from mesop_cli.runtime.uploaded_file import UploadedFile
+from mesop_cli.runtime.viewport import Size, viewport_size
 
 __all__ = [
     # ---- examples ----
