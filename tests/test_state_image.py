@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.sessions.codec import CodecError, canonical_bytes
 from mesop_cli.sessions.image import (
     DIGESTS_KEY,
@@ -197,3 +198,45 @@ def test_memory_forgets_objects_an_event_spoiled_without_saving(tmp_path: Path) 
     client.click("Increment")  # from the stored state: the set never got in
     assert client.state is not None and client.state["State"]["count"] == 2
     assert client.state["State"]["rows"] == []
+
+
+@dataclass
+class Files:
+    blob: bytes = b""
+    upload: UploadedFile = field(default_factory=UploadedFile)
+
+
+def test_files_in_state_are_compared_by_their_bytes_and_every_change_is_seen() -> None:
+    data = bytes(range(256)) * 4096  # 1 MB
+    files = Files(blob=data, upload=UploadedFile(data, name="a.bin", size=len(data),
+                                                 mime_type="application/octet-stream"))
+    first = capture({"Files": files}, None, 1, "/")
+    again = capture({"Files": files}, first, 2, "/")
+    assert again.classes["Files"]["blob"] is first.classes["Files"]["blob"]
+    assert again.classes["Files"]["upload"] is first.classes["Files"]["upload"]
+
+    files.upload.seek(0)
+    files.upload.write(b"X")  # written in place: the file's buffer changes
+    written = capture({"Files": files}, again, 3, "/")
+    assert written.classes["Files"]["upload"].digest != again.classes["Files"]["upload"].digest
+    assert written.classes["Files"]["blob"] is again.classes["Files"]["blob"]
+
+    files.upload = UploadedFile(files.upload.getvalue(), name="b.bin", size=len(data),
+                                mime_type="application/octet-stream")  # same bytes, renamed
+    renamed = capture({"Files": files}, written, 4, "/")
+    assert renamed.classes["Files"]["upload"].digest != written.classes["Files"]["upload"].digest
+
+    files.blob = data[:-1] + b"!"
+    changed = capture({"Files": files}, renamed, 5, "/")
+    assert changed.classes["Files"]["blob"].digest != renamed.classes["Files"]["blob"].digest
+    # Each image still holds exactly what a fresh capture makes.
+    fresh = capture({"Files": files}, None, 5, "/")
+    assert changed.manifest() == fresh.manifest()
+
+
+def test_equal_bytes_in_a_new_object_keep_the_image() -> None:
+    files = Files(blob=b"abc" * 1000)
+    first = capture({"Files": files}, None, 1, "/")
+    files.blob = bytes(bytearray(files.blob))  # equal, not the same object
+    assert capture({"Files": files}, first, 2, "/").classes["Files"]["blob"] is (
+        first.classes["Files"]["blob"])

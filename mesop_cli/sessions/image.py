@@ -20,6 +20,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.sessions.codec import (
     CodecError,
     canonical_bytes,
@@ -54,12 +55,24 @@ class FieldImage:
     #: Length of the canonical bytes; None when loaded with a stored digest.
     size: int | None = None
     _only_strings: bool | None = field(default=None, repr=False)
+    #: For a field holding ``bytes`` or an ``UploadedFile``: what it held when captured
+    #: (see ``_binary_key``), so the next capture compares bytes instead of base64.
+    _binary: tuple[Any, ...] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, value: Any, where: str) -> FieldImage:
         """The image of JSON data: canonical bytes checked, hashed and measured."""
         data = canonical_bytes(value, where)
         return cls(value, hashlib.sha256(data).digest(), len(data))
+
+    def holds_binary(self, value: Any) -> bool:
+        """Whether ``value``, a ``bytes`` or ``UploadedFile``, is what this image was
+        captured from."""
+        if self._binary is None:
+            return False
+        # ``getvalue`` shares the file's buffer rather than copying it, and ``==`` on bytes
+        # is a memcmp (a memoryview's ``==`` would go item by item, 25 times slower).
+        return self._binary == _binary_key(value)
 
     def only_strings(self) -> bool:
         """Whether the value is a list of strings only, for which Python's ``==`` with
@@ -177,18 +190,36 @@ def capture(states: dict[str, object], previous: StateImage | None, version: int
 
 
 def _capture_field(value: Any, earlier: FieldImage | None, where: str) -> FieldImage:
+    binary = type(value) is bytes or (isinstance(value, UploadedFile) and not value.closed)
     if earlier is not None:
-        # The common case of a big field: a list of strings the event did not touch.
+        # The common cases of a big field: a list of strings the event did not touch.
         # Its items and the earlier copy's are mostly the same objects, so ``==`` runs at
         # C speed, and equal to strings means strings.
         if type(value) is list and earlier.only_strings() and value == earlier.value:
             return earlier
+        # A file kept in state: its bytes are compared, never encoded to base64 again.
+        if binary and earlier.holds_binary(value):
+            return earlier
         encoded = encode_value(value, where)
         if json_equal(encoded, earlier.value):
+            earlier._binary = _binary_key(value) if binary else None
             return earlier
     else:
         encoded = encode_value(value, where)
-    return FieldImage.of(encoded, where)
+    image = FieldImage.of(encoded, where)
+    if binary:
+        image._binary = _binary_key(value)
+    return image
+
+
+def _binary_key(value: bytes | UploadedFile) -> tuple[Any, ...]:
+    """What decides a bytes or file field's JSON: the bytes, or a file's contents and
+    metadata. Bytes are immutable, and a file written to later copies its buffer first,
+    so what is kept here never changes."""
+    if type(value) is bytes:
+        return (value,)
+    assert isinstance(value, UploadedFile)
+    return (value.getvalue(), value.name, value.size, value.mime_type)
 
 
 def image_from_json(document: Any, digests: Any = None) -> StateImage:
