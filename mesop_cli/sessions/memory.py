@@ -40,6 +40,7 @@ def now() -> float:
 class MemoryBackend(SessionBackend):
     name = "memory"
     sweep_interval = SWEEP_INTERVAL
+    per_process_store = True
 
     def __init__(self, ttl_seconds: int, max_bytes: int) -> None:
         super().__init__(ttl_seconds)
@@ -55,10 +56,11 @@ class MemoryBackend(SessionBackend):
         data = self._take(session_id)
         return data.to_bytes() if isinstance(data, StateImage) else data
 
-    def load_image(self, session_id: str) -> StateImage | None:
+    def load_image(self, session_id: str, count: bool = True) -> StateImage | None:
         validate_session_id(session_id)
         data = self._take(session_id)
-        self.stats.count("hits" if data is not None else "misses")
+        if count:
+            self.count_lookup(data is not None)
         if data is None or isinstance(data, StateImage):
             return data
         return image_from_bytes(data)
@@ -66,6 +68,7 @@ class MemoryBackend(SessionBackend):
     def save_image(self, session_id: str, image: StateImage) -> None:
         validate_session_id(session_id)
         self._put(session_id, image, image.size)
+        self.meters.bytes_written.inc(image.size)
         self._maybe_sweep()
 
     def forget_live(self, session_id: str) -> None:
@@ -103,14 +106,14 @@ class MemoryBackend(SessionBackend):
                     "on its own; it is not kept",
                     size,
                 )
-                self.stats.count("evictions")
+                self.count_eviction()
                 return
             while self.stats.bytes_stored + size > self.max_bytes:
                 oldest = next(iter(self._entries))
                 self._drop(oldest)
-                self.stats.count("evictions")
+                self.count_eviction()
             self._entries[session_id] = (data, size, now())
-            self.stats.count("bytes_stored", size)
+            self.count_held_bytes(size)
 
     def delete(self, session_id: str) -> None:
         with self._guard:
@@ -136,4 +139,4 @@ class MemoryBackend(SessionBackend):
         """Forget one entry; the caller holds the guard."""
         entry = self._entries.pop(session_id, None)
         if entry is not None:
-            self.stats.count("bytes_stored", -entry[1])
+            self.count_held_bytes(-entry[1])
