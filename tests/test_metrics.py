@@ -184,3 +184,14 @@ def test_launch_directory_is_private_and_removed_only_by_its_maker(
     launch_dir.on_exit(server=None)
     assert not os.path.exists(path) and MULTIPROC_VARIABLE not in os.environ
     launch_dir.on_exit(server=None)  # twice is harmless
+
+
+def test_a_backend_that_does_not_measure_its_store_shows_no_bytes_held(tmp_path: Path) -> None:
+    flask_app = create_app(write_app(tmp_path), make_settings(backend="file",
+                                                              file_base_dir=str(tmp_path)))
+    client = Client(flask_app)
+    client.send(None)
+    client.click("Increment")
+    text = flask_app.test_client().get("/__mesop__/metrics").get_data(as_text=True)
+    assert 'mesop_state_bytes_stored_total{backend="file"}' in text
+    assert 'mesop_session_bytes_stored{backend="file"}' not in text

@@ -166,3 +166,24 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
             pass
         time.sleep(0.2)
     pytest.fail("gunicorn did not answer within 30 s")
+
+
+def test_plain_gunicorn_without_it_says_each_worker_answers_alone(tmp_path: Path) -> None:
+    env = server_env(tmp_path, "file")
+    app = Path(__file__).resolve().parents[1] / "sample" / "main.py"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [str(GUNICORN), "-w", "2", "--bind", f"127.0.0.1:{port}",
+         f'mesop_cli.wsgi:create_app("{app}")'],
+        cwd=tmp_path, env=clean_env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    try:
+        _wait_until_healthy(url, process)
+        text = requests.get(url + "/__mesop__/metrics", timeout=10).text
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert text.startswith("# mesop-cli: these metrics are of this process only")
+    assert "shows one worker's counts per scrape (2 workers" in output, output
+    assert not list(Path(env["TMPDIR"]).glob("mesop-metrics-*"))

@@ -179,6 +179,8 @@ class SessionBackend(ABC):
 
     def count_held_bytes(self, change: int) -> None:
         """The bytes a per-process store holds grew (or shrank) by ``change``."""
+        if not change:
+            return
         self.stats.count("bytes_stored", change)
         self.meters.bytes_held.inc(change)
 

@@ -86,7 +86,7 @@ class MemoryBackend(SessionBackend):
             data, size, last_use = entry
             t = now()
             if t - last_use > self.ttl_seconds:
-                self._drop(session_id)
+                self.count_held_bytes(-self._drop(session_id))
                 return None
             self._entries[session_id] = (data, size, t)
             self._entries.move_to_end(session_id)
@@ -97,7 +97,7 @@ class MemoryBackend(SessionBackend):
 
     def _put(self, session_id: str, data: _Stored, size: int) -> None:
         with self._guard:
-            self._drop(session_id)
+            freed = self._drop(session_id)
             if size > self.max_bytes:
                 # Storing it would evict everyone else and still break the cap; the
                 # browser's signed copy recovers it on the next event, as after any miss.
@@ -107,17 +107,20 @@ class MemoryBackend(SessionBackend):
                     size,
                 )
                 self.count_eviction()
+                self.count_held_bytes(-freed)
                 return
-            while self.stats.bytes_stored + size > self.max_bytes:
+            while self.stats.bytes_stored - freed + size > self.max_bytes:
                 oldest = next(iter(self._entries))
-                self._drop(oldest)
+                freed += self._drop(oldest)
                 self.count_eviction()
             self._entries[session_id] = (data, size, now())
-            self.count_held_bytes(size)
+            # One update for the whole put (none when the size is unchanged): under
+            # gunicorn each update writes the meter's file.
+            self.count_held_bytes(size - freed)
 
     def delete(self, session_id: str) -> None:
         with self._guard:
-            self._drop(session_id)
+            self.count_held_bytes(-self._drop(session_id))
 
     def sweep(self) -> int:
         with self._guard:
@@ -126,17 +129,15 @@ class MemoryBackend(SessionBackend):
                 sid for sid, (_, _, last_use) in self._entries.items()
                 if t - last_use > self.ttl_seconds
             ]
-            for sid in expired:
-                self._drop(sid)
+            self.count_held_bytes(-sum(self._drop(sid) for sid in expired))
             return len(expired)
 
     def close(self) -> None:
         with self._guard:
-            for sid in list(self._entries):
-                self._drop(sid)
+            self.count_held_bytes(-sum(self._drop(sid) for sid in list(self._entries)))
 
-    def _drop(self, session_id: str) -> None:
-        """Forget one entry; the caller holds the guard."""
+    def _drop(self, session_id: str) -> int:
+        """Forget one entry; the bytes it held, which the caller (holding the guard)
+        counts."""
         entry = self._entries.pop(session_id, None)
-        if entry is not None:
-            self.count_held_bytes(-entry[1])
+        return 0 if entry is None else entry[1]

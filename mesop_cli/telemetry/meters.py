@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, values
 from prometheus_client.exposition import generate_latest
@@ -136,20 +137,27 @@ class BackendMeters:
     lock_timeouts: Counter
     store_errors: Counter
     bytes_written: Counter
-    bytes_held: Gauge
+    backend: str
+    per_process_store: bool
 
     @classmethod
     def of(cls, backend: str, per_process_store: bool) -> BackendMeters:
         f = families()
-        mode = PER_PROCESS_STORE if per_process_store else SHARED_STORE
         return cls(
             hits=f.hits.labels(backend), misses=f.misses.labels(backend),
             evictions=f.evictions.labels(backend), lock_wait=f.lock_wait.labels(backend),
             lock_timeouts=f.lock_timeouts.labels(backend),
             store_errors=f.store_errors.labels(backend),
             bytes_written=f.bytes_written.labels(backend),
-            bytes_held=f.bytes_held(mode).labels(backend),
+            backend=backend, per_process_store=per_process_store,
         )
+
+    @cached_property
+    def bytes_held(self) -> Gauge:
+        """Made when the backend first reports what it holds, so a backend that never
+        measures it (``file``) shows no series rather than a false 0."""
+        mode = PER_PROCESS_STORE if self.per_process_store else SHARED_STORE
+        return families().bytes_held(mode).labels(self.backend)
 
 
 @dataclass
