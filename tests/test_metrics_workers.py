@@ -50,6 +50,18 @@ def run_events(url: str, tabs: int, clicks: int) -> int:
     return handled
 
 
+def run_events_on_several_workers(url: str, directory: Path, clicks: int = 5,
+                                  most_tabs: int = 40) -> int:
+    """Tabs of ``1 + clicks`` events until at least two workers have counted some (which
+    one accepts a connection is the kernel's choice, so this takes a few tabs)."""
+    handled = 0
+    for _ in range(most_tabs):
+        handled += run_events(url, tabs=1, clicks=clicks)
+        if handled >= 30 and len(pids_with_files(directory, "counter")) >= 2:
+            return handled
+    pytest.fail(f"{handled} events, all served by one worker")
+
+
 def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in
             Path(f"/proc/{master}/task/{master}/children").read_text().split()]
@@ -80,8 +92,7 @@ def test_three_workers_one_scrape_counts_every_event(tmp_path: Path) -> None:
         directory = metrics_directory(Path(env["TMPDIR"]))
         info = os.stat(directory)
         assert stat.S_IMODE(info.st_mode) == 0o700 and info.st_uid == os.getuid()
-        handled = run_events(server.url, tabs=6, clicks=9)
-        assert handled == 60
+        handled = run_events_on_several_workers(server.url, directory)
         # Several workers served them, each keeping its own count in its own file.
         counted_by = pids_with_files(directory, "counter")
         assert len(counted_by & set(worker_pids(server.process.pid))) >= 2, counted_by
@@ -91,7 +102,7 @@ def test_three_workers_one_scrape_counts_every_event(tmp_path: Path) -> None:
             assert samples['mesop_event_duration_seconds_count{backend="file"}'] == handled
             assert samples['mesop_event_errors_total{backend="file"}'] == 0
             # Each click loaded its session; each page load started a new one.
-            assert samples['mesop_session_hits_total{backend="file"}'] == 54
+            assert samples['mesop_session_hits_total{backend="file"}'] == handled * 5 / 6
             assert samples['mesop_lock_wait_seconds_count{backend="file"}'] == handled
     assert not directory.exists(), "the launch's metrics directory outlived the server"
 
@@ -143,7 +154,7 @@ def test_plain_gunicorn_with_the_config_module_adds_workers_up(tmp_path: Path) -
     try:
         _wait_until_healthy(url, process)
         directory = metrics_directory(Path(env["TMPDIR"]))
-        handled = run_events(url, tabs=4, clicks=4)
+        handled = run_events_on_several_workers(url, directory)
         assert len(pids_with_files(directory, "counter")) == 2  # both workers counted
         for _ in range(3):
             assert scrape(url)['mesop_events_total{backend="file"}'] == handled
