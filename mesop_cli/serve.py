@@ -84,6 +84,15 @@ def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
     except AppLoadError as exc:
         raise click.ClickException(str(exc)) from None
 
+    # -- metrics: the workers add their counts up in a directory private to this launch,
+    # made before they are forked (they inherit PROMETHEUS_MULTIPROC_DIR); see
+    # mesop_cli.telemetry.launch_dir.
+    from mesop_cli.telemetry import launch_dir
+
+    launch_dir.create_launch_directory()
+    metrics_hooks = {"child_exit": launch_dir.child_exit, "on_exit": launch_dir.on_exit}
+    # -- end metrics
+
     class EmbeddedGunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             host = f"[{settings.host}]" if ":" in settings.host else settings.host
@@ -101,6 +110,7 @@ def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
                 # gunicorn 24+ opens one control socket per user by default, so a second
                 # app launched on the same machine would fight over it.
                 options["control_socket_disable"] = True
+            options.update(metrics_hooks)
             for key, value in options.items():
                 self.cfg.set(key, value)
 

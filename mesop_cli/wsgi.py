@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from mesop_cli.config import export_env_file, load_config
 from mesop_cli.config.loader import LAUNCH_KEY_VARIABLE
 from mesop_cli.launch_key import LaunchKeyError, shared_launch_key
+from mesop_cli.telemetry.meters import multiprocess_directory
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -84,6 +85,13 @@ def create_app(app_path: str = "main.py") -> Flask:
         from mesop_cli.checks import reachability, store_problems
 
         report.errors += store_problems(reachability(report))
+    # -- metrics: say when the workers' counts cannot be added up (mesop_cli.gunicorn_conf)
+    if gunicorn is not None and gunicorn.workers > 1 and multiprocess_directory() is None:
+        report.notes.append(
+            f"/__mesop__/metrics shows one worker's counts per scrape ({gunicorn.workers} "
+            "workers, no shared metrics directory); start gunicorn with "
+            "-c python:mesop_cli.gunicorn_conf to add them up")
+    # -- end metrics
     print(f"mesop-cli: .env {report.env.status}", file=sys.stderr)
     for line in [f"note: {note}" for note in report.notes] + report.problem_lines():
         print(line, file=sys.stderr)

@@ -236,7 +236,7 @@ class DeadBackend(MemoryBackend):
     def retrieve(self, session_id: str) -> bytes | None:
         raise BackendUnavailable("redis at 127.0.0.1:1 refused the connection")
 
-    def load_image(self, session_id: str) -> StateImage | None:
+    def load_image(self, session_id: str, count: bool = True) -> StateImage | None:
         raise BackendUnavailable("redis at 127.0.0.1:1 refused the connection")
 
     def ping(self) -> None:

@@ -24,6 +24,7 @@ from typing import ClassVar
 
 from mesop_cli.sessions.ids import validate_session_id
 from mesop_cli.sessions.image import StateImage, image_from_bytes
+from mesop_cli.telemetry.meters import BackendMeters
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ class LockTimeout(Exception):
 
 @dataclass
 class BackendStats:
+    """This backend object's own counts (tests, the memory cap); the launch's counts,
+    summed over workers, are the Prometheus meters (:mod:`mesop_cli.telemetry.meters`)."""
+
     hits: int = 0
     misses: int = 0
     evictions: int = 0
@@ -98,12 +102,19 @@ class _HeldLock(SessionLock):
             self._release_local()
         elif shared.release_local_first:
             self._release_local()
-            shared.release()
+            self._release_shared(shared)
         else:
             try:
-                shared.release()
+                self._release_shared(shared)
             finally:
                 self._release_local()
+
+    def _release_shared(self, shared: SharedLock) -> None:
+        try:
+            shared.release()
+        except BackendUnavailable:
+            self._backend.meters.store_errors.inc()
+            raise
 
     def _release_local(self) -> None:
         self._entry.lock.release()
@@ -128,32 +139,90 @@ class SessionBackend(ABC):
     #: ``save`` runs :meth:`sweep` on the first save and then at most this often
     #: (seconds, by :meth:`clock`); None where saving never sweeps.
     sweep_interval: float | None = None
+    #: True where each process holds sessions of its own (``memory``): the bytes held by
+    #: the workers of a launch then add up; a shared store is measured whole by each.
+    per_process_store: bool = False
 
     def __init__(self, ttl_seconds: int) -> None:
         self.ttl_seconds = ttl_seconds
         self.stats = BackendStats()
+        self._meters: BackendMeters | None = None
         self._locks: dict[str, _LockEntry] = {}
         self._locks_guard = threading.Lock()
         self._sweep_guard = threading.Lock()
         self._last_sweep: float | None = None
 
+    # -- counting ---------------------------------------------------------------------
+
+    @property
+    def meters(self) -> BackendMeters:
+        """This backend's Prometheus meters, made at the first count: in a gunicorn worker,
+        after the fork, once the launch's metrics directory is known."""
+        meters = self._meters
+        if meters is None:
+            meters = self._meters = BackendMeters.of(self.name, self.per_process_store)
+        return meters
+
+    def count_lookup(self, found: bool) -> None:
+        """One session load, a hit or a miss. ``load(..., count=False)`` leaves it to a
+        caller that decides later (a stale copy found in the store is a miss)."""
+        if found:
+            self.stats.count("hits")
+            self.meters.hits.inc()
+        else:
+            self.stats.count("misses")
+            self.meters.misses.inc()
+
+    def count_eviction(self) -> None:
+        self.stats.count("evictions")
+        self.meters.evictions.inc()
+
+    def count_held_bytes(self, change: int) -> None:
+        """The bytes a per-process store holds grew (or shrank) by ``change``."""
+        if not change:
+            return
+        self.stats.count("bytes_stored", change)
+        self.meters.bytes_held.inc(change)
+
+    def measured_held_bytes(self, total: int) -> None:
+        """A shared store was measured: it holds ``total`` bytes."""
+        self.stats.bytes_stored = total
+        self.meters.bytes_held.set(total)
+
+    def _store_error(self) -> None:
+        self.meters.store_errors.inc()
+
     # -- written once -----------------------------------------------------------------
 
-    def load(self, session_id: str) -> bytes | None:
-        """The session's bytes, renewing its expiry; None (a counted miss) if absent."""
+    def load(self, session_id: str, count: bool = True) -> bytes | None:
+        """The session's bytes, renewing its expiry; None (a miss) if absent."""
         validate_session_id(session_id)
-        data = self.retrieve(session_id)
-        self.stats.count("hits" if data is not None else "misses")
+        try:
+            data = self.retrieve(session_id)
+        except BackendUnavailable:
+            self._store_error()
+            raise
+        if count:
+            self.count_lookup(data is not None)
         return data
 
     def save(self, session_id: str, data: bytes) -> None:
         validate_session_id(session_id)
-        self.upsert(session_id, data)
+        try:
+            self.upsert(session_id, data)
+        except BackendUnavailable:
+            self._store_error()
+            raise
+        self.meters.bytes_written.inc(len(data))
         self._maybe_sweep()
 
     def remove(self, session_id: str) -> None:
         validate_session_id(session_id)
-        self.delete(session_id)
+        try:
+            self.delete(session_id)
+        except BackendUnavailable:
+            self._store_error()
+            raise
 
     def lock(self, session_id: str, timeout: float = 30.0) -> SessionLock:
         """Block until this session is ours; raise :class:`LockTimeout` after ``timeout``.
@@ -162,12 +231,14 @@ class SessionBackend(ABC):
         ``timeout``; if that fails in any way, the in-process lock is released again.
         """
         validate_session_id(session_id)
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         with self._locks_guard:
             entry = self._locks.setdefault(session_id, _LockEntry())
             entry.users += 1
         if not entry.lock.acquire(timeout=timeout):
             self._drop_lock_user(session_id, entry)
+            self.meters.lock_timeouts.inc()
             raise LockTimeout(f"session busy for more than {timeout:g}s")
         try:
             shared = self.acquire_shared(session_id, deadline)
@@ -175,8 +246,12 @@ class SessionBackend(ABC):
             entry.lock.release()
             self._drop_lock_user(session_id, entry)
             if isinstance(exc, LockTimeout):
+                self.meters.lock_timeouts.inc()
                 raise LockTimeout(f"session busy for more than {timeout:g}s") from None
+            if isinstance(exc, BackendUnavailable):
+                self._store_error()
             raise
+        self.meters.lock_wait.observe(time.monotonic() - started)
         return _HeldLock(self, session_id, entry, shared)
 
     def acquire_shared(self, session_id: str, deadline: float) -> SharedLock | None:
@@ -244,10 +319,11 @@ class SessionBackend(ABC):
 
     # -- state images: what the web layer loads and saves ------------------------------
 
-    def load_image(self, session_id: str) -> StateImage | None:
-        """The session's state, renewing its expiry; None (a counted miss) if absent.
-        Raises CodecError (or ValueError) for stored bytes that do not decode."""
-        data = self.load(session_id)
+    def load_image(self, session_id: str, count: bool = True) -> StateImage | None:
+        """The session's state, renewing its expiry; None (a miss) if absent; ``count``
+        as in :meth:`load`. Raises CodecError (or ValueError) for stored bytes that do
+        not decode."""
+        data = self.load(session_id, count)
         return None if data is None else image_from_bytes(data)
 
     def save_image(self, session_id: str, image: StateImage) -> None:

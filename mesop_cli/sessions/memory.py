@@ -40,6 +40,7 @@ def now() -> float:
 class MemoryBackend(SessionBackend):
     name = "memory"
     sweep_interval = SWEEP_INTERVAL
+    per_process_store = True
 
     def __init__(self, ttl_seconds: int, max_bytes: int) -> None:
         super().__init__(ttl_seconds)
@@ -55,10 +56,11 @@ class MemoryBackend(SessionBackend):
         data = self._take(session_id)
         return data.to_bytes() if isinstance(data, StateImage) else data
 
-    def load_image(self, session_id: str) -> StateImage | None:
+    def load_image(self, session_id: str, count: bool = True) -> StateImage | None:
         validate_session_id(session_id)
         data = self._take(session_id)
-        self.stats.count("hits" if data is not None else "misses")
+        if count:
+            self.count_lookup(data is not None)
         if data is None or isinstance(data, StateImage):
             return data
         return image_from_bytes(data)
@@ -66,6 +68,7 @@ class MemoryBackend(SessionBackend):
     def save_image(self, session_id: str, image: StateImage) -> None:
         validate_session_id(session_id)
         self._put(session_id, image, image.size)
+        self.meters.bytes_written.inc(image.size)
         self._maybe_sweep()
 
     def forget_live(self, session_id: str) -> None:
@@ -83,7 +86,7 @@ class MemoryBackend(SessionBackend):
             data, size, last_use = entry
             t = now()
             if t - last_use > self.ttl_seconds:
-                self._drop(session_id)
+                self.count_held_bytes(-self._drop(session_id))
                 return None
             self._entries[session_id] = (data, size, t)
             self._entries.move_to_end(session_id)
@@ -94,7 +97,7 @@ class MemoryBackend(SessionBackend):
 
     def _put(self, session_id: str, data: _Stored, size: int) -> None:
         with self._guard:
-            self._drop(session_id)
+            freed = self._drop(session_id)
             if size > self.max_bytes:
                 # Storing it would evict everyone else and still break the cap; the
                 # browser's signed copy recovers it on the next event, as after any miss.
@@ -103,18 +106,21 @@ class MemoryBackend(SessionBackend):
                     "on its own; it is not kept",
                     size,
                 )
-                self.stats.count("evictions")
+                self.count_eviction()
+                self.count_held_bytes(-freed)
                 return
-            while self.stats.bytes_stored + size > self.max_bytes:
+            while self.stats.bytes_stored - freed + size > self.max_bytes:
                 oldest = next(iter(self._entries))
-                self._drop(oldest)
-                self.stats.count("evictions")
+                freed += self._drop(oldest)
+                self.count_eviction()
             self._entries[session_id] = (data, size, now())
-            self.stats.count("bytes_stored", size)
+            # One update for the whole put (none when the size is unchanged): under
+            # gunicorn each update writes the meter's file.
+            self.count_held_bytes(size - freed)
 
     def delete(self, session_id: str) -> None:
         with self._guard:
-            self._drop(session_id)
+            self.count_held_bytes(-self._drop(session_id))
 
     def sweep(self) -> int:
         with self._guard:
@@ -123,17 +129,15 @@ class MemoryBackend(SessionBackend):
                 sid for sid, (_, _, last_use) in self._entries.items()
                 if t - last_use > self.ttl_seconds
             ]
-            for sid in expired:
-                self._drop(sid)
+            self.count_held_bytes(-sum(self._drop(sid) for sid in expired))
             return len(expired)
 
     def close(self) -> None:
         with self._guard:
-            for sid in list(self._entries):
-                self._drop(sid)
+            self.count_held_bytes(-sum(self._drop(sid) for sid in list(self._entries)))
 
-    def _drop(self, session_id: str) -> None:
-        """Forget one entry; the caller holds the guard."""
+    def _drop(self, session_id: str) -> int:
+        """Forget one entry; the bytes it held, which the caller (holding the guard)
+        counts."""
         entry = self._entries.pop(session_id, None)
-        if entry is not None:
-            self.stats.count("bytes_stored", -entry[1])
+        return 0 if entry is None else entry[1]

@@ -265,7 +265,7 @@ class RedisBackend(SessionBackend):
                     total += self._sizes(batch)
                     batch = []
             total += self._sizes(batch)
-        self.stats.bytes_stored = total
+        self.measured_held_bytes(total)
         return 0
 
     def _sizes(self, keys: list[bytes]) -> int:

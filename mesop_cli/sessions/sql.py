@@ -278,7 +278,7 @@ class SqlBackend(SessionBackend):
                     t.c.expires_at > now
                 )
             ).scalar_one()
-        self.stats.bytes_stored = int(size)
+        self.measured_held_bytes(int(size))
         return removed
 
     def ping(self) -> None:

@@ -262,7 +262,8 @@ def _stored(backend: SessionBackend, session_id: str, classes: dict[str, type]
     if not backend.server_side:
         return None
     try:
-        image = backend.load_image(session_id)
+        # Counted by the caller, which alone can tell a stale copy (a miss) from a hit.
+        image = backend.load_image(session_id, count=False)
         return None if image is None else _with_states(image, classes)
     except (ValueError, CodecError) as exc:
         # Typically a state class changed shape across a reload, or bytes written by
@@ -303,7 +304,12 @@ def _resume(
     session_id = request.session_id
     assert session_id is not None
     stored = _stored(backend, session_id, classes)
-    copy = _browser_copy(signer, request, session_id, classes)
+    try:
+        copy = _browser_copy(signer, request, session_id, classes)
+    except TamperedState:
+        if backend.server_side:
+            backend.count_lookup(found=stored is not None)
+        raise
 
     def resumed(found: _Found, in_step: bool) -> ActiveSession:
         active = ActiveSession(backend, signer, session_id, found.states, lock,
@@ -315,7 +321,10 @@ def _resume(
             active.browser = found.image
         return active
 
-    if stored is not None:
+    if stored is None:
+        if backend.server_side:
+            backend.count_lookup(found=False)
+    else:
         stored_version = stored.image.version
         # Whether the browser's copy is newer than the store's is decided by the version
         # inside the signed copy only. An older copy is never adopted: that would roll
@@ -323,8 +332,7 @@ def _resume(
         if copy is not None and copy.image.version > stored_version:
             # A `memory` worker holding an older copy than another worker moved on to:
             # a miss in all but name, and counted as one.
-            backend.stats.count("hits", -1)
-            backend.stats.count("misses")
+            backend.count_lookup(found=False)
             active = resumed(copy, in_step=True)
             active.recovered = True
             return active
@@ -333,9 +341,9 @@ def _resume(
             # The browser claims a newer copy than this store holds (a stale `memory`
             # worker). The claim is unsigned, so it only earns a miss: the copy the
             # browser then sends is judged by the version it signed.
-            backend.stats.count("hits", -1)
-            backend.stats.count("misses")
+            backend.count_lookup(found=False)
             return _MISS
+        backend.count_lookup(found=True)
         # A patch only fits the copy it was computed from. When the browser's copy is not
         # the stored version (an event whose renders never reached it saved a newer one),
         # it gets the full state instead.

@@ -36,7 +36,7 @@ class MesopContext:
         self.holder = holder
         self.settings = settings
         self.backend = backend
-        self.metrics = Metrics()
+        self.metrics = Metrics(backend.name)
         previous = [settings.secret_key_previous] if settings.secret_key_previous else []
         self.signer = StateSigner(settings.secret_key, settings.ttl_seconds, previous)
         #: Origins besides the request's own from which events are accepted (a proxy's).

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 from flask import Response, render_template
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from mesop_cli.runtime import AppLoadError, Page
 from mesop_cli.sessions.base import BackendUnavailable
 from mesop_cli.web.context import EVENTS_PATH, bp, json_error, mesop_context
 from mesop_cli.web.csp import page_headers
+from mesop_cli.web.metrics import render as render_metrics
 
 
 @bp.get("/__mesop__/healthz")
@@ -26,7 +28,9 @@ def healthz() -> Response:
 @bp.get("/__mesop__/metrics")
 def metrics() -> Response:
     ctx = mesop_context()
-    return Response(ctx.metrics.render(ctx.backend), mimetype="text/plain; version=0.0.4")
+    # Readable by anyone who reaches the server, like healthz: counts, never session data.
+    return Response(render_metrics(ctx.metrics, ctx.backend),
+                    content_type=CONTENT_TYPE_PLAIN_0_0_4)
 
 
 @bp.get("/", defaults={"subpath": ""})

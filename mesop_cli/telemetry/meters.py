@@ -1,0 +1,197 @@
+"""The Prometheus metrics of a launch: declared here, counted where things happen.
+
+Each process picks one of two modes when it first counts, never at import (``mesop
+--prod`` imports this module in the launcher, before it makes the launch's directory):
+
+- **all workers**: ``PROMETHEUS_MULTIPROC_DIR`` names an existing directory. Every process
+  writes its values to its own small mmap files there (prometheus_client's multiprocess
+  mode), and a scrape, whichever worker answers it, adds up the files of every worker the
+  launch has had, so a counter never goes back when a worker dies or is replaced.
+- **this process**: no directory (the dev server, tests, a plain gunicorn run without
+  ``mesop_cli.gunicorn_conf``). A registry of this process; the scrape says so.
+
+Counters and histograms are labelled with the backend's name. Children for one backend
+are looked up once (:class:`BackendMeters`, :class:`EventMeters`), so counting costs an
+increment, not a label lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, values
+from prometheus_client.exposition import generate_latest
+from prometheus_client.metrics import disable_created_metrics
+from prometheus_client.multiprocess import MultiProcessCollector
+
+#: prometheus_client's own variable: the directory the workers of one launch share.
+MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+#: Upper bounds (seconds) of the event duration histogram.
+EVENT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+#: Upper bounds (seconds) of the session lock wait histogram; 30 s is the lock timeout.
+LOCK_WAIT_BUCKETS = (0.001, 0.005, 0.025, 0.1, 0.5, 1.0, 5.0, 30.0)
+
+#: Gauge modes of ``mesop_session_bytes_stored`` across workers: a store held in each
+#: worker's memory adds up over the live workers; a shared store is measured whole by every
+#: worker, so the latest measure of a live worker is the answer.
+PER_PROCESS_STORE = "livesum"
+SHARED_STORE = "livemostrecent"
+
+
+def multiprocess_directory() -> str | None:
+    """The directory the launch's workers share, or None when there is none to use."""
+    path = os.environ.get(MULTIPROC_VARIABLE)
+    return path if path and os.path.isdir(path) else None
+
+
+class _Families:
+    """Every metric family of this process, in the mode chosen when it was made."""
+
+    def __init__(self, directory: str | None) -> None:
+        self.directory = directory
+        if directory is not None:
+            # Chosen here rather than by prometheus_client at its import, which may have
+            # happened before the launch set the directory up.
+            values.ValueClass = values.MultiProcessValue()
+        # The _created series carry a per-process timestamp that cannot be added up.
+        disable_created_metrics()
+        # In multiprocess mode the values live in the files, and a scrape reads them
+        # through a fresh collector; the registry only keeps the names unique.
+        self.registry = CollectorRegistry()
+        backend = ("backend",)
+        r = self.registry
+        self.events = Counter("mesop_events_total", "Events and page loads handled.",
+                              backend, registry=r)
+        self.event_errors = Counter("mesop_event_errors_total",
+                                    "Events whose handler (or our code) raised.",
+                                    backend, registry=r)
+        self.event_duration = Histogram(
+            "mesop_event_duration_seconds",
+            "Time from the request to the last render of an event.",
+            backend, buckets=EVENT_BUCKETS, registry=r)
+        self.hits = Counter("mesop_session_hits_total", "Session loads found in the store.",
+                            backend, registry=r)
+        self.misses = Counter("mesop_session_misses_total",
+                              "Session loads not found in the store (or found stale).",
+                              backend, registry=r)
+        self.recoveries = Counter("mesop_session_recoveries_total",
+                                  "Misses recovered from the browser's signed copy.",
+                                  backend, registry=r)
+        self.evictions = Counter("mesop_session_evictions_total",
+                                 "Sessions evicted to respect the memory cap.",
+                                 backend, registry=r)
+        self.lock_wait = Histogram(
+            "mesop_lock_wait_seconds",
+            "Time an event waited for its session's lock (in the process, then the store).",
+            backend, buckets=LOCK_WAIT_BUCKETS, registry=r)
+        self.lock_timeouts = Counter("mesop_lock_timeouts_total",
+                                     "Events refused (503) because their session stayed busy.",
+                                     backend, registry=r)
+        self.store_errors = Counter("mesop_store_errors_total",
+                                    "Store operations that failed because the store did "
+                                    "not answer (each one a 503 or a lost save).",
+                                    backend, registry=r)
+        self.bytes_written = Counter("mesop_state_bytes_stored_total",
+                                     "Bytes of state written to the store by saves.",
+                                     backend, registry=r)
+        self._bytes_held: Gauge | None = None
+        self._bytes_held_guard = threading.Lock()
+
+    def bytes_held(self, mode: str) -> Gauge:
+        """The gauge of the bytes a store holds, made by the first backend that reports
+        them: one launch has one backend, so one mode."""
+        with self._bytes_held_guard:
+            if self._bytes_held is None:
+                self._bytes_held = Gauge(
+                    "mesop_session_bytes_stored",
+                    "Bytes of state the store holds now (memory: summed over the live "
+                    "workers; redis, sql: the latest measure of the shared store).",
+                    ("backend",), multiprocess_mode=mode, registry=self.registry)
+            return self._bytes_held
+
+
+_families: _Families | None = None
+_families_guard = threading.Lock()
+
+
+def families() -> _Families:
+    global _families
+    if _families is None:
+        with _families_guard:
+            if _families is None:
+                _families = _Families(multiprocess_directory())
+    return _families
+
+
+@dataclass
+class BackendMeters:
+    """The counters a session backend moves, for one backend name."""
+
+    hits: Counter
+    misses: Counter
+    evictions: Counter
+    lock_wait: Histogram
+    lock_timeouts: Counter
+    store_errors: Counter
+    bytes_written: Counter
+    backend: str
+    per_process_store: bool
+
+    @classmethod
+    def of(cls, backend: str, per_process_store: bool) -> BackendMeters:
+        f = families()
+        return cls(
+            hits=f.hits.labels(backend), misses=f.misses.labels(backend),
+            evictions=f.evictions.labels(backend), lock_wait=f.lock_wait.labels(backend),
+            lock_timeouts=f.lock_timeouts.labels(backend),
+            store_errors=f.store_errors.labels(backend),
+            bytes_written=f.bytes_written.labels(backend),
+            backend=backend, per_process_store=per_process_store,
+        )
+
+    @cached_property
+    def bytes_held(self) -> Gauge:
+        """Made when the backend first reports what it holds, so a backend that never
+        measures it (``file``) shows no series rather than a false 0."""
+        mode = PER_PROCESS_STORE if self.per_process_store else SHARED_STORE
+        return families().bytes_held(mode).labels(self.backend)
+
+
+@dataclass
+class EventMeters:
+    """The counters the event endpoint moves, for one backend name."""
+
+    events: Counter
+    errors: Counter
+    duration: Histogram
+    recoveries: Counter
+
+    @classmethod
+    def of(cls, backend: str) -> EventMeters:
+        f = families()
+        return cls(events=f.events.labels(backend), errors=f.event_errors.labels(backend),
+                   duration=f.event_duration.labels(backend),
+                   recoveries=f.recoveries.labels(backend))
+
+    def observe_event(self, seconds: float, failed: bool) -> None:
+        self.events.inc()
+        if failed:
+            self.errors.inc()
+        self.duration.observe(seconds)
+
+
+def exposition() -> bytes:
+    """The Prometheus text of this launch: summed over its workers when they share a
+    directory, else this process's own, preceded by a comment saying so."""
+    f = families()
+    if f.directory is not None:
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=f.directory)
+        return generate_latest(registry)
+    note = (f"# mesop-cli: these metrics are of this process only (pid {os.getpid()}); "
+            f"under gunicorn with several workers, each worker answers with its own. "
+            f"Start gunicorn with -c python:mesop_cli.gunicorn_conf to add them up.\n")
+    return note.encode() + generate_latest(f.registry)
