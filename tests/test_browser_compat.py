@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.server import RunningServer, running_server
+from tests.support.services import postgres_uri, redis_url
 
 pytestmark = pytest.mark.browser
 
@@ -71,17 +72,30 @@ def test_markdown_and_select_render_under_enforced_trusted_types(chromium, tmp_p
 APPS = Path(__file__).parent / "apps"
 
 
-@pytest.mark.parametrize("backend", ["memory", "file"])
+def backend_env(backend: str, tmp_path: Path) -> dict[str, str]:
+    """The settings of ``backend``, on this machine's test services for redis and sql."""
+    env = {"MESOP_STATE_SESSION_BACKEND": backend}
+    if backend == "file":
+        env["MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR"] = str(tmp_path)
+    elif backend == "redis":
+        env["MESOP_STATE_SESSION_BACKEND_REDIS_URL"] = redis_url()
+        env["MESOP_STATE_SESSION_BACKEND_REDIS_KEY_PREFIX"] = f"chat-{tmp_path.name}:"
+    elif backend == "sql":
+        env["MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI"] = postgres_uri()
+        env["MESOP_STATE_SESSION_BACKEND_SQL_TABLE"] = "mesop_chat_browser_test"
+    return env
+
+
+@pytest.mark.parametrize("backend", ["none", "memory", "file", "redis", "sql"])
 def test_mesop_tutorial_chat_streams_in_chromium(chromium, backend: str, tmp_path: Path
                                                  ) -> None:
     """The tutorial chat kept exactly as Mesop writes it (`import mesop as me`), served with
-    MESOP_ALIAS_MESOP: the reply grows word by word, and the history survives a reload
-    (with MESOP_STATE_SESSION_KEEP_ON_RELOAD)."""
+    MESOP_ALIAS_MESOP, on every backend: the reply grows word by word, and the history
+    survives a reload (with MESOP_STATE_SESSION_KEEP_ON_RELOAD)."""
     from playwright.sync_api import expect
 
-    env = {"MESOP_ALIAS_MESOP": "true", "MESOP_STATE_SESSION_BACKEND": backend,
-           "MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR": str(tmp_path),
-           "MESOP_STATE_SESSION_KEEP_ON_RELOAD": "true"}
+    env = {"MESOP_ALIAS_MESOP": "true", "MESOP_STATE_SESSION_KEEP_ON_RELOAD": "true",
+           **backend_env(backend, tmp_path)}
     with running_server([], env=env, app=APPS / "mesop_chat_unchanged.py") as server:
         context = chromium.new_context()
         page = context.new_page()
