@@ -43,6 +43,7 @@ class Settings:
     prod: bool
     reload: bool
     alias_mesop: bool = False
+    log_format: str = "text"
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
@@ -278,6 +279,19 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
+LOG_FORMATS = ("text", "json")
+
+
+def cast_log_format(raw: str) -> str:
+    """``JSON`` means ``json``, as backend names are case-insensitive."""
+    value = raw.strip().lower()
+    if value in LOG_FORMATS:
+        return value
+    if not value:
+        raise Invalid("is empty")
+    raise Invalid("is not a log format", closest(value, LOG_FORMATS))
+
+
 def cast_bool(raw: str) -> bool:
     value = raw.strip().lower()
     if value in _TRUE:
@@ -381,6 +395,12 @@ OPTIONS: tuple[Option, ...] = (
         "Lets the app's `import mesop` and `import mesop.labs` resolve to mesop-cli when Mesop "
         "itself is not installed, so a Mesop app runs without changing its imports. A real "
         "Mesop install always wins (warning W010).",
+    ),
+    Option(
+        "log_format", "MESOP_LOG_FORMAT", "text", cast_log_format, "text or json (any case)",
+        "How the server logs (app, events, requests; dev server and gunicorn alike): text "
+        "lines, or one JSON object per line with time, level, logger, message and, for "
+        "events, the event's kind, page, handler, duration, backend and a session hash.",
     ),
     Option(
         "host", "MESOP_HOST", "127.0.0.1", cast_host, "an IP address or a host name",
