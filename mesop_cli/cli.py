@@ -190,17 +190,14 @@ class _Launcher(click.Command):
     """``mesop APP``, with one subcommand: ``mesop init [FILE]``.
 
     ``init`` as the first argument is always the subcommand, whatever the directory
-    holds, so the command means the same everywhere; a file literally named ``init`` is
-    served with ``mesop ./init``. Not a click group, whose subcommand names would clash
-    with app files given as the first argument.
+    holds: an app file must end in ``.py`` (E006 otherwise), so no app is named ``init``.
+    Not a click group, whose subcommand names would clash with app files given as the
+    first argument.
     """
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         arguments = list(sys.argv[1:] if args is None else args)
         if arguments[:1] == ["init"]:
-            if Path("init").is_file():
-                click.echo("note: `mesop init` writes a starter app; to serve the file "
-                           "named init, run: mesop ./init", err=True)
             return init.main(arguments[1:], prog_name=f"{prog_name or 'mesop'} init", **extra)
         return super().main(arguments, prog_name, **extra)
 
@@ -230,8 +227,7 @@ def main(
     Settings come from flags, then the environment, then .env, then defaults;
     see `mesop --check-config` for what is in effect and where it came from.
 
-    To start a new app: `mesop init [FILE]` (see `mesop init --help`); a file
-    named init is served with `mesop ./init`.
+    To start a new app: `mesop init [FILE]` (see `mesop init --help`).
     """
     if output != "text" and not check_config:
         raise click.UsageError("--format applies only to --check-config")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any, TextIO
@@ -39,7 +40,7 @@ class JsonFormatter(logging.Formatter):
             "time": _utc_iso(record.created),
             "level": record.levelname,
             "logger": record.name,
-            "message": redact_session_ids(record.getMessage()),
+            "message": _plain(redact_session_ids(record.getMessage())),
             "pid": record.process,
         }
         fields = getattr(record, FIELDS, None)
@@ -55,6 +56,14 @@ class JsonFormatter(logging.Formatter):
             entry["stack"] = self.formatStack(record.stack_info)
         # default=str: a field that is not JSON (a path object) is shown, never a crash.
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+#: Terminal colour codes (werkzeug colours its startup lines): noise inside JSON.
+_ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _plain(text: str) -> str:
+    return _ANSI_CODE.sub("", text) if "\x1b" in text else text
 
 
 def _utc_iso(created: float) -> str:
