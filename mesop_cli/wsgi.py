@@ -92,6 +92,12 @@ def create_app(app_path: str = "main.py") -> Flask:
     if not report.ok or report.settings is None:
         raise SystemExit(stop_status)
     export_env_file(report.env)
+    if gunicorn is not None:
+        # The app's and event lines in MESOP_LOG_FORMAT; gunicorn's own lines follow it
+        # with --logger-class mesop_cli.logs.gunicorn_logger.GunicornLogger.
+        from mesop_cli.logs import configure_logging
+
+        configure_logging(report.settings.log_format)
     from mesop_cli.runtime import AppLoadError
     from mesop_cli.sessions import BackendUnavailable
     from mesop_cli.web import create_app as create_web_app

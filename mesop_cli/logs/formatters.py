@@ -77,6 +77,22 @@ def formatter(log_format: str) -> logging.Formatter:
     return JsonFormatter() if log_format == "json" else TextFormatter()
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is logged (as logging's own
+    last-resort handler does), so a stream swapped by a test runner is followed."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
     """Send every logger's records (the app's own too) to stderr in ``log_format``.
 
@@ -88,7 +104,7 @@ def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
     for handler in list(root.handlers):
         if getattr(handler, _OURS, False):
             root.removeHandler(handler)
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
     handler.setFormatter(formatter(log_format))
     setattr(handler, _OURS, True)
     root.addHandler(handler)
