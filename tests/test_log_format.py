@@ -8,6 +8,7 @@ import json
 import logging
 import secrets
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,41 @@ def test_text_lines_stay_the_default_with_an_event_line_and_no_raw_session_id(
     assert any('"POST /__mesop__/events HTTP/1.1" 200' in line for line in lines)  # access
     for session_id in session_ids:
         assert session_id not in everything
+
+
+@pytest.fixture(autouse=True)
+def _no_gunicorn_handlers_left() -> Iterator[None]:
+    """gunicorn's loggers are process-wide: drop what a test's logger added to them."""
+    yield
+    for name in ("gunicorn.error", "gunicorn.access"):
+        log = logging.getLogger(name)
+        for handler in [h for h in log.handlers if getattr(h, "_gunicorn", False)]:
+            log.removeHandler(handler)
+
+
+def gunicorn_logger(logger_class: type, accesslog: str | None = None):  # type: ignore[no-untyped-def]
+    from gunicorn.config import Config
+
+    cfg = Config()
+    cfg.set("accesslog", accesslog)
+    return logger_class(cfg)
+
+
+def test_gunicorn_text_lines_keep_its_format_with_ids_redacted(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from mesop_cli.logs.gunicorn_logger import launch_logger_class
+
+    session_id = secrets.token_urlsafe(32)
+    gunicorn_logger(launch_logger_class("text")).error("worker lost %s", session_id)
+    err = capsys.readouterr().err
+    assert "[ERROR] worker lost session#" in err and session_id not in err
+
+
+def test_plain_gunicorns_logger_class_reads_the_format_from_the_environment(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from mesop_cli.logs.gunicorn_logger import GunicornLogger
+
+    monkeypatch.setenv("MESOP_LOG_FORMAT", "JSON")
+    gunicorn_logger(GunicornLogger).info("Booting worker with pid: %s", 42)
+    entry = json.loads(capsys.readouterr().err)
+    assert (entry["logger"], entry["message"]) == ("gunicorn.error", "Booting worker with pid: 42")

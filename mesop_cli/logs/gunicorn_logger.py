@@ -17,6 +17,7 @@ from typing import Any
 from gunicorn import glogging
 
 from mesop_cli.logs.formatters import FIELDS, JsonFormatter
+from mesop_cli.sessions.ids import redact_session_ids
 
 
 class GunicornLogger(glogging.Logger):  # type: ignore[misc]
@@ -38,6 +39,10 @@ class GunicornLogger(glogging.Logger):  # type: ignore[misc]
                     continue
                 if self._json:
                     handler.setFormatter(JsonFormatter())
+                elif handler.formatter is not None:
+                    # gunicorn's own text, with session ids redacted as in ours.
+                    handler.setFormatter(_Redacting(handler.formatter._fmt,
+                                                    handler.formatter.datefmt))
                 if (log is self.access_log and self.access_to_stderr
                         and getattr(handler, "stream", None) is sys.stdout):
                     handler.setStream(sys.stderr)
@@ -66,6 +71,11 @@ class GunicornLogger(glogging.Logger):  # type: ignore[misc]
             )
         except Exception:  # as gunicorn does: a log line never fails the request
             self.exception("access log failed")
+
+
+class _Redacting(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_session_ids(super().format(record))
 
 
 def launch_logger_class(log_format: str) -> type[GunicornLogger]:
