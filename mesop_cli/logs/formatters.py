@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
 import time
 from typing import Any, TextIO
+
+import msgspec
 
 from mesop_cli.sessions.ids import redact_session_ids
 
@@ -17,6 +18,7 @@ from mesop_cli.sessions.ids import redact_session_ids
 FIELDS = "mesop_fields"
 #: Keys every JSON line has; a record's fields never replace them.
 _CORE_KEYS = ("time", "level", "logger", "message", "pid")
+_encode = msgspec.json.Encoder(enc_hook=str).encode
 #: Marks the handler configure_logging installs, so a second call replaces it.
 _OURS = "_mesop_cli_handler"
 
@@ -54,8 +56,9 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = redact_session_ids(record.exc_text)
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        # default=str: a field that is not JSON (a path object) is shown, never a crash.
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        # msgspec: JSON at C speed (a few µs less per line than the json module);
+        # enc_hook=str: a field that is not JSON (a path object) is shown, never a crash.
+        return _encode(entry).decode()
 
 
 #: Terminal colour codes (werkzeug colours its startup lines): noise inside JSON.
