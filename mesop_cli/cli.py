@@ -232,7 +232,8 @@ def main(
     if output != "text" and not check_config:
         raise click.UsageError("--format applies only to --check-config")
     if app is None and not check_config:
-        raise click.UsageError("missing the app file, for example: mesop main.py")
+        raise click.UsageError("missing the app file, for example: mesop main.py "
+                               "(to write a starter app: mesop init)")
     report = load_config(app, flags={k: _flag_text(v) for k, v in flags.items()},
                          env_file=env_file, strict=strict)
     if check_config:

@@ -256,3 +256,51 @@ def test_plain_gunicorns_logger_class_reads_the_format_from_the_environment(
     gunicorn_logger(GunicornLogger).info("Booting worker with pid: %s", 42)
     entry = json.loads(capsys.readouterr().err)
     assert (entry["logger"], entry["message"]) == ("gunicorn.error", "Booting worker with pid: 42")
+
+
+@pytest.mark.integration
+def test_plain_gunicorn_with_the_logger_class_writes_only_json(tmp_path: Path) -> None:
+    """`gunicorn --logger-class ...GunicornLogger 'mesop_cli.wsgi:create_app(...)'`: the
+    factory's startup lines (here warning W001), gunicorn's lines, the access log and the
+    event lines, all JSON, none with a session id."""
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    from tests.support.server import SAMPLE_APP, clean_env, free_port
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [str(gunicorn), "-w", "2", "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
+         "--logger-class", "mesop_cli.logs.gunicorn_logger.GunicornLogger",
+         f'mesop_cli.wsgi:create_app("{SAMPLE_APP}")'],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=clean_env({"MESOP_LOG_FORMAT": "json", "MESOP_STATE_SESSION_BACKEND": "memory",
+                       "MESOP_SECRET_KEY": secrets.token_urlsafe(32)}),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(url + "/__mesop__/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        tab = Tab(url, server_side=True)
+        tab.open("/")
+        tab.click("Increment")
+        assert "Count: 1" in tab.texts()
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    entries = [json.loads(line) for line in output.splitlines()]
+    loggers = {e["logger"] for e in entries}
+    assert {"mesop_cli.config", "gunicorn.error", "gunicorn.access", "mesop_cli.events"} \
+        <= loggers
+    assert any(e["message"].startswith("warning W001") and e["level"] == "WARNING"
+               for e in entries)
+    assert tab.session_id is not None and tab.session_id not in output
