@@ -60,7 +60,8 @@ def env_example() -> str:
         "# mesop-cli settings, written by `mesop init` from mesop-cli's settings table.",
         "# Copy this file to .env and uncomment what you change. The environment wins over",
         "# .env, and a flag over both. `mesop --check-config APP` shows what is in effect",
-        "# and where each value came from. An empty value after = means unset.",
+        "# and where each value came from. A line ending in = has no default (unset):",
+        "# give it a value when you uncomment it, since an empty value is refused.",
     ]
     for option in OPTIONS:
         lines += ["", *_describe(option)]
