@@ -9,6 +9,7 @@ other problem, instead of stopping at the first.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -169,7 +170,50 @@ def _check_config(app_path: Path | None, report: ConfigReport, output: str) -> i
     return 0 if report.ok else 1
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+_HELP = {"help_option_names": ["-h", "--help"]}
+
+
+@click.command("init", context_settings=_HELP)
+@click.argument("file", default="main.py", required=False,
+                type=click.Path(dir_okay=False, path_type=Path))
+def init(file: Path) -> None:
+    """Write a starter app to FILE (default main.py): a counter, a form and a streaming
+    chat; and beside it .env.example, every setting commented out. Never overwrites:
+    if either file exists, nothing is written (exit 1)."""
+    from mesop_cli.starter import StarterRefused, write_starter
+
+    try:
+        written = write_starter(file)
+    except StarterRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    (app_path, _), (env_path, env_written) = written
+    click.echo(f"wrote {app_path}: a counter (/), a form (/form) and a streaming chat (/chat)")
+    if env_written:
+        click.echo(f"wrote {env_path}: every setting, commented out; copy it to .env to "
+                   "change one")
+    else:
+        click.echo(f"kept {env_path}: it already lists every setting")
+    click.echo("run it with:")
+    click.echo(f"  mesop {shlex.quote(str(file))}")
+
+
+class _Launcher(click.Command):
+    """``mesop APP``, with one subcommand: ``mesop init [FILE]``.
+
+    ``init`` as the first argument is always the subcommand, whatever the directory
+    holds: an app file must end in ``.py`` (E006 otherwise), so no app is named ``init``.
+    Not a click group, whose subcommand names would clash with app files given as the
+    first argument.
+    """
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        arguments = list(sys.argv[1:] if args is None else args)
+        if arguments[:1] == ["init"]:
+            return init.main(arguments[1:], prog_name=f"{prog_name or 'mesop'} init", **extra)
+        return super().main(arguments, prog_name, **extra)
+
+
+@click.command(cls=_Launcher, context_settings=_HELP)
 @click.argument("app", required=False,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_setting_flags
@@ -193,11 +237,14 @@ def main(
 
     Settings come from flags, then the environment, then .env, then defaults;
     see `mesop --check-config` for what is in effect and where it came from.
+
+    To start a new app: `mesop init [FILE]` (see `mesop init --help`).
     """
     if output != "text" and not check_config:
         raise click.UsageError("--format applies only to --check-config")
     if app is None and not check_config:
-        raise click.UsageError("missing the app file, for example: mesop main.py")
+        raise click.UsageError("missing the app file, for example: mesop main.py "
+                               "(to write a starter app: mesop init)")
     report = load_config(app, flags={k: _flag_text(v) for k, v in flags.items()},
                          env_file=env_file, strict=strict)
     if check_config:

@@ -21,6 +21,10 @@ GRACEFUL_TIMEOUT_SECONDS = 30
 
 def serve(app_path: Path, settings: Settings) -> None:
     """Serve until interrupted. Problems a user can fix raise click.ClickException."""
+    from mesop_cli.logs import configure_logging
+
+    # Before anything logs; gunicorn's workers inherit it through the fork.
+    configure_logging(settings.log_format)
     backend = _backend(settings)
     _check_port_free(settings.host, settings.port)
     if settings.prod:
@@ -72,11 +76,19 @@ def _serve_dev(app_path: Path, settings: Settings, backend: SessionBackend) -> N
         raise click.ClickException(str(exc)) from None
     # The app file is re-imported in-process on change (see web.app_holder), so the
     # werkzeug reloader, which restarts the process and drops in-memory sessions, stays off.
-    run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False)
+    request_handler = None
+    if settings.log_format == "json":
+        from mesop_cli.logs.request_log import JsonRequestLogHandler
+
+        request_handler = JsonRequestLogHandler
+    run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False,
+               request_handler=request_handler)
 
 
 def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
+
+    from mesop_cli.logs.gunicorn_logger import launch_logger_class
 
     try:
         # Fail in the launcher with a clear message, not in every worker.
@@ -105,6 +117,10 @@ def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
                 "timeout": WORKER_TIMEOUT_SECONDS,
                 "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
                 "proc_name": f"mesop {app_path.name}",
+                # Error and access logs in MESOP_LOG_FORMAT, the access log on stderr as
+                # the dev server's request log is.
+                "logger_class": launch_logger_class(settings.log_format),
+                "accesslog": "-",
             }
             if "control_socket_disable" in self.cfg.settings:
                 # gunicorn 24+ opens one control socket per user by default, so a second

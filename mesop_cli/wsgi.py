@@ -10,12 +10,13 @@ gunicorn with the same one-line messages when the configuration is invalid.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from mesop_cli.config import export_env_file, load_config
+from mesop_cli.config import ConfigReport, export_env_file, load_config
 from mesop_cli.config.loader import LAUNCH_KEY_VARIABLE
 from mesop_cli.launch_key import LaunchKeyError, shared_launch_key
 from mesop_cli.telemetry.meters import multiprocess_directory
@@ -65,6 +66,27 @@ def _share_launch_key(gunicorn: GunicornCounts) -> str | None:
     return None
 
 
+def _json_wanted(report: ConfigReport) -> bool:
+    """MESOP_LOG_FORMAT=json, read even from a configuration that is otherwise invalid."""
+    chosen = report.value("log_format")
+    if chosen is None:
+        chosen = os.environ.get("MESOP_LOG_FORMAT", "").strip().lower()
+    return chosen == "json"
+
+
+def _say(lines: list[tuple[int, str]], as_json: bool) -> None:
+    """The factory's startup lines on stderr: as they read, or as JSON log lines."""
+    if as_json:
+        from mesop_cli.logs import JsonFormatter
+
+        to_json = JsonFormatter().format
+        text = [to_json(logging.LogRecord("mesop_cli.config", level, __file__, 0, line,
+                                          None, None)) for level, line in lines]
+    else:
+        text = [line for _level, line in lines]
+    print("\n".join(text), file=sys.stderr, flush=True)
+
+
 def create_app(app_path: str = "main.py") -> Flask:
     """Validate the configuration, print its warnings, and build the Flask app."""
     path = Path(app_path)
@@ -92,14 +114,21 @@ def create_app(app_path: str = "main.py") -> Flask:
             "workers, no shared metrics directory); start gunicorn with "
             "-c python:mesop_cli.gunicorn_conf to add them up")
     # -- end metrics
-    print(f"mesop-cli: .env {report.env.status}", file=sys.stderr)
-    for line in [f"note: {note}" for note in report.notes] + report.problem_lines():
-        print(line, file=sys.stderr)
-    sys.stderr.flush()
+    as_json = _json_wanted(report)
+    _say([(logging.INFO, f"mesop-cli: .env {report.env.status}")]
+         + [(logging.INFO, f"note: {note}") for note in report.notes]
+         + [(logging.WARNING, f"warning {w}") for w in report.warnings]
+         + [(logging.ERROR, f"error {e}") for e in report.errors], as_json)
     stop_status = GUNICORN_APP_LOAD_ERROR if gunicorn is not None else 1
     if not report.ok or report.settings is None:
         raise SystemExit(stop_status)
     export_env_file(report.env)
+    if gunicorn is not None:
+        # The app's and event lines in MESOP_LOG_FORMAT; gunicorn's own lines follow it
+        # with --logger-class mesop_cli.logs.gunicorn_logger.GunicornLogger.
+        from mesop_cli.logs import configure_logging
+
+        configure_logging(report.settings.log_format)
     from mesop_cli.runtime import AppLoadError
     from mesop_cli.sessions import BackendUnavailable
     from mesop_cli.web import create_app as create_web_app
@@ -110,5 +139,5 @@ def create_app(app_path: str = "main.py") -> Flask:
         # The same one line as `mesop --check-config`, and gunicorn's "app failed to load"
         # status instead of a traceback (and a worker respawned forever).
         code = "E006" if isinstance(exc, AppLoadError) else "E004"
-        print(f"error {code} {exc}", file=sys.stderr, flush=True)
+        _say([(logging.ERROR, f"error {code} {exc}")], as_json)
         raise SystemExit(stop_status) from None

@@ -29,7 +29,7 @@ from mesop_cli.cli import main
 from mesop_cli.sessions import file, private_dir
 from mesop_cli.sessions.base import BackendUnavailable
 from mesop_cli.sessions.file import FileBackend
-from mesop_cli.sessions.ids import ID_LENGTH
+from mesop_cli.sessions.ids import ID_LENGTH, redact_session_ids
 from mesop_cli.sessions.private_dir import path_problem, private_dir_name
 from tests.support.server import MESOP_COMMAND, SAMPLE_APP, clean_env, running_server
 from tests.support.tab import Tab
@@ -103,8 +103,11 @@ def test_planted_files_are_reported_once_never_swept_and_replaced_by_a_save(
         assert backend.sweep() == 0 and backend.sweep() == 0
     assert all(path.exists() for path in planted)  # another user's files: not ours to remove
     for path in planted:  # each reported once, with its owner, not once per event or sweep
-        (line,) = [r.getMessage() for r in caplog.records if str(path) in r.getMessage()]
+        # The file name's session id shows as its hash, never raw.
+        shown = redact_session_ids(str(path))
+        (line,) = [r.getMessage() for r in caplog.records if shown in r.getMessage()]
         assert "owned by nobody (uid" in line
+    assert not any(i in caplog.text for i in (data_id, tmp_id, lock_id))
     with pytest.raises(BackendUnavailable, match=r"\.lock is owned by nobody .*; remove it"):
         backend.lock(lock_id)  # never flocked: someone else's file
     backend.save(data_id, b'{"State": {"count": 1}}')  # our own file renamed over theirs

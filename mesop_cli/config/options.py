@@ -59,6 +59,7 @@ class Settings:
     redis_key_prefix: str = DEFAULT_KEY_PREFIX
     # -- end managed stores --
     max_upload_bytes: int = 10 * 1024 * 1024
+    log_format: str = "text"
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
@@ -369,6 +370,19 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
+LOG_FORMATS = ("text", "json")
+
+
+def cast_log_format(raw: str) -> str:
+    """``JSON`` means ``json``, as backend names are case-insensitive."""
+    value = raw.strip().lower()
+    if value in LOG_FORMATS:
+        return value
+    if not value:
+        raise Invalid("is empty")
+    raise Invalid("is not a log format", closest(value, LOG_FORMATS))
+
+
 def cast_bool(raw: str) -> bool:
     value = raw.strip().lower()
     if value in _TRUE:
@@ -508,6 +522,12 @@ OPTIONS: tuple[Option, ...] = (
         "16 MB event body)",
         "Largest upload me.uploader accepts, all files of one upload together; the user is "
         "told when a file is larger. A file kept in state must also fit the backend.",
+    ),
+    Option(
+        "log_format", "MESOP_LOG_FORMAT", "text", cast_log_format, "text or json (any case)",
+        "How the server logs (app, events, requests; dev server and gunicorn alike): text "
+        "lines, or one JSON object per line with time, level, logger, message and, for "
+        "events, the event's kind, page, handler, duration, backend and a session hash.",
     ),
     Option(
         "host", "MESOP_HOST", "127.0.0.1", cast_host, "an IP address or a host name",

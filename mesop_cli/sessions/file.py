@@ -32,7 +32,12 @@ import tempfile
 import time
 
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend, SharedLock
-from mesop_cli.sessions.ids import ID_LENGTH, InvalidSessionId, validate_session_id
+from mesop_cli.sessions.ids import (
+    ID_LENGTH,
+    InvalidSessionId,
+    redact_session_ids,
+    validate_session_id,
+)
 from mesop_cli.sessions.private_dir import UnsafeDirectory, describe_owner, ensure_private_dir
 
 logger = logging.getLogger(__name__)
@@ -268,7 +273,8 @@ class FileBackend(SessionBackend):
                 continue  # another process swept it first
             except OSError as exc:
                 # One odd entry (say, a symlink in a shared /tmp) must not stop the sweep.
-                logger.warning("session sweep skipped %s: %s", entry.path, exc)
+                logger.warning("session sweep skipped %s: %s", redact_session_ids(entry.path),
+                               redact_session_ids(str(exc)))
         return removed
 
     def _remove_if_stale(self, session_id: str, cutoff: float) -> bool:
@@ -299,7 +305,8 @@ class FileBackend(SessionBackend):
     def _report(self, path: str, why: str) -> None:
         if path not in self._reported:
             self._reported.add(path)
-            logger.warning("ignoring %s: %s", path, why)
+            # The file name holds a session id: logs show its hash.
+            logger.warning("ignoring %s: %s", redact_session_ids(path), why)
 
     def _unavailable(self, action: str, exc: OSError) -> BackendUnavailable:
         return BackendUnavailable(

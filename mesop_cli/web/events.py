@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Response, stream_with_context
 
+from mesop_cli.logs import log_event
 from mesop_cli.runtime import (
     HandlerError,
     InvalidEvent,
@@ -62,15 +63,22 @@ def events() -> Response:
         refusal = Response(line(_handler_error_message(ctx, exc)),
                            mimetype="application/x-ndjson")
     else:
-        stream = _stream(ctx, session, renders, pending.started)
+        if req.event is None or session.path is None:
+            described = ("load", req.path, None)
+        else:
+            described = (req.event["kind"], session.path, req.event["handler"])
+        stream = _stream(ctx, session, renders, pending.started, described)
         return Response(stream_with_context(stream), mimetype="application/x-ndjson")
     session.release_unsaved()
     return refusal
 
 
 def _stream(
-    ctx: MesopContext, session: ActiveSession, renders: Iterator[Render], started: float
+    ctx: MesopContext, session: ActiveSession, renders: Iterator[Render], started: float,
+    described: tuple[str, str, str | None],
 ) -> Iterator[bytes]:
+    """The renders as response lines; ``described`` is the event's (kind, page path,
+    handler id) for its log line."""
     failed = False
     try:
         for render in renders:
@@ -94,7 +102,9 @@ def _stream(
         log.exception("event failed")
         yield line({"type": "error", "message": _describe(exc)})
     finally:
-        ctx.metrics.observe_event(time.perf_counter() - started, failed)
+        seconds = time.perf_counter() - started
+        ctx.metrics.observe_event(seconds, failed)
+        log_event(*described, seconds, ctx.backend.name, session.id, failed)
 
 
 def _handler_error_message(ctx: MesopContext, exc: HandlerError) -> dict[str, Any]:

@@ -33,9 +33,19 @@ class RunningServer:
     url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    #: With ``split_stderr``: where stderr went (``log_path`` then holds stdout only).
+    stderr_path: Path | None = None
 
     def output(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        text = self.log_path.read_text(errors="replace")
+        if self.stderr_path is not None:
+            text += self.stderr_path.read_text(errors="replace")
+        return text
+
+    def errors(self) -> str:
+        """What the server wrote to stderr (needs ``split_stderr``)."""
+        assert self.stderr_path is not None, "start the server with split_stderr=True"
+        return self.stderr_path.read_text(errors="replace")
 
 
 def clean_env(extra: dict[str, str]) -> dict[str, str]:
@@ -49,17 +59,19 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
 @contextmanager
 def running_server(
     args: list[str], env: dict[str, str] | None = None, app: Path = SAMPLE_APP,
-    startup_timeout: float = 30.0,
+    startup_timeout: float = 30.0, split_stderr: bool = False,
 ) -> Iterator[RunningServer]:
     port = free_port()
     command = [str(MESOP_COMMAND), str(app), "--port", str(port), *args]
     with tempfile.NamedTemporaryFile(prefix="mesop-server-", suffix=".log", delete=False) as log:
         log_path = Path(log.name)
-    with open(log_path, "wb") as log_file:
+    stderr_path = log_path.with_suffix(".stderr") if split_stderr else None
+    with open(log_path, "wb") as log_file, \
+            open(stderr_path or os.devnull, "wb") as stderr_file:
         process = subprocess.Popen(command, env=clean_env(env or {}), stdout=log_file,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   cwd=str(app.parent))
-    server = RunningServer(f"http://127.0.0.1:{port}", process, log_path)
+                                   stderr=stderr_file if split_stderr else subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, cwd=str(app.parent))
+    server = RunningServer(f"http://127.0.0.1:{port}", process, log_path, stderr_path)
     try:
         _wait_until_up(server, startup_timeout)
         yield server
@@ -71,6 +83,8 @@ def running_server(
             process.kill()
             process.wait()
         log_path.unlink(missing_ok=True)
+        if stderr_path is not None:
+            stderr_path.unlink(missing_ok=True)
 
 
 def _wait_until_up(server: RunningServer, timeout: float) -> None:
