@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 
+import mesop_cli
 from tests.support.nginx import nginx_path, render_site, running_nginx
 from tests.support.recipes import (
     DEPLOY,
@@ -40,21 +41,32 @@ from tests.support.recipes import (
     unit_command,
     unit_environment,
 )
-from tests.support.server import SAMPLE_APP, RunningServer, free_port
+from tests.support.server import RunningServer, free_port
 from tests.support.services import redis_url, require
 from tests.support.tab import EVENTS_PATH, ServerError, Tab
 
 pytestmark = pytest.mark.integration
 
 PUBLIC_NAME = "app.example.com"
+#: The starter chat's reply, read from the template `mesop init` writes.
+REPLY = re.search(r'^REPLY = "(.*)"$', (Path(mesop_cli.__file__).parent / "starter" /
+                  "app.py.txt").read_text(), re.M).group(1)  # type: ignore[union-attr]
+
+
+def mesop_init(directory: Path) -> None:
+    """What the README's newcomer does first: `mesop init` in the app's directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([str(VENV_BIN / "mesop"), "init"], cwd=directory,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (directory / "main.py").is_file() and (directory / ".env.example").is_file()
 
 
 @pytest.fixture
 def app_dir(tmp_path: Path) -> Path:
-    """An app's directory as `mesop init` leaves it: main.py (here, the sample)."""
+    """An app's directory as `mesop init` leaves it: main.py and .env.example."""
     directory = tmp_path / "app"
-    directory.mkdir()
-    shutil.copy(SAMPLE_APP, directory / "main.py")
+    mesop_init(directory)
     return directory
 
 
@@ -62,7 +74,7 @@ def one_event(url: str) -> None:
     tab = Tab(url, server_side=True)
     tab.open("/")
     tab.click("Increment")
-    assert "Count: 1" in tab.texts()
+    assert "Clicked 1 times" in tab.texts()
     assert tab.misses == 0
     _forget_session(tab.session_id)
 
@@ -248,8 +260,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     redis = redis_url()
     root = tmp_path_factory.mktemp("deployment")
     app = root / "app"
-    app.mkdir()
-    shutil.copy(SAMPLE_APP, app / "main.py")
+    mesop_init(app)
     ports: set[int] = set()
     while len(ports) < 3:  # the kernel may hand the same free port out twice
         ports.add(free_port())
@@ -280,7 +291,7 @@ def test_hundred_events_through_nginx_round_robin_never_miss(deployment: Deploym
     for _ in range(100):
         tab.click("Increment")
     assert tab.misses == 0, "an instance missed a session it should have read from Redis"
-    assert "Count: 100" in tab.texts()
+    assert "Clicked 100 times" in tab.texts()
     served = [events_served(url) - before[i] for i, url in enumerate(deployment.instance_urls)]
     assert sum(served) == 101, served  # the page load and 100 clicks, each once
     assert all(count > 0 for count in served), f"one instance served nothing: {served}"
@@ -329,7 +340,7 @@ def test_metrics_are_not_served_to_the_world(deployment: Deployment) -> None:
 
 def test_a_streamed_reply_comes_through_nginx_whole(deployment: Deployment) -> None:
     """The chat handler yields once per word: every re-render reaches the tab, in order."""
-    reply_words = "Thanks for your message! This reply streams in one word at a time.".split()
+    reply_words = REPLY.format("hello").split()
     tab = deployment.tab()
     tab.open("/chat")
     tab.type_into("Message", "hello")
