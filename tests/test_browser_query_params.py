@@ -123,7 +123,8 @@ def test_navigate_with_query_params_and_back(page: Any, server: RunningServer) -
     settled(page)
     assert page.url == server.url + "/results?q=cats&page=2"
 
-    page.get_by_role("button", name="Back").click()  # me.navigate("/", query_params=me.query_params)
+    # The app's Back: me.navigate("/", query_params=me.query_params).
+    page.get_by_role("button", name="Back").click()
     expect(page.get_by_text("q = cats")).to_be_visible()
     expect(page.get_by_text("visited = yes")).to_be_visible()
     settled(page)
