@@ -87,6 +87,7 @@ from mesop_cli.runtime.exceptions import (
 from mesop_cli.runtime.navigation import navigate
 from mesop_cli.runtime.page import page
 from mesop_cli.runtime.page_title import set_page_title
+from mesop_cli.runtime.query_params import query_params
 from mesop_cli.runtime.security_policy import SecurityPolicy
 from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
@@ -169,6 +170,7 @@ __all__ = [
     "plot",
     "progress_bar",
     "progress_spinner",
+    "query_params",
     "radio",
     "scroll_into_view",
     "select",

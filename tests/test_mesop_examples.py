@@ -287,3 +287,67 @@ def test_card_badge_video_and_embed_in_chromium(chromium: Any, tmp_path: Path) -
             assert "allow-top-navigation" not in (frame.get_attribute("sandbox") or "")
         finally:
             page.close()
+
+
+@pytest.mark.browser
+def test_query_params_example_edits_the_url_and_carries_it_across_pages(chromium: Any
+                                                                        ) -> None:
+    """Mesop's query_params example: its buttons change the address bar in place, and its
+    navigations build the next page's URL from me.query_params or a dict."""
+    expect = _expect()
+    with opened(chromium, "query_params.py", "/examples/query_params?q=1") as page:
+        base = page.url.split("/examples/")[0]
+
+        def shows(text: str, url: str) -> None:
+            expect(page.get_by_text(text, exact=True)).to_be_visible()
+            expect(page.locator("body")).not_to_have_attribute("aria-busy", "true")
+            assert page.url == base + url
+
+        def click(name: str) -> None:
+            page.get_by_role("button", name=name, exact=True).click()
+
+        shows("query_params={'q': ['1'], 'on_load': ['loaded']}",
+              "/examples/query_params?q=1&on_load=loaded")
+        click("increment query param directly")
+        click("increment query param directly")
+        shows("query_params={'q': ['1'], 'on_load': ['loaded'], 'counter': ['2']}",
+              "/examples/query_params?q=1&on_load=loaded&counter=2")
+        click("append query param list")
+        click("append query param list")
+        shows("query_params={'q': ['1'], 'on_load': ['loaded'], 'counter': ['2'], "
+              "'list': ['val1', 'val2']}",
+              "/examples/query_params?q=1&on_load=loaded&counter=2&list=val1&list=val2")
+        click("delete list query param")
+        click("URL-encoded query param")
+        shows("query_params={'q': ['1'], 'on_load': ['loaded'], 'counter': ['2'], "
+              "'url_encoded': ['&should-be-escaped=true']}",
+              "/examples/query_params?q=1&on_load=loaded&counter=2"
+              "&url_encoded=%26should-be-escaped%3Dtrue")
+        click("increment query param by navigate")
+        shows("query_params={'q': ['1'], 'on_load': ['loaded'], 'counter': ['3'], "
+              "'url_encoded': ['&should-be-escaped=true']}",
+              "/examples/query_params?q=1&on_load=loaded&counter=3"
+              "&url_encoded=%26should-be-escaped%3Dtrue")
+        click("delete all query params")
+        shows("query_params={}", "/examples/query_params")
+
+        click("navigate to page 2 with dict")
+        shows("query_params(page_2)={'page2': ['1', '2'], 'single': ['a']}",
+              "/examples/query_params/page_2?page2=1&page2=2&single=a")
+        click("Navigate page 3")
+        shows("query_params(page_3)={'on_load_page_3': ['loaded']}",
+              "/examples/query_params/page_3?on_load_page_3=loaded")
+        page.go_back()
+        shows("query_params(page_2)={'page2': ['1', '2'], 'single': ['a']}",
+              "/examples/query_params/page_2?page2=1&page2=2&single=a")
+        click("Navigate back")
+        shows("query_params={'page2': ['1', '2'], 'single': ['a'], 'on_load': ['loaded']}",
+              "/examples/query_params?page2=1&page2=2&single=a&on_load=loaded")
+        click("navigate URL-encoded query param")
+        shows("query_params(page_2)={'url_encoded': ['&should-be-escaped=true'], "
+              "'url_encoded_values': ['value1&a=1', 'value2&a=2']}",
+              "/examples/query_params/page_2?url_encoded=%26should-be-escaped%3Dtrue"
+              "&url_encoded_values=value1%26a%3D1&url_encoded_values=value2%26a%3D2")
+        click("Navigate back")
+        click("navigate to page 2 without query params")
+        shows("query_params(page_2)={}", "/examples/query_params/page_2")

@@ -299,7 +299,7 @@ def test_numbers_beyond_a_float_are_refused_before_the_handler(server: Any,
     assert status_line(tab) == "count=1 role=guest wiped=False"
 
 
-@pytest.mark.parametrize("field", ["path", "key", "value", "handler"])
+@pytest.mark.parametrize("field", ["path", "key", "value", "handler", "query"])
 def test_a_lone_surrogate_anywhere_is_refused(server: Any, field: str) -> None:
     backend, running = server
     tab = tab_for(backend, running)
@@ -308,6 +308,8 @@ def test_a_lone_surrogate_anywhere_is_refused(server: Any, field: str) -> None:
     body = {"session": tab.session_id, "path": "/", "has_copy": True, "event": event}
     if field == "path":
         body["path"] = "/?\ud800"
+    elif field == "query":
+        body["query"] = [["q", "\ud800"]]
     else:
         event[field] = "x\udc00" if field != "value" else "\ud800"
     status, messages = post(running, json.dumps(body).encode())  # ensure_ascii: \ud800
@@ -315,6 +317,36 @@ def test_a_lone_surrogate_anywhere_is_refused(server: Any, field: str) -> None:
     assert "surrogate" in messages[0]["message"]
     status, messages = post(running, {"path": "/?\ud83d\ude00"})  # a valid pair is text
     assert status == 200
+
+
+@pytest.mark.parametrize("query", [
+    {"q": "x"}, [["q"]], [["q", 1]], 7, [["k", "v"]] * 257, [["k", "v" * 8193]],
+    "k=v&" * 257, "k=" + "v" * 8193,
+])
+def test_a_hostile_query_is_refused_and_runs_nothing(server: Any, query: Any) -> None:
+    backend, running = server
+    tab = tab_for(backend, running)
+    status, messages = forged_click(tab, handler_of(tab, "Increment"), query=query)
+    assert status == 400, messages
+    assert messages[0]["message"].startswith("Bad event request: query ")
+    tab.click("Increment")
+    assert status_line(tab) == "count=1 role=guest wiped=False"
+
+
+def test_the_unsigned_query_picks_no_page_and_no_handler(server: Any) -> None:
+    """me.query_params is data for the app: a query naming another page, handler or session
+    changes nothing about what runs."""
+    backend, running = server
+    tab = tab_for(backend, running)
+    other = tab_for(backend, running)
+    status, messages = forged_click(tab, handler_of(tab, "Increment"), query=[
+        ["path", "/other"], ["handler", "_mesop_app_security_app:wipe_everything"],
+        ["session", other.session_id or ""]])
+    assert status == 200, messages
+    assert messages[-1]["path"] == "/" and messages[-1]["session"] == tab.session_id
+    assert count_in(messages[-1]) == "count=1 role=guest wiped=False"
+    other.click("Increment")
+    assert status_line(other) == "count=1 role=guest wiped=False"
 
 
 # -- 12. rotating MESOP_SECRET_KEY --------------------------------------------------------

@@ -102,9 +102,12 @@ def bodies(victim: Victim) -> st.SearchStrategy[Any]:
     tampered = {**victim.signed_state, "State": {"role": "admin", "count": 1337}}
     states = st.sampled_from([victim.signed_state, tampered]) | json_values
     sigs = st.sampled_from([victim.sig]) | st.text(max_size=80) | json_values
+    queries = st.lists(st.lists(st.text(max_size=8), max_size=3), max_size=4) \
+        | st.sampled_from(["?q=1&q=2", "%ZZ=%ED%A0%80", "k=v&" * 300, [["k", "v" * 9000]]]) \
+        | st.text(max_size=40) | json_values
     structured = st.fixed_dictionaries({}, optional={
         "session": sessions, "path": paths, "event": events, "state": states, "sig": sigs,
-        "has_copy": json_values, "version": st.integers() | json_values,
+        "has_copy": json_values, "version": st.integers() | json_values, "query": queries,
     })
     as_json = (structured | json_values).map(
         lambda body: json.dumps(body).encode("utf-8", "surrogatepass"))

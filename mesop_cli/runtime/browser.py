@@ -8,13 +8,17 @@ Three kinds of things live here, with different owners:
   viewport): unsigned hints, already validated by the web layer, used only to answer
   ``me.theme_brightness()`` and ``me.viewport_size()``;
 - commands for the browser (scroll to, focus) that a handler issues and the next render
-  carries.
+  carries;
+- the query of the tab's URL (``me.query_params``): sent by the browser with the request,
+  unsigned plain data, and any change made to it carried by the next render.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from mesop_cli.runtime.query_state import QueryState
 
 THEME_MODES = ("light", "dark", "system")
 #: Mesop's densities: 0 (roomiest) down to -4 (most compact).
@@ -70,6 +74,8 @@ class BrowserContext:
     prefers_dark: bool = False
     viewport: tuple[int, int] = DEFAULT_VIEWPORT
     commands: list[dict[str, str]] = field(default_factory=list)
+    #: The query of the tab's URL (me.query_params), as the request reported it.
+    query: QueryState = field(default_factory=QueryState)
 
     def dark(self) -> bool:
         """Whether the page is shown dark, as the browser paints it."""

@@ -35,6 +35,9 @@ class Render:
     #: What me.set_page_title set during the event, shown instead of ``title``.
     page_title: str | None = None
     commands: list[dict[str, str]] = field(default_factory=list)
+    #: The URL's new query as [key, value] pairs (me.query_params changed it, or a
+    #: navigation happened); None when the URL already shows it.
+    query: list[list[str]] | None = None
 
 
 def _ensure_states(app: App, states: dict[str, object]) -> None:
@@ -43,7 +46,9 @@ def _ensure_states(app: App, states: dict[str, object]) -> None:
             states[key] = cls()
 
 
-def _render(scope: Scope, path: str) -> tuple[Render, TreeBuilder]:
+def _render(scope: Scope, path: str, sent: bool = True) -> tuple[Render, TreeBuilder]:
+    """Render ``path``; ``sent`` is False for a render the browser never sees (the one that
+    finds an event's handler), which must leave a change of the query for the next."""
     page = scope.app.page_for(path)
     builder = TreeBuilder(scope.app.module)
     scope.builder = builder
@@ -55,7 +60,9 @@ def _render(scope: Scope, path: str) -> tuple[Render, TreeBuilder]:
     finally:
         scope.builder = None
     commands = scope.browser.take_commands()
-    return Render(builder.root, page.title or "Mesop", path, scope.page_title, commands), builder
+    query = scope.browser.query.take_update() if sent else None
+    return (Render(builder.root, page.title or "Mesop", path, scope.page_title, commands, query),
+            builder)
 
 
 def render(app: App, path: str, states: dict[str, object],
@@ -134,6 +141,8 @@ def run_load(app: App, path: str, states: dict[str, object],
              browser: BrowserContext | None = None) -> Iterator[Render]:
     """Run the page's on_load (streaming if it is a generator), then render it."""
     page = app.page_for(path)
+    # The page's own path: its query reaches the app through me.query_params.
+    path = page.path
     _ensure_states(app, states)
     stream = _Stream(_scope(app, states, browser), path)
     if page.on_load is None:
@@ -181,7 +190,7 @@ def run_event(
     _ensure_states(app, states)
     scope = _scope(app, states, browser)
     # Commands the page issues while rendered to find the handler belong to no render sent.
-    entry = _render(scope, path)[1].handlers.get(handler_id)
+    entry = _render(scope, path, sent=False)[1].handlers.get(handler_id)
     if entry is None:
         raise UnknownHandler(f"page {page.path!r} has no handler {handler_id!r}")
     handler, kinds = entry

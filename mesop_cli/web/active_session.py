@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mesop_cli.runtime import BrowserContext, Render, ThemeSettings
+from mesop_cli.runtime.query_state import QueryState
 from mesop_cli.sessions.base import SessionBackend, SessionLock
 from mesop_cli.sessions.codec import CodecError
 from mesop_cli.sessions.ids import new_session_id
@@ -107,6 +108,8 @@ class ActiveSession:
             message["page_title"] = render.page_title
         if render.commands:
             message["commands"] = render.commands
+        if render.query is not None:  # me.query_params, me.navigate(query_params=...)
+            message["query"] = render.query
         if self.browser is None:
             message["state"] = image.as_json()
         else:
@@ -127,9 +130,10 @@ class ActiveSession:
     def browser_context(self, request: EventRequest) -> BrowserContext:
         """The browser side of this event for the runtime: the session's own theme (signed
         with the state), and the colour scheme and viewport the request reported, which
-        are unsigned and answer only me.theme_brightness() and me.viewport_size()."""
+        are unsigned and answer only me.theme_brightness() and me.viewport_size(), and
+        the URL's query, unsigned too, which answers only me.query_params."""
         return BrowserContext(theme=self.theme, prefers_dark=request.color_scheme == "dark",
-                              viewport=request.viewport)
+                              viewport=request.viewport, query=QueryState(request.query))
 
     def finished_with_render(self) -> None:
         """The handler ended on the last render: nothing changed the state since."""

@@ -14,9 +14,17 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from mesop_cli.runtime.browser import DEFAULT_VIEWPORT, MAX_VIEWPORT_PIXELS
 from mesop_cli.runtime.events import EVENT_KINDS
+from mesop_cli.runtime.query_state import (
+    MAX_QUERY_CHARS,
+    MAX_QUERY_PAIRS,
+    Pairs,
+    QueryTooLarge,
+    check_size,
+)
 from mesop_cli.sessions.ids import InvalidSessionId, validate_session_id
 
 
@@ -46,6 +54,11 @@ class EventRequest:
     #: Render the session's page again, running nothing (a resize, a scheme change).
     refresh: bool = False
     # ---- browser hints (theme, viewport) and refresh: end ----------------------------
+    # ---- query params: begin ---------------------------------------------------------
+    #: The query of the tab's URL as (key, value) pairs; unsigned plain data that only
+    #: answers me.query_params.
+    query: Pairs = ()
+    # ---- query params: end -----------------------------------------------------------
 
 
 #: A JSON escape of a UTF-16 surrogate. Only bodies containing one need the slower walk
@@ -144,6 +157,7 @@ def parse_event_request(body: bytes) -> EventRequest:
         has_copy=message.get("has_copy", True) is not False,
         version=version,
         **_browser_hints(message, event),
+        query=_query(message.get("query")),  # query params
     )
 
 
@@ -183,6 +197,44 @@ def _viewport(value: Any) -> tuple[int, int]:
     return DEFAULT_VIEWPORT
 
 # ---- browser hints (theme, viewport) and refresh: end ------------------------------------
+
+
+# ---- query params: begin ------------------------------------------------------------------
+
+_QUERY_SHAPE = "query must be a string or a list of [key, value] string pairs"
+
+
+def _query(value: Any) -> Pairs:
+    """The URL's query the browser reported: its ``location.search`` as a string, or the
+    pairs it decoded (what the client sends). Like text typed into a field it is refused
+    only when malformed or too large; it never decides anything but what me.query_params
+    answers. (decode_body has already refused lone surrogates.)"""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        if len(value) > MAX_QUERY_CHARS * 3:  # every character percent-encoded
+            raise ProtocolError(f"query must be at most {MAX_QUERY_CHARS * 3} characters")
+        try:
+            pairs = parse_qsl(value.removeprefix("?"), keep_blank_values=True,
+                              max_num_fields=MAX_QUERY_PAIRS)
+        except ValueError:
+            raise ProtocolError(f"query must hold at most {MAX_QUERY_PAIRS} values") from None
+    elif isinstance(value, list):
+        if len(value) > MAX_QUERY_PAIRS:
+            raise ProtocolError(f"query must hold at most {MAX_QUERY_PAIRS} values")
+        if not all(isinstance(pair, list) and len(pair) == 2
+                   and all(isinstance(part, str) for part in pair) for pair in value):
+            raise ProtocolError(_QUERY_SHAPE)
+        pairs = [(key, item) for key, item in value]
+    else:
+        raise ProtocolError(_QUERY_SHAPE)
+    try:
+        check_size(pairs)
+    except QueryTooLarge as exc:
+        raise ProtocolError(f"query too large: {exc}") from None
+    return tuple(pairs)
+
+# ---- query params: end --------------------------------------------------------------------
 
 
 def _parse_event(event: Any) -> dict[str, Any]:

@@ -134,6 +134,7 @@
       body.sig = session.sig;
     }
     addBrowserHints(body, item);  // theme/viewport
+    body.query = currentQuery();  // query params
     return fetch(boot.eventsUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -204,6 +205,7 @@
       applyState(message);
       var moved = message.path !== location.pathname;
       if (moved) history.pushState({}, "", message.path);
+      applyQuery(message.query);  // query params
       // ---- examples: me.set_page_title lasts until the tab moves to another page ----
       if (message.page_title != null) { document.title = message.page_title; titleSet = true; }
       else if (moved || !titleSet) document.title = message.title || document.title;
@@ -1193,6 +1195,31 @@
   // Paint the session's theme before the first render arrives (no light flash on reload).
   applyTheme(session.state && session.state["#theme"]);
   // ---- theme/viewport: end ----------------------------------------------------------
+
+  // ---- query params: begin ---------------------------------------------------------
+  // me.query_params is the URL's query: every request carries it, as the [key, value]
+  // pairs URLSearchParams decodes, so a handler sees the URL as it is now (edited by hand,
+  // or changed by an earlier render). A render whose handler changed it (or that follows
+  // me.navigate) carries the whole new query, put in the URL keeping its path, without a
+  // reload or a new history entry, as in Mesop.
+
+  function currentQuery() {
+    var pairs = [];
+    new URLSearchParams(location.search).forEach(function (value, key) { pairs.push([key, value]); });
+    return pairs;
+  }
+
+  function applyQuery(pairs) {
+    if (!Array.isArray(pairs)) return;
+    var search = new URLSearchParams();
+    pairs.forEach(function (pair) { search.append(String(pair[0]), String(pair[1])); });
+    var text = search.toString();
+    var url = location.pathname + (text ? "?" + text : "") + location.hash;
+    if (url !== location.pathname + location.search + location.hash) {
+      history.replaceState(history.state, "", url);
+    }
+  }
+  // ---- query params: end -----------------------------------------------------------
 
   window.addEventListener("popstate", function () { enqueue({ path: location.pathname, event: null }); });
   claimStoredSession().then(function () { enqueue({ path: location.pathname, event: null }); });
