@@ -4,6 +4,7 @@ as hostile input), and the argument errors, in process."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,28 @@ def test_bad_arguments_name_the_component(tmp_path: Path, line: str, message: st
     with pytest.raises(Exception, match=r"me\.\w+\(\)") as caught:
         rendered(tmp_path, line)
     assert message in str(caught.value)
+
+
+# ---- dates in state (as Mesop's date picker demos keep them) ------------------------------
+
+def test_a_date_in_state_round_trips_under_mesops_key() -> None:
+    import dataclasses
+    from typing import Any
+
+    from mesop_cli.sessions.codec import CodecError, decode_state, encode_state
+
+    @dataclasses.dataclass
+    class Picked:
+        day: datetime.date | None = None
+        anything: Any = None
+
+    encoded = encode_state(Picked(datetime.date(2024, 2, 29), datetime.date(1999, 12, 31)))
+    assert encoded == {"day": {"__datetime.date__": "2024-02-29"},
+                       "anything": {"__datetime.date__": "1999-12-31"}}
+    assert decode_state(encoded, Picked) == Picked(datetime.date(2024, 2, 29),
+                                                   datetime.date(1999, 12, 31))
+    assert decode_state({"day": None}, Picked) == Picked()
+    for bad in ({"__datetime.date__": "2024-02-30"}, {"__datetime.date__": "20240229"},
+                "2024-02-29", {"__datetime.date__": 20240229}):
+        with pytest.raises(CodecError, match=r"Picked\.day: expected a date"):
+            decode_state({"day": bad}, Picked)
