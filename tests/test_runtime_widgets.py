@@ -4,14 +4,17 @@ as hostile input), and the argument errors, in process."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import mesop_cli as me
 from mesop_cli.runtime import InvalidEvent
 from mesop_cli.runtime.events import build_event
+from mesop_cli.sessions.codec import CodecError, decode_state, encode_state
 from tests.test_runtime_compat_components import fire, rendered
 
 # ---- sidenav -------------------------------------------------------------------------------
@@ -271,17 +274,13 @@ def test_bad_arguments_name_the_component(tmp_path: Path, line: str, message: st
 
 # ---- dates in state (as Mesop's date picker demos keep them) ------------------------------
 
+@dataclasses.dataclass
+class Picked:
+    day: datetime.date | None = None
+    anything: Any = None
+
+
 def test_a_date_in_state_round_trips_under_mesops_key() -> None:
-    import dataclasses
-    from typing import Any
-
-    from mesop_cli.sessions.codec import CodecError, decode_state, encode_state
-
-    @dataclasses.dataclass
-    class Picked:
-        day: datetime.date | None = None
-        anything: Any = None
-
     encoded = encode_state(Picked(datetime.date(2024, 2, 29), datetime.date(1999, 12, 31)))
     assert encoded == {"day": {"__datetime.date__": "2024-02-29"},
                        "anything": {"__datetime.date__": "1999-12-31"}}
