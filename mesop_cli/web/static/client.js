@@ -1386,21 +1386,15 @@
       drawToggle(el);
     },
     autocomplete: function (wrap, node, id) {
-      var p = node.p, control = wrap.__control;
-      setText(wrap.__label, p.label || "");
-      wrap.__label.hidden = !p.label;
-      if (!p.label && p.placeholder) control.setAttribute("aria-label", p.placeholder);
-      control.placeholder = p.placeholder || "";
-      control.disabled = !!p.disabled;
-      control.readOnly = !!p.readonly;
-      setHint(wrap, control, p.hint);
-      var groups = JSON.stringify(p.groups);
+      // Label, placeholder, state and the value (kept while typing) as any text field's.
+      updateTextField(wrap, node);
+      setHint(wrap, wrap.__control, node.p.hint);
+      var groups = JSON.stringify(node.p.groups);
       if (wrap.__groups !== groups) {
         wrap.__groups = groups;
-        fillSuggestions(wrap, p.groups, id);
+        fillSuggestions(wrap, node.p.groups, id);
         showSuggestions(wrap, !wrap.__list.hidden);
       }
-      if (!typedSince(control)) setServerValue(control, p.value || "");
     },
     date_picker: function (wrap, node) {
       var p = node.p, control = wrap.__control;
