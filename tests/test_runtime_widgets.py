@@ -241,9 +241,11 @@ def test_box_clicks_carry_the_pointer_and_right_clicks_have_their_own_handler(
 
 
 @pytest.mark.parametrize("value,message", [
-    ({**POINTER, "client_x": float("inf")}, "not a finite number"),
-    ({**POINTER, "page_y": "1"}, "must be a number"),
-    ({**POINTER, "is_target": 1}, "must be true or false"),
+    ({**POINTER, "client_x": float("inf")}, "client_x must be a finite number, got inf"),
+    ({**POINTER, "page_y": "1"}, "page_y must be a finite number, got '1'"),
+    ({**POINTER, "offset_x": True}, "offset_x must be a finite number"),
+    ({**POINTER, "client_y": 10**400}, "client_y must be a finite number"),
+    ({**POINTER, "is_target": 1}, "is_target must be true or false"),
     ({k: v for k, v in POINTER.items() if k != "offset_y"}, "must be an object with exactly"),
     ([1, 2], "must be an object with exactly"),
 ])

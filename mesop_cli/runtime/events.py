@@ -418,9 +418,21 @@ def _pointer(kind: str, value: object) -> dict[str, float | bool]:
     if not isinstance(value, dict) or set(value) != set(names):
         raise InvalidEvent(f"{kind} event: value must be an object with exactly "
                            f"{', '.join(sorted(names))}, got {_short(value)}")
-    fields: dict[str, float | bool] = {"is_target": _flag(kind, value["is_target"])}
+    if not isinstance(value["is_target"], bool):
+        raise InvalidEvent(f"{kind} event: is_target must be true or false, got "
+                           f"{_short(value['is_target'])}")
+    fields: dict[str, float | bool] = {"is_target": value["is_target"]}
     for name in _COORDINATES:
-        fields[name] = _finite(f"{kind} {name}", value[name])
+        number = value[name]
+        try:
+            finite = (not isinstance(number, bool) and isinstance(number, (int, float))
+                      and math.isfinite(number))
+        except OverflowError:  # an integer too large for a float
+            finite = False
+        if not finite:
+            raise InvalidEvent(f"{kind} event: {name} must be a finite number, got "
+                               f"{_short(number)}")
+        fields[name] = float(number)
     return fields
 
 
