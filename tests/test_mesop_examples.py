@@ -351,3 +351,118 @@ def test_query_params_example_edits_the_url_and_carries_it_across_pages(chromium
         click("Navigate back")
         click("navigate to page 2 without query params")
         shows("query_params(page_2)={}", "/examples/query_params/page_2")
+
+
+# ---- widgets: sidenav, button toggle, autocomplete, date pickers, box events --------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("app,closes_on_escape,edge", [
+    ("sidenav_app.py", True, "left"),
+    ("sidenav_app_no_esc.py", False, "left"),
+    ("sidenav_app_position.py", True, "right"),
+])
+def test_sidenav_opens_from_the_menu_button(chromium: Any, app: str, closes_on_escape: bool,
+                                            edge: str) -> None:
+    expect = _expect()
+    with opened(chromium, app, f"/components/sidenav/e2e/{app[:-3]}") as page:
+        panel = page.get_by_role("complementary")
+        expect(panel).to_be_hidden()
+        page.get_by_role("button", name="menu").click()
+        expect(panel).to_be_visible()
+        expect(panel).to_have_text("Inside sidenav")
+        box = panel.bounding_box()
+        width = page.viewport_size["width"]
+        assert box and box["width"] == 200
+        assert (box["x"] == 0) if edge == "left" else (box["x"] + box["width"] == width)
+        page.keyboard.press("Escape")
+        if closes_on_escape:
+            expect(panel).to_be_hidden()
+            # The app heard it closed: its next click opens the panel again.
+            page.get_by_role("button", name="menu").click()
+            expect(panel).to_be_visible()
+        else:
+            page.get_by_text("Main content").click()
+            expect(panel).to_be_visible()
+
+
+@pytest.mark.browser
+def test_single_button_toggle_moves_the_choice(chromium: Any) -> None:
+    expect = _expect()
+    with opened(chromium, "single_button_toggle_app.py",
+                "/components/button_toggle/e2e/single_button_toggle_app") as page:
+        expect(page.get_by_text("Select button: b o l d")).to_be_visible()
+        page.get_by_role("button", name="Italic").click()
+        expect(page.get_by_text("Select button: i t a l i c")).to_be_visible()
+        expect(page.get_by_role("button", name="Bold")).to_have_attribute("aria-pressed", "false")
+
+
+@pytest.mark.browser
+def test_multiple_button_toggle_adds_a_choice(chromium: Any) -> None:
+    expect = _expect()
+    with opened(chromium, "multiple_button_toggle_app.py",
+                "/components/button_toggle/e2e/multiple_button_toggle_app") as page:
+        expect(page.get_by_text("Select buttons: bold underline")).to_be_visible()
+        page.get_by_role("button", name="Italic").click()
+        expect(page.get_by_text("Select buttons: bold underline italic")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_button_toggle_releasing_the_only_choice(chromium: Any) -> None:
+    expect = _expect()
+    with opened(chromium, "disabled_button_toggle_app.py",
+                "/components/button_toggle/e2e/disabled_button_toggle_app") as page:
+        bold = page.get_by_role("button", name="Bold")
+        expect(bold).to_be_enabled()
+        bold.click()
+        expect(page.get_by_text("Select button: b o l d")).to_be_hidden()
+        expect(bold).to_have_attribute("aria-pressed", "false")
+
+
+@pytest.mark.browser
+def test_autocomplete_picks_a_state(chromium: Any) -> None:
+    expect = _expect()
+    with opened(chromium, "autocomplete_app.py",
+                "/components/autocomplete/e2e/autocomplete_app") as page:
+        expect(page.get_by_text("Selected: California")).to_be_visible()
+        field = page.get_by_role("combobox", name="Select state")
+        field.fill("New")
+        expect(page.get_by_role("option")).to_have_count(4)
+        page.get_by_role("option", name="New York").click()
+        expect(page.get_by_text("Selected: New York")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_date_picker_reports_the_date(chromium: Any) -> None:
+    expect = _expect()
+    with opened(chromium, "datepicker_app.py", "/components/datepicker/e2e/datepicker_app"
+                ) as page:
+        expect(page.get_by_text("Selected date: 2024-10-01")).to_be_visible()
+        page.get_by_label("Date").fill("2024-12-25")
+        expect(page.get_by_text("Selected date: 2024-12-25")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_date_range_picker_reports_both_dates(chromium: Any) -> None:
+    expect = _expect()
+    with opened(chromium, "date_range_picker_app.py",
+                "/components/date_range_picker/e2e/date_range_picker_app") as page:
+        expect(page.get_by_text("End date: 2024-11-01")).to_be_visible()
+        page.get_by_label("End date").fill("2024-11-15")
+        expect(page.get_by_text("End date: 2024-11-15")).to_be_visible()
+        expect(page.get_by_text("Start date: 2024-10-01")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_box_events_report_clicks_and_right_clicks(chromium: Any) -> None:
+    expect = _expect()
+    with opened(chromium, "box_events_app.py", "/components/box/e2e/box_events_app") as page:
+        expect(page.get_by_text("Is Click: False")).to_be_visible()
+        page.get_by_text("Offset Y: 0").click(position={"x": 7, "y": 5})
+        expect(page.get_by_text("Is Click: True")).to_be_visible()
+        expect(page.get_by_text("Is Right Click: False")).to_be_visible()
+        # Offsets are within the element clicked (the text), as the browser measures them.
+        expect(page.get_by_text("Offset X: 7")).to_be_visible()
+        page.get_by_text("Offset X: 7").click(button="right", position={"x": 9, "y": 4})
+        expect(page.get_by_text("Is Right Click: True")).to_be_visible()
+        expect(page.get_by_text("Offset X: 9")).to_be_visible()

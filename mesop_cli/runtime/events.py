@@ -7,10 +7,12 @@ it accepts, so the runtime refuses an event whose kind does not fit the handler 
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 import reprlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mesop_cli.runtime.errors import InvalidEvent
@@ -27,9 +29,20 @@ class MesopEvent:
 
 @dataclass(kw_only=True)
 class ClickEvent(MesopEvent):
-    """A click; ``is_target`` is False when a child of the clicked box was the target."""
+    """A click; ``is_target`` is False when a child of the clicked box was the target.
+
+    The coordinates (Mesop's) are those of the pointer: in the viewport, in the whole
+    document, and in the clicked element; 0 where the browser sent none (a button). They
+    stay out of the repr so a logged click stays one short line.
+    """
 
     is_target: bool = True
+    client_x: float = field(default=0.0, repr=False)
+    client_y: float = field(default=0.0, repr=False)
+    page_x: float = field(default=0.0, repr=False)
+    page_y: float = field(default=0.0, repr=False)
+    offset_x: float = field(default=0.0, repr=False)
+    offset_y: float = field(default=0.0, repr=False)
 
 
 @dataclass(kw_only=True)
@@ -142,6 +155,73 @@ class ExpansionPanelToggleEvent(MesopEvent):
 # ---- end examples ----------------------------------------------------------------------
 
 
+# ---- widgets: sidenav, button toggle, autocomplete, date pickers, checkbox, box -------
+
+
+@dataclass(kw_only=True)
+class SidenavOpenedChangedEvent(MesopEvent):
+    """A sidenav was opened or closed by the user (Escape); ``opened`` is where it is now."""
+
+    opened: bool
+
+
+@dataclass(kw_only=True)
+class ButtonToggleChangeEvent(MesopEvent):
+    """The pressed buttons of a button toggle changed; ``values`` lists every pressed one."""
+
+    values: list[str]
+
+    @property
+    def value(self) -> str:
+        """The pressed value of a single-choice toggle ("" when none is pressed)."""
+        return self.values[0] if self.values else ""
+
+
+@dataclass(kw_only=True)
+class AutocompleteEnterEvent(MesopEvent):
+    """Enter was pressed in an autocomplete with no suggestion highlighted; ``value`` is
+    the text typed."""
+
+    value: str
+
+
+@dataclass(kw_only=True)
+class AutocompleteSelectionChangeEvent(MesopEvent):
+    """A suggestion of an autocomplete was picked; ``value`` is its value."""
+
+    value: str
+
+
+@dataclass(kw_only=True)
+class DatePickerChangeEvent(MesopEvent):
+    """A whole, valid date was entered or picked."""
+
+    date: datetime.date
+
+
+@dataclass(kw_only=True)
+class DateRangePickerChangeEvent(MesopEvent):
+    """Both ends of a date range hold valid dates, the start not after the end."""
+
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+@dataclass(kw_only=True)
+class CheckboxIndeterminateChangeEvent(MesopEvent):
+    """A checkbox left (or entered) its "mixed" state; clicking it always clears it."""
+
+    indeterminate: bool
+
+
+@dataclass(kw_only=True)
+class RightClickEvent(ClickEvent):
+    """A right click on a box (its context menu is not shown)."""
+
+
+# ---- end widgets ----------------------------------------------------------------------
+
+
 @dataclass(kw_only=True)
 class UploadEvent(MesopEvent):
     """Files were chosen in an uploader: ``files`` in the order chosen (several only with
@@ -172,6 +252,8 @@ def _short(value: object) -> str:
 
 
 def _click(key: str, value: object) -> MesopEvent:
+    if isinstance(value, dict):  # a box sends where the pointer was
+        return ClickEvent(key=key, **_pointer("click", value))  # type: ignore[arg-type]
     if value is not None and not isinstance(value, bool):
         raise InvalidEvent(f"click event: value must be true, false or null, got "
                            f"{_short(value)}")
@@ -275,6 +357,111 @@ def _upload(key: str, value: object) -> MesopEvent:
     return UploadEvent(key=key, files=read_upload(value))
 
 
+# ---- widgets ----------------------------------------------------------------------------
+
+# What a browser's date input gives: exactly yyyy-mm-dd. Python's own parser also takes
+# "20240101", week dates and more, so the shape is checked first.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FIRST_YEAR, _LAST_YEAR = 1000, 9999
+
+
+def parse_iso_date(kind: str, name: str, value: object) -> datetime.date:
+    """A real calendar date from the browser's ``yyyy-mm-dd`` text, years 1000 to 9999."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise InvalidEvent(f"{kind} event: {name} must be a date as yyyy-mm-dd, got "
+                           f"{_short(value)}")
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidEvent(f"{kind} event: {name} {value!r} is not a real date") from None
+    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+        raise InvalidEvent(f"{kind} event: {name} {value!r} is outside the years "
+                           f"{_FIRST_YEAR} to {_LAST_YEAR}")
+    return day
+
+
+def _flag(kind: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidEvent(f"{kind} event: value must be true or false, got {_short(value)}")
+    return value
+
+
+def _strings(kind: str, value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidEvent(f"{kind} event: value must be a list of strings, got "
+                           f"{_short(value)}")
+    return list(value)
+
+
+def _one_string(kind: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidEvent(f"{kind} event: value must be a string, got {_short(value)}")
+    return value
+
+
+def _date(key: str, value: object) -> MesopEvent:
+    return DatePickerChangeEvent(key=key, date=parse_iso_date("date", "value", value))
+
+
+def _date_range(key: str, value: object) -> MesopEvent:
+    ends = _fields("date_range", value, {"start_date": str, "end_date": str})
+    start = parse_iso_date("date_range", "start_date", ends["start_date"])
+    end = parse_iso_date("date_range", "end_date", ends["end_date"])
+    if end < start:
+        raise InvalidEvent(f"date_range event: end_date {end} is before start_date {start}")
+    return DateRangePickerChangeEvent(key=key, start_date=start, end_date=end)
+
+
+def _pointer(kind: str, value: object) -> dict[str, float | bool]:
+    """A click's target flag and its coordinates, each a finite number."""
+    names = {"is_target": bool, **{n: float for n in _COORDINATES}}
+    if not isinstance(value, dict) or set(value) != set(names):
+        raise InvalidEvent(f"{kind} event: value must be an object with exactly "
+                           f"{', '.join(sorted(names))}, got {_short(value)}")
+    if not isinstance(value["is_target"], bool):
+        raise InvalidEvent(f"{kind} event: is_target must be true or false, got "
+                           f"{_short(value['is_target'])}")
+    fields: dict[str, float | bool] = {"is_target": value["is_target"]}
+    for name in _COORDINATES:
+        number = value[name]
+        try:
+            finite = (not isinstance(number, bool) and isinstance(number, (int, float))
+                      and math.isfinite(number))
+        except OverflowError:  # an integer too large for a float
+            finite = False
+        if not finite:
+            raise InvalidEvent(f"{kind} event: {name} must be a finite number, got "
+                               f"{_short(number)}")
+        fields[name] = float(number)
+    return fields
+
+
+_COORDINATES = ("client_x", "client_y", "page_x", "page_y", "offset_x", "offset_y")
+
+
+def _right_click(key: str, value: object) -> MesopEvent:
+    return RightClickEvent(key=key, **_pointer("right_click", value))  # type: ignore[arg-type]
+
+
+_WIDGET_BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
+    "sidenav": lambda key, value: SidenavOpenedChangedEvent(
+        key=key, opened=_flag("sidenav", value)),
+    "button_toggle": lambda key, value: ButtonToggleChangeEvent(
+        key=key, values=_strings("button_toggle", value)),
+    "autocomplete_selection": lambda key, value: AutocompleteSelectionChangeEvent(
+        key=key, value=_one_string("autocomplete_selection", value)),
+    "autocomplete_enter": lambda key, value: AutocompleteEnterEvent(
+        key=key, value=_one_string("autocomplete_enter", value)),
+    "date": _date,
+    "date_range": _date_range,
+    "indeterminate": lambda key, value: CheckboxIndeterminateChangeEvent(
+        key=key, indeterminate=_flag("indeterminate", value)),
+    "right_click": _right_click,
+}
+
+# ---- end widgets ------------------------------------------------------------------------
+
+
 _BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
     "click": _click,
     "input": _text(InputEvent, "input"),
@@ -290,6 +477,7 @@ _BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
     "shortcut": _shortcut,
     "expansion_toggle": _expansion_toggle,  # examples
     "upload": _upload,
+    **_WIDGET_BUILDERS,
 }
 
 EVENT_KINDS = frozenset(_BUILDERS)

@@ -6,8 +6,9 @@ rebuilt, fields missing from old data take their defaults and unknown keys are i
 (a state class may gain or lose fields between hot reloads). Bad data raises
 :class:`CodecError` naming the field path, e.g. ``State.items[2].price``.
 
-Bytes and uploaded files are written as one-key objects holding base64 text, under the
-keys Mesop uses (``{"__python.bytes__": "..."}``, ``{"__mesop.UploadedFile__": {...}}``),
+Bytes and uploaded files are written as one-key objects holding base64 text, and dates as
+one holding ``yyyy-mm-dd``, under the keys Mesop uses (``{"__python.bytes__": "..."}``,
+``{"__mesop.UploadedFile__": {...}}``, ``{"__datetime.date__": "2024-10-01"}``),
 so they are recognised even in a field typed ``Any`` and the stored JSON stays text that
 every backend keeps as it is.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import datetime
 import functools
 import math
 import types
@@ -43,6 +45,8 @@ _SAME_WHEN_DECODED = frozenset({str, int, bool})
 #: The keys of the one-key objects that hold bytes and uploaded files (Mesop's own).
 BYTES_TAG = "__python.bytes__"
 UPLOADED_FILE_TAG = "__mesop.UploadedFile__"
+#: Dates (a date picker's value) as ``{"__datetime.date__": "yyyy-mm-dd"}``, Mesop's key.
+DATE_TAG = "__datetime.date__"
 
 
 def encode_state(obj: object) -> Any:
@@ -237,6 +241,8 @@ def _encode_walk(value: Any) -> Any:
     if isinstance(value, UploadedFile):
         return {UPLOADED_FILE_TAG: {"contents": _base64(value.getvalue()), "name": value.name,
                                     "size": value.size, "mime_type": value.mime_type}}
+    if kind is datetime.date:
+        return {DATE_TAG: value.isoformat()}
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (list, tuple)):
@@ -274,6 +280,17 @@ def _decode_uploaded_file(data: Any, tp: type[UploadedFile], path: str) -> Uploa
                          f"{{contents, name, size, mime_type}}}}), got {_json_kind(data)}")
     return tp(_from_base64(fields["contents"], f"{path}.contents"), name=fields["name"],
               size=fields["size"], mime_type=fields["mime_type"])
+
+
+def _decode_date(data: Any, path: str) -> datetime.date:
+    text = _tagged(data, DATE_TAG)
+    try:
+        if isinstance(text, str) and len(text) == 10:
+            return datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise CodecError(f"{path}: expected a date ({{{DATE_TAG!r}: 'yyyy-mm-dd'}}), got "
+                     f"{_json_kind(data)}")
 
 
 def _from_base64(text: str, path: str) -> bytes:
@@ -328,6 +345,8 @@ def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
             return _decode_dataclass(data, tp, path, strict)
     elif tp is bytes:
         return _decode_bytes(data, path)
+    elif tp is datetime.date:
+        return _decode_date(data, path)
     elif isinstance(tp, type) and issubclass(tp, UploadedFile):
         return _decode_uploaded_file(data, tp, path)
     else:
@@ -342,8 +361,10 @@ def _copy_json(data: Any) -> Any:
         return [_copy_json(item) for item in data]
     if type(data) is dict:
         # Bytes and files in a field typed Any: recognised by their one-key objects.
-        if len(data) == 1 and (BYTES_TAG in data or UPLOADED_FILE_TAG in data):
-            tp = bytes if BYTES_TAG in data else UploadedFile
+        if len(data) == 1 and (BYTES_TAG in data or UPLOADED_FILE_TAG in data
+                               or DATE_TAG in data):
+            tp = (bytes if BYTES_TAG in data else datetime.date if DATE_TAG in data
+                  else UploadedFile)
             try:
                 return _decode(data, tp, "$", strict=True)
             except CodecError:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from mesop_cli.runtime.components.base import ParentComponent
 from mesop_cli.runtime.components.buttons import button, content_button
 from mesop_cli.runtime.components.choices import (
+    ButtonToggleButton,
     RadioOption,
     SelectOption,
+    button_toggle,
     checkbox,
+    content_checkbox,
     content_slide_toggle,
     radio,
     select,
@@ -29,8 +32,15 @@ from mesop_cli.runtime.components.containers import (
 )
 from mesop_cli.runtime.components.embedded import audio, embed, video
 from mesop_cli.runtime.components.fields import Shortcut, input, native_textarea, textarea
-from mesop_cli.runtime.components.layout import box, divider, tooltip
+from mesop_cli.runtime.components.layout import box, divider, sidenav, tooltip
 from mesop_cli.runtime.components.media import icon, image, link, plot
+from mesop_cli.runtime.components.pickers import (
+    AutocompleteOption,
+    AutocompleteOptionGroup,
+    autocomplete,
+    date_picker,
+    date_range_picker,
+)
 from mesop_cli.runtime.components.progress import progress_bar, progress_spinner
 from mesop_cli.runtime.components.table import TableColumn, TableHeader, table
 from mesop_cli.runtime.components.text import code, html, markdown, text
@@ -57,6 +67,17 @@ __all__ = [
     "expansion_panel",
     "video",
     # ---- end examples ----
+    # ---- widgets ----
+    "AutocompleteOption",
+    "AutocompleteOptionGroup",
+    "ButtonToggleButton",
+    "autocomplete",
+    "button_toggle",
+    "content_checkbox",
+    "date_picker",
+    "date_range_picker",
+    "sidenav",
+    # ---- end widgets ----
     "NamedSlot",
     "ParentComponent",
     "RadioOption",

@@ -1,4 +1,5 @@
-"""Controls that choose: ``checkbox``, ``slide_toggle``, ``radio``, ``select``, ``slider``."""
+"""Controls that choose: ``checkbox``, ``slide_toggle``, ``radio``, ``select``, ``slider``,
+``button_toggle``."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from mesop_cli.runtime.components.base import (
     text_or_empty,
 )
 from mesop_cli.runtime.events import (
+    ButtonToggleChangeEvent,
     CheckboxChangeEvent,
+    CheckboxIndeterminateChangeEvent,
     RadioChangeEvent,
     SelectSelectionChangeEvent,
     SliderValueChangeEvent,
@@ -27,12 +30,55 @@ from mesop_cli.runtime.style import Style
 _APPEARANCES = ("fill", "outline")
 
 
+def _chosen_values(value: str | list[str]) -> list[str]:
+    """Mesop's ``value`` of a select or toggle (one value, or a list) as a list."""
+    if isinstance(value, str):
+        return [value] if value else []
+    return [text_or_empty(v) for v in value]
+
+
+def _whole_number(caller: str, argument: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{caller} {argument} must be a whole number, got {value!r}")
+    return value
+
+
+def _checkbox(
+    caller: str,
+    label: str,
+    key: str | None,
+    on_change: Callable[[CheckboxChangeEvent], Any] | None,
+    on_indeterminate_change: Callable[[CheckboxIndeterminateChangeEvent], Any] | None,
+    label_position: str,
+    tab_index: int,
+    color: str | None,
+    checked: bool,
+    disabled: bool,
+    indeterminate: bool,
+    style: Style | None,
+) -> ParentComponent:
+    props = {
+        "label": label,
+        "checked": bool(checked),
+        "disabled": bool(disabled),
+        "indeterminate": bool(indeterminate),
+        "label_position": choice(caller, "label_position", label_position, LABEL_POSITIONS),
+        "tab_index": _whole_number(caller, "tab_index", tab_index),
+        "color": color or "",
+    }
+    handlers = {"on_change": (on_change, "change"),
+                "on_indeterminate_change": (on_indeterminate_change, "indeterminate")}
+    return insert(caller, "checkbox", key, props, style, handlers)
+
+
 def checkbox(
     label: str | None = None,
     *,
     on_change: Callable[[CheckboxChangeEvent], Any] | None = None,
+    on_indeterminate_change: Callable[[CheckboxIndeterminateChangeEvent], Any] | None = None,
     label_position: str = "after",
     disable_ripple: bool = False,
+    tab_index: int = 0,
     color: str | None = None,
     checked: bool = False,
     disabled: bool = False,
@@ -42,19 +88,31 @@ def checkbox(
 ) -> None:
     """A labelled checkbox; ``indeterminate`` shows the "mixed" state of a parent box.
 
-    ``disable_ripple`` is taken so Mesop code runs unchanged; there is no ripple here.
+    Clicking a mixed box clears the mixed state, as in Mesop: ``on_indeterminate_change``
+    hears it. ``disable_ripple`` is taken so Mesop code runs unchanged; there is no ripple.
     """
-    props = {
-        "label": text_or_empty(label),
-        "checked": bool(checked),
-        "disabled": bool(disabled),
-        "indeterminate": bool(indeterminate),
-        "label_position": choice(
-            "me.checkbox()", "label_position", label_position, LABEL_POSITIONS
-        ),
-        "color": color or "",
-    }
-    insert("me.checkbox()", "checkbox", key, props, style, {"on_change": (on_change, "change")})
+    _checkbox("me.checkbox()", text_or_empty(label), key, on_change, on_indeterminate_change,
+              label_position, tab_index, color, checked, disabled, indeterminate, style)
+
+
+def content_checkbox(
+    *,
+    on_change: Callable[[CheckboxChangeEvent], Any] | None = None,
+    on_indeterminate_change: Callable[[CheckboxIndeterminateChangeEvent], Any] | None = None,
+    label_position: str = "after",
+    disable_ripple: bool = False,
+    tab_index: int = 0,
+    color: str | None = None,
+    checked: bool = False,
+    disabled: bool = False,
+    indeterminate: bool = False,
+    style: Style | None = None,
+    key: str | None = None,
+) -> ParentComponent:
+    """A checkbox whose label is its children: ``with me.content_checkbox(): ...``."""
+    return _checkbox("me.content_checkbox()", "", key, on_change, on_indeterminate_change,
+                     label_position, tab_index, color, checked, disabled, indeterminate,
+                     style)
 
 
 def _slide_toggle(
@@ -70,15 +128,13 @@ def _slide_toggle(
     hide_icon: bool,
     on_change: Callable[[SlideToggleChangeEvent], Any] | None,
 ) -> ParentComponent:
-    if isinstance(tab_index, bool) or not isinstance(tab_index, int):
-        raise TypeError(f"{caller} tab_index must be a whole number, got {tab_index!r}")
     props = {
         "label": label,
         "label_position": choice(caller, "label_position", label_position, LABEL_POSITIONS),
         "required": bool(required),
         "color": optional_choice(caller, "color", color, PALETTE),
         "disabled": bool(disabled),
-        "tab_index": tab_index,
+        "tab_index": _whole_number(caller, "tab_index", tab_index),
         "checked": bool(checked),
         "hide_icon": bool(hide_icon),
     }
@@ -195,10 +251,7 @@ def select(
             raise TypeError(f"me.select options must be me.SelectOption, got {option!r}")
         shown = option.value if option.label is None else option.label
         choices.append({"label": text_or_empty(shown), "value": text_or_empty(option.value)})
-    if isinstance(value, str):
-        selected = [value] if value else []
-    else:
-        selected = [text_or_empty(v) for v in value]
+    selected = _chosen_values(value)
     props = {
         "label": text_or_empty(label),
         "options": choices,
@@ -246,3 +299,50 @@ def slider(
     }
     handlers = {"on_value_change": (on_value_change, "slider")}
     insert("me.slider()", "slider", key, props, style, handlers)
+
+
+# ---- widgets: button toggle ------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class ButtonToggleButton:
+    """One button of a button toggle: the text shown and the value reported."""
+
+    label: str | None = None
+    value: str | None = None
+
+
+def button_toggle(
+    *,
+    value: list[str] | str = "",
+    buttons: Iterable[ButtonToggleButton],
+    on_change: Callable[[ButtonToggleChangeEvent], Any] | None = None,
+    multiple: bool = False,
+    disabled: bool = False,
+    hide_selection_indicator: bool = False,
+    style: Style | None = None,
+    key: str | None = None,
+) -> None:
+    """A row of buttons of which one (or with ``multiple`` any number) is pressed.
+
+    ``value`` is the pressed value, or a list of them; ``on_change`` gets a
+    ButtonToggleChangeEvent with every value pressed after the click. As in Mesop, a
+    pressed button of a single-choice toggle stays pressed when clicked again. A check
+    mark shows in pressed buttons unless ``hide_selection_indicator``.
+    """
+    caller = "me.button_toggle()"
+    shown = []
+    for button in buttons:
+        if not isinstance(button, ButtonToggleButton):
+            raise TypeError(f"{caller} buttons must be me.ButtonToggleButton, got {button!r}")
+        shown.append({"label": text_or_empty(button.label),
+                      "value": text_or_empty(button.value)})
+    pressed = _chosen_values(value)
+    props = {
+        "buttons": shown,
+        "value": pressed,
+        "multiple": bool(multiple),
+        "disabled": bool(disabled),
+        "hide_selection_indicator": bool(hide_selection_indicator),
+    }
+    insert(caller, "button_toggle", key, props, style, {"on_change": (on_change, "button_toggle")})

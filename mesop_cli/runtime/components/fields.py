@@ -40,6 +40,16 @@ def _field_props(
     }
 
 
+def _text_handlers(
+    on_input: Callable[[InputEvent], Any] | None,
+    on_blur: Callable[[InputBlurEvent], Any] | None,
+    on_enter: Callable[[InputEnterEvent], Any] | None,
+) -> dict[str, tuple[Callable[[Any], Any] | None, str]]:
+    """The handlers an input and a textarea take, each with the event kind it accepts."""
+    return {"on_input": (on_input, "input"), "on_blur": (on_blur, "blur"),
+            "on_enter": (on_enter, "enter")}
+
+
 def input(
     *,
     label: str = "",
@@ -61,9 +71,7 @@ def input(
         "me.input()", label, value, placeholder, disabled, readonly, appearance, color
     )
     props["input_type"] = type or "text"
-    handlers = {"on_input": (on_input, "input"), "on_blur": (on_blur, "blur"),
-                "on_enter": (on_enter, "enter")}
-    insert("me.input()", "input", key, props, style, handlers)
+    insert("me.input()", "input", key, props, style, _text_handlers(on_input, on_blur, on_enter))
 
 
 def textarea(
@@ -90,9 +98,8 @@ def textarea(
     props["input_type"] = "textarea"
     props["rows"] = int(rows)
     props["shortcuts"] = _shortcut_props("me.textarea()", shortcuts)
-    handlers = {"on_input": (on_input, "input"), "on_blur": (on_blur, "blur"),
-                "on_enter": (on_enter, "enter")}
-    insert("me.textarea()", "textarea", key, props, style, handlers)
+    insert("me.textarea()", "textarea", key, props, style,
+           _text_handlers(on_input, on_blur, on_enter))
 
 
 def _rows(caller: str, argument: str, value: int | None) -> int | None:

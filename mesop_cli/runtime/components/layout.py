@@ -6,20 +6,26 @@ from collections.abc import Callable
 from typing import Any
 
 from mesop_cli.runtime.components.base import ParentComponent, choice, insert, text_or_empty
-from mesop_cli.runtime.events import ClickEvent
+from mesop_cli.runtime.events import ClickEvent, RightClickEvent, SidenavOpenedChangedEvent
 from mesop_cli.runtime.style import Style
 
 _TOOLTIP_POSITIONS = ("left", "right", "above", "below", "before", "after")
+_SIDENAV_POSITIONS = ("start", "end")
 
 
 def box(
     *,
     style: Style | None = None,
     on_click: Callable[[ClickEvent], Any] | None = None,
+    on_right_click: Callable[[RightClickEvent], Any] | None = None,
     key: str | None = None,
 ) -> ParentComponent:
-    """A ``<div>`` for layout: ``with me.box(style=me.Style(...)): ...``."""
-    return insert("me.box()", "box", key, {}, style, {"on_click": (on_click, "click")})
+    """A ``<div>`` for layout: ``with me.box(style=me.Style(...)): ...``.
+
+    With ``on_right_click`` a right click calls it instead of opening the context menu.
+    """
+    handlers = {"on_click": (on_click, "click"), "on_right_click": (on_right_click, "right_click")}
+    return insert("me.box()", "box", key, {}, style, handlers)
 
 
 def divider(*, key: str | None = None, inset: bool = False) -> None:
@@ -59,3 +65,29 @@ def tooltip(
         "hide_delay_ms": _delay(caller, "hide_delay_ms", hide_delay_ms),
     }
     return insert(caller, "tooltip", key, props, None, {})
+
+
+def sidenav(
+    *,
+    opened: bool = True,
+    disable_close: bool = True,
+    position: str = "start",
+    on_opened_changed: Callable[[SidenavOpenedChangedEvent], Any] | None = None,
+    style: Style | None = None,
+    key: str | None = None,
+) -> ParentComponent:
+    """A side panel fixed to the start (or ``position="end"``) edge of the window, over the
+    page, holding its children: ``with me.sidenav(opened=s.open): ...``.
+
+    The app decides where it is with ``opened`` (the page leaves room for it, as in
+    Mesop). Unless ``disable_close``, Escape closes it and ``on_opened_changed`` hears
+    that it closed.
+    """
+    caller = "me.sidenav()"
+    props = {
+        "opened": bool(opened),
+        "disable_close": bool(disable_close),
+        "position": choice(caller, "position", position, _SIDENAV_POSITIONS),
+    }
+    handlers = {"on_opened_changed": (on_opened_changed, "sidenav")}
+    return insert(caller, "sidenav", key, props, style, handlers)

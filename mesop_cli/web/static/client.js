@@ -363,6 +363,26 @@
     return wrap;
   }
 
+  // A checkbox (or, with role "switch", a slide toggle) and its label. The label's text
+  // is a span of its own: the content_ variants put their children in the label instead.
+  function checkControl(id, role) {
+    var wrap = document.createElement("div");
+    var control = document.createElement("input");
+    control.type = "checkbox";
+    if (role) control.setAttribute("role", role);
+    control.id = id;
+    var label = document.createElement("label");
+    label.htmlFor = id;
+    var text = document.createElement("span");
+    label.appendChild(text);
+    wrap.appendChild(control);
+    wrap.appendChild(label);
+    wrap.__control = control;
+    wrap.__labelText = text;
+    wrap.__mesopChildrenHost = label;
+    return wrap;
+  }
+
   // The page's CSP requires Trusted Types (unless the app turned them off): a string
   // reaches innerHTML only through this policy, named in the CSP (web/csp.py). Only HTML
   // the server made safe goes through it (Markdown rendered with raw HTML disabled, me.html
@@ -549,20 +569,13 @@
     input: textField("input"),
     textarea: textField("textarea"),
     checkbox: function (node, id) {
-      var wrap = document.createElement("div");
-      wrap.className = "mesop-field mesop-checkbox";
-      var control = document.createElement("input");
-      control.type = "checkbox";
-      control.id = id;
-      var label = document.createElement("label");
-      label.htmlFor = id;
-      wrap.appendChild(control);
-      wrap.appendChild(label);
-      wrap.__label = label;
-      wrap.__control = control;
-      wrap.__mesopChildren = false;
+      var wrap = checkControl(id, null);
+      var control = wrap.__control;
       control.addEventListener("change", function () {
-        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_change, "change", control.checked);
+        var p = wrap.__mesopNode.p;
+        fire(wrap.__mesopNode, p.on_change, "change", control.checked);
+        // A click clears the "mixed" state (the browser already did), as in Mesop.
+        if (p.indeterminate) fire(wrap.__mesopNode, p.on_indeterminate_change, "indeterminate", false);
       });
       return wrap;
     },
@@ -588,9 +601,16 @@
       el.addEventListener("click", function (ev) {
         if (!el.__mesopNode.p.on_click) return;
         ev.stopPropagation();
-        // Mesop's ClickEvent.is_target: was the box itself clicked, not something in it?
-        fire(el.__mesopNode, el.__mesopNode.p.on_click, "click", ev.target === el);
+        fire(el.__mesopNode, el.__mesopNode.p.on_click, "click", pointerAt(ev, el));
       });
+      // ---- widgets: box(on_right_click=...) ----
+      el.addEventListener("contextmenu", function (ev) {
+        if (!el.__mesopNode.p.on_right_click) return;
+        ev.preventDefault();
+        ev.stopPropagation();
+        fire(el.__mesopNode, el.__mesopNode.p.on_right_click, "right_click", pointerAt(ev, el));
+      });
+      // ---- end widgets ----
       return el;
     },
     divider: function () { return document.createElement("hr"); },
@@ -630,21 +650,8 @@
       return el;
     },
     slide_toggle: function (node, id) {
-      var wrap = document.createElement("div");
-      var control = document.createElement("input");
-      control.type = "checkbox";
-      control.setAttribute("role", "switch");
-      control.id = id;
-      var label = document.createElement("label");
-      label.htmlFor = id;
-      var text = document.createElement("span");
-      label.appendChild(text);
-      wrap.appendChild(control);
-      wrap.appendChild(label);
-      wrap.__control = control;
-      wrap.__labelText = text;
-      // content_slide_toggle: the children are the label.
-      wrap.__mesopChildrenHost = label;
+      var wrap = checkControl(id, "switch");
+      var control = wrap.__control;
       control.addEventListener("change", function () {
         fire(wrap.__mesopNode, wrap.__mesopNode.p.on_change, "toggle", control.checked);
       });
@@ -751,8 +758,9 @@
     checkbox: function (wrap, node) {
       wrap.className = "mesop-field mesop-checkbox" +
         (node.p.label_position === "before" ? " mesop-label-before" : "");
-      setText(wrap.__label, node.p.label || "");
+      setText(wrap.__labelText, node.p.label || "");
       wrap.__control.disabled = !!node.p.disabled;
+      wrap.__control.tabIndex = node.p.tab_index || 0;
       if (wrap.__control.__serverValue !== !!node.p.checked) {
         wrap.__control.__serverValue = wrap.__control.checked = !!node.p.checked;
       }
@@ -1095,6 +1103,333 @@
   });
 
   // ---- end examples ----------------------------------------------------------------
+
+  // ---- widgets: sidenav, button toggle, autocomplete, date pickers, box pointer ------
+
+  // Where a click happened, as Mesop's ClickEvent reports it; is_target: was the box
+  // itself clicked, not something in it?
+  function pointerAt(ev, el) {
+    return { is_target: ev.target === el, client_x: ev.clientX, client_y: ev.clientY,
+             page_x: ev.pageX, page_y: ev.pageY, offset_x: ev.offsetX, offset_y: ev.offsetY };
+  }
+
+  // A line of help under a field (hint_label), named as the field's description.
+  function addHint(wrap, id) {
+    var hint = classed("div", "mesop-hint");
+    hint.id = id + "-hint";
+    wrap.appendChild(hint);
+    wrap.__hint = hint;
+  }
+
+  function setHint(wrap, control, text) {
+    setText(wrap.__hint, text || "");
+    wrap.__hint.hidden = !text;
+    if (text) control.setAttribute("aria-describedby", wrap.__hint.id);
+    else control.removeAttribute("aria-describedby");
+  }
+
+  var ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+
+  // Four-digit years only, as the server accepts.
+  var FIRST_DAY = "1000-01-01", LAST_DAY = "9999-12-31";
+
+  function asDateInput(control) {
+    control.type = "date";
+    control.min = FIRST_DAY;
+    control.max = LAST_DAY;
+    return control;
+  }
+
+  function dateInput(id, wrap) {
+    var control = asDateInput(document.createElement("input"));
+    control.id = id;
+    wrap.appendChild(control);
+    return control;
+  }
+
+  // Escape closes every open sidenav that may be closed, unless something else (an open
+  // suggestion list) used the key first.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" || ev.defaultPrevented) return;
+    Array.prototype.forEach.call(root.querySelectorAll(".mesop-sidenav"), function (el) {
+      var p = el.__mesopNode.p;
+      if (!el.__open || p.disable_close) return;
+      el.__open = false;
+      el.classList.add("mesop-closed");
+      fire(el.__mesopNode, p.on_opened_changed, "sidenav", false);
+    });
+  });
+
+  // The pressed values of a button toggle after a click on `value`: a single-choice
+  // toggle keeps a pressed button pressed, as Mesop's does.
+  function toggledValues(pressed, value, multiple) {
+    if (!multiple) return [value];
+    var at = pressed.indexOf(value);
+    return at >= 0 ? pressed.slice(0, at).concat(pressed.slice(at + 1)) : pressed.concat([value]);
+  }
+
+  function drawToggle(el) {
+    var p = el.__mesopNode.p;
+    Array.prototype.forEach.call(el.children, function (button) {
+      var on = el.__pressed.indexOf(button.__value) >= 0;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.disabled = !!p.disabled;
+      button.__check.hidden = !on || !!p.hide_selection_indicator;
+    });
+  }
+
+  // ---- autocomplete: an ARIA combobox whose listbox shows the options containing the
+  // text typed. A listbox of our own (not <datalist>) so option groups show with their
+  // headings, the list follows the theme, and the keys work the same in every browser.
+
+  function suggestions(wrap) {
+    return Array.prototype.filter.call(wrap.__list.querySelectorAll("[role=option]"),
+      function (option) { return !option.hidden; });
+  }
+
+  function highlight(wrap, option) {
+    var control = wrap.__control;
+    suggestions(wrap).forEach(function (o) { o.setAttribute("aria-selected", o === option ? "true" : "false"); });
+    wrap.__active = option;
+    if (option) {
+      control.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      control.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function showSuggestions(wrap, open) {
+    var typed = wrap.__control.value.toLowerCase();
+    Array.prototype.forEach.call(wrap.__list.children, function (group) {
+      var any = false;
+      Array.prototype.forEach.call(group.querySelectorAll("[role=option]"), function (option) {
+        option.hidden = option.__label.toLowerCase().indexOf(typed) < 0;
+        any = any || !option.hidden;
+      });
+      group.hidden = !any;
+    });
+    var shown = open && suggestions(wrap).length > 0;
+    wrap.__list.hidden = !shown;
+    wrap.__control.setAttribute("aria-expanded", shown ? "true" : "false");
+    highlight(wrap, null);
+  }
+
+  function pickSuggestion(wrap, option) {
+    wrap.__control.value = option.__value;
+    showSuggestions(wrap, false);
+    fire(wrap.__mesopNode, wrap.__mesopNode.p.on_selection_change, "autocomplete_selection", option.__value);
+  }
+
+  function autocompleteKey(wrap, ev) {
+    var open = !wrap.__list.hidden;
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      ev.preventDefault();
+      if (!open) showSuggestions(wrap, true);
+      var list = suggestions(wrap);
+      if (!list.length) return;
+      var at = list.indexOf(wrap.__active);
+      var step = ev.key === "ArrowDown" ? 1 : -1;
+      highlight(wrap, list[at < 0 ? (step > 0 ? 0 : list.length - 1) : (at + step + list.length) % list.length]);
+    } else if (ev.key === "Enter") {
+      if (open && wrap.__active) {
+        ev.preventDefault();
+        pickSuggestion(wrap, wrap.__active);
+      } else {
+        showSuggestions(wrap, false);
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_enter, "autocomplete_enter", wrap.__control.value);
+      }
+    } else if (ev.key === "Escape" && open) {
+      ev.preventDefault();
+      showSuggestions(wrap, false);
+    }
+  }
+
+  function fillSuggestions(wrap, groups, id) {
+    var list = wrap.__list;
+    list.textContent = "";
+    var count = 0;
+    groups.forEach(function (group, g) {
+      var box = document.createElement("div");
+      box.setAttribute("role", "group");
+      if (group.label !== null) {
+        var heading = classed("div", "mesop-autocomplete-heading");
+        heading.id = id + "-group-" + g;
+        heading.setAttribute("role", "presentation");
+        heading.textContent = group.label;
+        box.appendChild(heading);
+        box.setAttribute("aria-labelledby", heading.id);
+      }
+      group.options.forEach(function (opt) {
+        var option = classed("div", "mesop-autocomplete-option");
+        option.id = id + "-option-" + (count++);
+        option.setAttribute("role", "option");
+        option.textContent = opt.label;
+        option.__label = opt.label;
+        option.__value = opt.value;
+        // Keep the focus in the field, so the click is not lost to its blur.
+        option.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+        option.addEventListener("click", function () { pickSuggestion(wrap, option); });
+        box.appendChild(option);
+      });
+      list.appendChild(box);
+    });
+  }
+
+  Object.assign(builders, {
+    sidenav: function () { return classed("aside", "mesop-sidenav"); },
+    button_toggle: function () {
+      var el = classed("div", "mesop-button-toggle");
+      el.setAttribute("role", "group");
+      el.__mesopChildren = false;
+      return el;
+    },
+    autocomplete: function (node, id) {
+      var wrap = labelled("input", id, "input");
+      wrap.classList.add("mesop-autocomplete");
+      var control = wrap.__control;
+      var list = classed("div", "mesop-autocomplete-list");
+      list.id = id + "-list";
+      list.setAttribute("role", "listbox");
+      list.hidden = true;
+      wrap.appendChild(list);
+      wrap.__list = list;
+      addHint(wrap, id);
+      control.setAttribute("role", "combobox");
+      control.setAttribute("aria-autocomplete", "list");
+      control.setAttribute("aria-controls", list.id);
+      control.setAttribute("aria-expanded", "false");
+      control.autocomplete = "off";
+      control.addEventListener("input", function () {
+        showSuggestions(wrap, true);
+        fire(wrap.__mesopNode, wrap.__mesopNode.p.on_input, "input", control.value, control);
+      });
+      control.addEventListener("click", function () { showSuggestions(wrap, true); });
+      control.addEventListener("blur", function () { showSuggestions(wrap, false); });
+      control.addEventListener("keydown", function (ev) { autocompleteKey(wrap, ev); });
+      return wrap;
+    },
+    date_picker: function (node, id) {
+      var wrap = labelled("input", id, "input");
+      var control = asDateInput(wrap.__control);
+      addHint(wrap, id);
+      control.addEventListener("change", function () {
+        // Only a whole date is reported, as Mesop's picker does.
+        if (ISO_DATE.test(control.value)) {
+          fire(wrap.__mesopNode, wrap.__mesopNode.p.on_change, "date", control.value);
+        }
+      });
+      return wrap;
+    },
+    date_range_picker: function (node, id) {
+      var wrap = classed("fieldset", "mesop-field mesop-date-range");
+      var legend = document.createElement("legend");
+      wrap.appendChild(legend);
+      var ends = classed("div", "mesop-date-range-ends");
+      wrap.appendChild(ends);
+      var start = dateInput(id + "-start", ends);
+      var end = dateInput(id + "-end", ends);
+      addHint(wrap, id);
+      wrap.__legend = legend; wrap.__start = start; wrap.__end = end;
+      wrap.__mesopChildren = false;
+      function changed() {
+        // The browser keeps each end inside the other's bound when picking.
+        end.min = start.value || FIRST_DAY;
+        start.max = end.value || LAST_DAY;
+        if (ISO_DATE.test(start.value) && ISO_DATE.test(end.value) && start.value <= end.value) {
+          fire(wrap.__mesopNode, wrap.__mesopNode.p.on_change, "date_range",
+               { start_date: start.value, end_date: end.value });
+        }
+      }
+      start.addEventListener("change", changed);
+      end.addEventListener("change", changed);
+      return wrap;
+    },
+  });
+
+  Object.assign(updaters, {
+    sidenav: function (el, node) {
+      var p = node.p, opened = !!p.opened;
+      // The app's `opened` has the last word when it changes; in between, Escape may
+      // have closed the panel here.
+      if (el.__serverOpened !== opened) { el.__serverOpened = opened; el.__open = opened; }
+      el.className = "mesop-sidenav mesop-sidenav-" + (p.position === "end" ? "end" : "start") +
+        (el.__open ? "" : " mesop-closed");
+    },
+    button_toggle: function (el, node, id) {
+      var p = node.p;
+      var layout = JSON.stringify(p.buttons);
+      if (el.__layout !== layout) {
+        el.__layout = layout;
+        el.textContent = "";
+        p.buttons.forEach(function (b, index) {
+          var button = classed("button", "mesop-button-toggle-button");
+          button.type = "button";
+          button.id = id + "-" + index;
+          var check = decorativeIcon("check");
+          var label = document.createElement("span");
+          label.textContent = b.label;
+          button.appendChild(check);
+          button.appendChild(label);
+          button.__check = check;
+          button.__value = b.value;
+          button.addEventListener("click", function () {
+            var p = el.__mesopNode.p;
+            if (!p.multiple && el.__pressed.indexOf(b.value) >= 0) return;
+            el.__pressed = toggledValues(el.__pressed, b.value, p.multiple);
+            drawToggle(el);
+            fire(el.__mesopNode, p.on_change, "button_toggle", el.__pressed.slice());
+          });
+          el.appendChild(button);
+        });
+      }
+      var pressed = JSON.stringify(p.value || []);
+      if (el.__serverValue !== pressed) { el.__serverValue = pressed; el.__pressed = (p.value || []).slice(); }
+      drawToggle(el);
+    },
+    autocomplete: function (wrap, node, id) {
+      // Label, placeholder, state and the value (kept while typing) as any text field's.
+      updateTextField(wrap, node);
+      setHint(wrap, wrap.__control, node.p.hint);
+      var groups = JSON.stringify(node.p.groups);
+      if (wrap.__groups !== groups) {
+        wrap.__groups = groups;
+        fillSuggestions(wrap, node.p.groups, id);
+        showSuggestions(wrap, !wrap.__list.hidden);
+      }
+    },
+    date_picker: function (wrap, node) {
+      var p = node.p, control = wrap.__control;
+      setText(wrap.__label, p.label || "");
+      wrap.__label.hidden = !p.label;
+      if (!p.label) control.setAttribute("aria-label", p.placeholder || "Date");
+      control.disabled = !!p.disabled;
+      control.readOnly = !!p.readonly;
+      control.required = !!p.required;
+      setHint(wrap, control, p.hint);
+      setServerValue(control, p.value || "");
+    },
+    date_range_picker: function (wrap, node) {
+      var p = node.p;
+      setText(wrap.__legend, p.label || "");
+      wrap.__legend.hidden = !p.label;
+      [[wrap.__start, p.start_date, p.placeholder_start_date, "Start date"],
+       [wrap.__end, p.end_date, p.placeholder_end_date, "End date"]].forEach(function (end) {
+        var control = end[0];
+        // A date input shows no placeholder: it names the field instead.
+        control.setAttribute("aria-label", end[3] + (end[2] ? " (" + end[2] + ")" : ""));
+        control.disabled = !!p.disabled;
+        control.readOnly = !!p.readonly;
+        control.required = !!p.required;
+        setServerValue(control, end[1] || "");
+        setHint(wrap, control, p.hint);
+      });
+      wrap.__end.min = wrap.__start.value || FIRST_DAY;
+      wrap.__start.max = wrap.__end.value || LAST_DAY;
+    },
+  });
+
+  // ---- end widgets ------------------------------------------------------------------
 
   // ---- status line (errors, lost connection) -----------------------------------------
 
