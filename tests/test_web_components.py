@@ -4,7 +4,6 @@ and the checks on the events it sends back."""
 
 from __future__ import annotations
 
-import json
 import os
 import textwrap
 from pathlib import Path

@@ -2,8 +2,9 @@
 tests/apps/web_parts/), written as a Mesop user would; tests/test_browser_web_components.py
 drives it in Chromium."""
 
-import mesop_cli as me
 from web_parts.counter_component import counter_component
+
+import mesop_cli as me
 
 
 @me.stateclass
@@ -18,10 +19,16 @@ def on_increment(e: me.WebEvent):
     state.events += 1
 
 
+@me.web_component(path="./web_parts/greeting.js")
+def greeting(name: str):
+    return me.insert_web_component(name="test-greeting", properties={"name": name})
+
+
 @me.page(path="/")
 def home():
     state = me.state(State)
     me.text(f"Server value: {state.value}")
+    greeting(f"visitor {state.events}")
     with counter_component(value=state.value, label="Count", on_increment=on_increment,
                            key="counter"):
         me.text(f"Events so far: {state.events}")

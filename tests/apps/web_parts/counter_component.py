@@ -1,7 +1,8 @@
 """A web component declared in a helper module, as Mesop's examples do: its module path
 is relative to this file (tests/apps/web_component_app.py uses it)."""
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import mesop_cli as me
 
