@@ -406,3 +406,20 @@ def test_web_event_over_http_reaches_the_handler(tmp_path: Path) -> None:
     assert status == 400 and "nests deeper" in answer["message"]  # type: ignore[index]
     tab.send(None)  # the page again, as the session holds it: neither event changed it
     assert web_nodes(tab.tree)[0]["p"]["properties"]["value"] == 5
+
+
+def test_declaring_a_web_component_while_a_page_renders_is_refused(tmp_path: Path) -> None:
+    app = load_app(write_app(tmp_path, """
+        import mesop_cli as me
+
+        @me.page(path="/")
+        def home():
+            @me.web_component(path="./parts/counter.js")
+            def late():
+                return me.insert_web_component(name="my-counter")
+            late()
+    """))
+    with pytest.raises(HandlerError, match="must run when the app loads") as caught:
+        render(app, "/", {})
+    assert "main.py:6" in str(caught.value)
+    assert app.web_modules == {}

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from mesop_cli.runtime.components.base import ParentComponent, insert
-from mesop_cli.runtime.context import TreeBuilder, current_builder, current_scope
+from mesop_cli.runtime.context import TreeBuilder, current_builder, current_scope, in_scope
 from mesop_cli.runtime.registry import declare_web_module, loading_app_dir
 from mesop_cli.runtime.web_modules import (
     WebComponentError,
@@ -59,6 +59,12 @@ def web_component(*, path: str, skip_validation: bool = False) -> Callable[[C], 
     ``skip_validation`` is accepted for Mesop's sake: mesop-cli does not type-check the
     decorated function's arguments either way.
     """
+    if in_scope():
+        # As Mesop: every process must know the module before any browser asks for it.
+        raise WebComponentError(
+            "@me.web_component must run when the app loads (decorate a module-level "
+            "function), not while a page renders or a handler runs: a module registered "
+            "later would not be served by the app's other processes")
     frame = inspect.currentframe()
     caller = frame.f_back if frame is not None else None
     filename, line = (caller.f_code.co_filename, caller.f_lineno) if caller else ("?", 0)
