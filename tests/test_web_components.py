@@ -4,6 +4,7 @@ and the checks on the events it sends back."""
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 from pathlib import Path
@@ -423,3 +424,18 @@ def test_declaring_a_web_component_while_a_page_renders_is_refused(tmp_path: Pat
         render(app, "/", {})
     assert "main.py:6" in str(caught.value)
     assert app.web_modules == {}
+
+
+def test_protocol_refuses_a_bad_web_value_before_any_session_is_opened() -> None:
+    from mesop_cli.web.protocol import ProtocolError, parse_event_request
+
+    def body(value: object) -> bytes:
+        return json.dumps({"path": "/", "event": {"handler": "h", "kind": "web", "key": "",
+                                                  "value": value}}).encode()
+
+    assert parse_event_request(body({"value": 1})).event["value"] == {  # type: ignore[index]
+        "value": 1}
+    with pytest.raises(ProtocolError, match="nests deeper"):
+        parse_event_request(body(nested(MAX_WEB_EVENT_DEPTH + 1)))
+    with pytest.raises(ProtocolError, match="more than"):
+        parse_event_request(body("x" * (MAX_WEB_EVENT_BYTES + 1)))

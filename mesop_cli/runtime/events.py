@@ -329,8 +329,13 @@ def _json_value(kind: str, value: object) -> None:
                            f"{MAX_WEB_EVENT_BYTES} a web component event may carry")
 
 
-def _web(key: str, value: object) -> MesopEvent:
+def check_web_value(value: object) -> None:
+    """InvalidEvent unless ``value`` is plain JSON within the web event limits."""
     _json_value("web", value)
+
+
+def _web(key: str, value: object) -> MesopEvent:
+    check_web_value(value)
     return WebEvent(key=key, value=value)
 
 
