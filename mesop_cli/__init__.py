@@ -68,6 +68,7 @@ from mesop_cli.runtime.components import (
     uploader,
     video,
 )
+from mesop_cli.runtime.components.web_component import insert_web_component, web_component
 from mesop_cli.runtime.events import (
     AutocompleteEnterEvent,
     AutocompleteSelectionChangeEvent,
@@ -93,6 +94,7 @@ from mesop_cli.runtime.events import (
     TableClickEvent,
     TextareaShortcutEvent,
     UploadEvent,
+    WebEvent,  # web components
 )
 from mesop_cli.runtime.exceptions import (
     Key,
@@ -226,4 +228,8 @@ __all__ = [
     "tooltip",
     "viewport_size",
     "uploader",
+    # ---- web components ----
+    "WebEvent",
+    "insert_web_component",
+    "web_component",
 ]

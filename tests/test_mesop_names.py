@@ -104,7 +104,7 @@ def test_module_getattr_keeps_hasattr_and_dunders_working() -> None:
     ("import mesop_cli as me\nme.text('a')\nme.set_cookie('x')\n", [(3, "me.set_cookie")]),
     ("import mesop as me\nme.set_cookie()\n", [(2, "me.set_cookie")]),
     ("import mesop_cli.labs as mel\nmel.text_to_image(f)\n", [(2, "mel.text_to_image")]),
-    ("import mesop.labs\nmesop.labs.web_component()\n", [(2, "mesop.labs.web_component")]),
+    ("import mesop.labs\nmesop.labs.text_io()\n", [(2, "mesop.labs.text_io")]),
     ("from mesop_cli import labs as L\nL.text_to_image(f)\n", [(2, "L.text_to_image")]),
     ("from mesop import set_cookie, text\n", [(1, "mesop.set_cookie")]),
     # Not ours: left alone.

@@ -21,6 +21,7 @@ from mesop_cli.compat.scan import imports_labs, missing_uses
 from mesop_cli.runtime.errors import AppLoadError, PageNotFound, format_traceback, locate
 from mesop_cli.runtime.registry import PAGE_MARK, Collector, Page, collecting
 from mesop_cli.runtime.stateclass import is_stateclass
+from mesop_cli.runtime.web_modules import WebModule
 
 _IMPORT_GUARD = threading.Lock()
 
@@ -29,11 +30,15 @@ class App:
     """A loaded app: its pages and its state classes."""
 
     def __init__(
-        self, path: Path, module: ModuleType, pages: dict[str, Page], classes: list[type]
+        self, path: Path, module: ModuleType, pages: dict[str, Page], classes: list[type],
+        web_modules: dict[str, WebModule] | None = None,
     ) -> None:
         self.path = path
         self.module = module
         self.pages = pages
+        #: The JavaScript modules of the app's web components, by URL path: the only
+        #: files /__mesop__/web-components/ serves.
+        self.web_modules: dict[str, WebModule] = dict(web_modules or {})
         self.state_classes = _name_classes(classes)
         self._keys = {cls: key for key, cls in self.state_classes.items()}
         self._guard = threading.Lock()
@@ -129,7 +134,7 @@ def _execute(path: Path) -> tuple[ModuleType, Collector]:
         # Like `python main.py`: modules beside the app file are importable.
         if str(path.parent) not in sys.path:
             sys.path.insert(0, str(path.parent))
-    with collecting() as collector:
+    with collecting(path.parent) as collector:
         try:
             spec.loader.exec_module(module)
         except SyntaxError as exc:
@@ -201,4 +206,4 @@ def load_app(path: str | Path, *, alias_mesop: bool = False) -> App:
             f"{path}:1: no pages: decorate a function with @me.page(path=\"/\")",
             f"{path}:1",
         )
-    return App(path, module, pages, classes)
+    return App(path, module, pages, classes, collector.web_modules)

@@ -85,6 +85,11 @@ def activated(scope: Scope) -> Iterator[None]:
         _SCOPE.reset(token)
 
 
+def in_scope() -> bool:
+    """Whether a page is rendering or a handler running (web components: begin/end)."""
+    return _SCOPE.get() is not None
+
+
 def current_scope(caller: str) -> Scope:
     """The active scope, or a clear error when called outside a render or handler."""
     scope = _SCOPE.get()

@@ -8,6 +8,7 @@ it accepts, so the runtime refuses an event whose kind does not fit the handler 
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import re
 import reprlib
@@ -233,6 +234,20 @@ class UploadEvent(MesopEvent):
     def file(self) -> UploadedFile:
         """The first file (an empty one if there is none), for single uploads."""
         return self.files[0] if self.files else UploadedFile()
+
+
+# ---- web components: begin ------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class WebEvent(MesopEvent):
+    """An event a web component dispatched (``new MesopEvent(this.someEvent, value)`` in its
+    JavaScript); ``value`` is the JSON value it sent (an object, as a rule)."""
+
+    value: Any
+
+
+# ---- web components: end --------------------------------------------------------------
 
 
 @dataclass
@@ -462,6 +477,58 @@ _WIDGET_BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
 # ---- end widgets ------------------------------------------------------------------------
 
 
+# ---- web components: begin ------------------------------------------------------------
+
+#: The most a web component's event value may weigh, as compact JSON, and how deeply it
+#: may nest: a component's own messages, not bulk data (use me.uploader for files).
+MAX_WEB_EVENT_BYTES = 4 * 1024 * 1024
+MAX_WEB_EVENT_DEPTH = 64
+
+
+def _json_value(kind: str, value: object) -> None:
+    """Refuse anything but plain JSON data (objects with string keys, arrays, strings,
+    finite numbers, booleans, null) nested at most MAX_WEB_EVENT_DEPTH deep."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_WEB_EVENT_DEPTH:
+            raise InvalidEvent(f"{kind} event: value nests deeper than {MAX_WEB_EVENT_DEPTH}")
+        if isinstance(item, dict):
+            for name, inner in item.items():
+                if not isinstance(name, str):
+                    raise InvalidEvent(f"{kind} event: object keys must be strings, got "
+                                       f"{_short(name)}")
+                stack.append((inner, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((inner, depth + 1) for inner in item)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise InvalidEvent(f"{kind} event: value holds {item}, not a JSON number")
+        elif item is not None and not isinstance(item, (str, int, bool)):
+            raise InvalidEvent(f"{kind} event: value holds {type(item).__name__}, not JSON")
+    try:
+        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+                   .encode("utf-8", "surrogatepass"))
+    except ValueError as exc:  # an int longer than Python prints (4300 digits)
+        raise InvalidEvent(f"{kind} event: value cannot be encoded as JSON ({exc})") from None
+    if size > MAX_WEB_EVENT_BYTES:
+        raise InvalidEvent(f"{kind} event: value is {size} bytes of JSON, more than the "
+                           f"{MAX_WEB_EVENT_BYTES} a web component event may carry")
+
+
+def check_web_value(value: object) -> None:
+    """InvalidEvent unless ``value`` is plain JSON within the web event limits."""
+    _json_value("web", value)
+
+
+def _web(key: str, value: object) -> MesopEvent:
+    check_web_value(value)
+    return WebEvent(key=key, value=value)
+
+
+# ---- web components: end --------------------------------------------------------------
+
+
 _BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
     "click": _click,
     "input": _text(InputEvent, "input"),
@@ -478,6 +545,7 @@ _BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
     "expansion_toggle": _expansion_toggle,  # examples
     "upload": _upload,
     **_WIDGET_BUILDERS,
+    "web": _web,  # web components
 }
 
 EVENT_KINDS = frozenset(_BUILDERS)

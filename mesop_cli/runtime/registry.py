@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mesop_cli.runtime.security_policy import SecurityPolicy
+    from mesop_cli.runtime.web_modules import WebModule
 
 PAGE_MARK = "__mesop_page__"
 STATECLASS_MARK = "__mesop_stateclass__"
@@ -41,15 +43,21 @@ class Collector:
 
     pages: list[Page] = field(default_factory=list)
     state_classes: list[type] = field(default_factory=list)
+    # ---- web components: begin ----
+    #: The directory of the app being loaded: web component modules must be inside it.
+    app_dir: Path | None = None
+    #: The JavaScript modules of @me.web_component, by URL path.
+    web_modules: dict[str, WebModule] = field(default_factory=dict)
+    # ---- web components: end ----
 
 
 _LOADING: ContextVar[Collector | None] = ContextVar("mesop_cli_loading", default=None)
 
 
 @contextmanager
-def collecting() -> Iterator[Collector]:
-    """Collect the declarations made while the block runs."""
-    collector = Collector()
+def collecting(app_dir: Path | None = None) -> Iterator[Collector]:
+    """Collect the declarations made while the block runs (the app at ``app_dir``)."""
+    collector = Collector(app_dir=app_dir)
     token = _LOADING.set(collector)
     try:
         yield collector
@@ -69,3 +77,21 @@ def declare_state_class(cls: type) -> None:
     collector = _LOADING.get()
     if collector is not None:
         collector.state_classes.append(cls)
+
+
+# ---- web components: begin ----
+
+
+def loading_app_dir() -> Path | None:
+    """The directory of the app whose load is in progress, if any."""
+    collector = _LOADING.get()
+    return collector.app_dir if collector is not None else None
+
+
+def declare_web_module(module: WebModule) -> None:
+    """Record a web component's module with the load in progress, if any."""
+    collector = _LOADING.get()
+    if collector is not None:
+        collector.web_modules[module.url_path] = module
+
+# ---- web components: end ----

@@ -9,7 +9,11 @@ from flask import Flask
 from mesop_cli.config import Settings
 from mesop_cli.sessions import create_backend
 from mesop_cli.sessions.base import SessionBackend
-from mesop_cli.web import events, pages  # noqa: F401  (their routes join the blueprint)
+from mesop_cli.web import (  # noqa: F401  (their routes join the blueprint)
+    events,
+    pages,
+    web_components,
+)
 from mesop_cli.web.app_holder import AppHolder
 from mesop_cli.web.context import MAX_REQUEST_BYTES, MesopContext, bp
 from mesop_cli.web.hooks import install_session_hooks

@@ -13,10 +13,14 @@ from mesop_cli.runtime.security_policy import stylesheet_source
 #: The Trusted Types policy the client script creates to put server-made HTML (rendered
 #: Markdown) into the page; web/static/client.js uses the same name.
 CLIENT_TRUSTED_TYPES_POLICY = "mesop-cli"
+#: The Trusted Types policy Lit creates for its templates. Mesop allows it on every page;
+#: here, on the pages of apps that declare web components (Mesop's examples use Lit).
+LIT_TRUSTED_TYPES_POLICY = "lit-html"
 
 
-def page_headers(page: Page | None) -> dict[str, str]:
-    """The security headers of the HTML of ``page`` (None: an error or 404 page)."""
+def page_headers(page: Page | None, web_components: bool = False) -> dict[str, str]:
+    """The security headers of the HTML of ``page`` (None: an error or 404 page);
+    ``web_components``: the app declares some (``@me.web_component``)."""
     policy = page.security_policy if page is not None else None
     styles = [s for s in (stylesheet_source(u) for u in (page.stylesheets if page else ()))
               if s is not None]
@@ -38,6 +42,8 @@ def page_headers(page: Page | None) -> dict[str, str]:
         "require-trusted-types-for": ["'script'"],
         "trusted-types": [CLIENT_TRUSTED_TYPES_POLICY],
     }
+    if web_components:
+        directives["trusted-types"].append(LIT_TRUSTED_TYPES_POLICY)
     if any(s.startswith("https://fonts.googleapis.com/") for s in styles):
         # Google Fonts' stylesheets load the font files from this host.
         directives["font-src"].append("https://fonts.gstatic.com")

@@ -40,6 +40,7 @@ def page(subpath: str) -> Response:
     path = "/" + subpath
     status, title, message = 200, "Mesop", ""
     found: Page | None = None
+    web_components = False
     try:
         app = ctx.holder.get()
     except AppLoadError as exc:
@@ -48,6 +49,7 @@ def page(subpath: str) -> Response:
             message = f"The app failed to load: {exc}"
     else:
         found = app.pages.get(path)
+        web_components = bool(app.web_modules)
         if found is None:
             status, title = 404, "Not found"
         else:
@@ -60,5 +62,6 @@ def page(subpath: str) -> Response:
         "page.html", title=title, status=message, boot=json.dumps(boot),
         stylesheets=found.stylesheets if found is not None else (),
     )
-    return Response(body, status=status, mimetype="text/html", headers=page_headers(found))
+    return Response(body, status=status, mimetype="text/html",
+                    headers=page_headers(found, web_components))
 

@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from mesop_cli.runtime.browser import DEFAULT_VIEWPORT, MAX_VIEWPORT_PIXELS
-from mesop_cli.runtime.events import EVENT_KINDS
+from mesop_cli.runtime.errors import InvalidEvent
+from mesop_cli.runtime.events import EVENT_KINDS, check_web_value
 from mesop_cli.runtime.query_state import (
     MAX_QUERY_CHARS,
     MAX_QUERY_PAIRS,
@@ -247,6 +248,13 @@ def _parse_event(event: Any) -> dict[str, Any]:
         raise ProtocolError(f"event.kind must be one of {', '.join(sorted(EVENT_KINDS))}")
     if not isinstance(key, str):
         raise ProtocolError("event.key must be a string")
+    # ---- web components: a web event's value is checked before any session is opened --
+    if kind == "web":
+        try:
+            check_web_value(event.get("value"))
+        except InvalidEvent as exc:
+            raise ProtocolError(str(exc)) from None
+    # ---- web components: end ---------------------------------------------------------
     return {"handler": handler, "kind": kind, "key": key, "value": event.get("value")}
 
 

@@ -52,6 +52,7 @@ from mesop_cli.runtime.components.user import (
     slot,
     slotclass,
 )
+from mesop_cli.runtime.components.web_component import insert_web_component, web_component
 
 __all__ = [
     # ---- examples ----
@@ -115,4 +116,7 @@ __all__ = [
     "textarea",
     "tooltip",
     "uploader",
+    # ---- web components ----
+    "insert_web_component",
+    "web_component",
 ]
