@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import record_errors
 from tests.support.server import RunningServer, running_server
 from tests.support.services import postgres_uri, redis_url
 
@@ -50,10 +51,7 @@ def test_markdown_and_select_render_under_enforced_trusted_types(chromium, tmp_p
         context = chromium.new_context()
         page = context.new_page()
         problems: list[str] = []
-        # (The browser's own request for /favicon.ico is a 404 it logs: not a problem.)
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error"
-                and "favicon" not in m.location.get("url", "") else None)
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        record_errors(page, problems, console=True)
         page.goto(server.url + "/")
         expect(page.locator("strong", has_text="bold")).to_be_visible()
         # Raw HTML in Markdown stays text.
@@ -100,7 +98,7 @@ def test_mesop_tutorial_chat_streams_in_chromium(chromium, backend: str, tmp_pat
         context = chromium.new_context()
         page = context.new_page()
         errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        record_errors(page, errors)
         page.goto(server.url + "/")
         expect(page.get_by_role("heading", name="Mesop Demo Chat")).to_be_visible()
         prompt = page.get_by_label("Enter your prompt")

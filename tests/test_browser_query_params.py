@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.browser import record_errors
 from tests.support.server import RunningServer, running_server
 
 pytestmark = pytest.mark.browser
@@ -30,7 +31,7 @@ def page(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context()
     tab = context.new_page()
     errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    record_errors(tab, errors)
     yield tab
     context.close()
     assert errors == []

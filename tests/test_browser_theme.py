@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.browser import record_errors
 from tests.support.server import RunningServer, running_server
 
 pytestmark = pytest.mark.browser
@@ -45,11 +46,7 @@ def open_page(chromium: Any, server: RunningServer) -> Iterator[Any]:
         context = chromium.new_context(**options)
         contexts.append(context)
         page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        # (The browser's own request for /favicon.ico, a 404, is not the page's error.)
-        page.on("console", lambda msg: errors.append(msg.text)
-                if msg.type == "error" and "favicon" not in (msg.location or {}).get("url", "")
-                else None)
+        record_errors(page, errors, console=True)
         page.goto(server.url + "/")
         expect(page.get_by_text("Brightness:")).to_be_visible()
         return page

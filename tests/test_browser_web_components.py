@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.browser import record_errors
 from tests.support.server import RunningServer, running_server
 
 pytestmark = pytest.mark.browser
@@ -32,10 +33,7 @@ def page(chromium: Any, server: RunningServer) -> Iterator[Any]:
     context = chromium.new_context()
     opened = context.new_page()
     errors: list[str] = []
-    opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    opened.on("console", lambda msg: errors.append(msg.text)
-              if msg.type == "error" and "favicon" not in (msg.location or {}).get("url", "")
-              else None)
+    record_errors(opened, errors, console=True)
     opened.goto(server.url + "/")
     expect(opened.get_by_text("Server value: 10")).to_be_visible()
     yield opened

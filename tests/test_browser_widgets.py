@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.browser import record_errors
 from tests.support.server import RunningServer, running_server
 
 pytestmark = pytest.mark.browser
@@ -30,7 +31,7 @@ def page(chromium: Any, server: RunningServer) -> Iterator[Any]:
     context = chromium.new_context()
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    record_errors(page, errors)
     page.goto(server.url + "/")
     expect(page.get_by_text("Menu open: False")).to_be_visible()
     yield page

@@ -283,20 +283,28 @@ def test_plain_gunicorn_with_the_logger_class_writes_only_json(tmp_path: Path) -
                        "MESOP_SECRET_KEY": secrets.token_urlsafe(32)}),
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        # A loaded machine can take a while to boot two workers: wait for them, then say
+        # so plainly if they never answered.
+        deadline = time.monotonic() + 60
+        up = False
+        while not up and time.monotonic() < deadline and process.poll() is None:
             try:
-                if requests.get(url + "/__mesop__/healthz", timeout=1).status_code == 200:
-                    break
+                up = requests.get(url + "/__mesop__/healthz", timeout=1).status_code == 200
             except requests.RequestException:
                 time.sleep(0.2)
+        assert up, "gunicorn did not answer /__mesop__/healthz within 60 s"
         tab = Tab(url, server_side=True)
         tab.open("/")
         tab.click("Increment")
         assert "Count: 1" in tab.texts()
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=30)
+        try:
+            output, _ = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+            raise AssertionError(f"gunicorn did not stop on SIGTERM:\n{output}") from None
     entries = [json.loads(line) for line in output.splitlines()]
     loggers = {e["logger"] for e in entries}
     assert {"mesop_cli.config", "gunicorn.error", "gunicorn.access", "mesop_cli.events"} \

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.browser import record_errors
 from tests.support.server import MESOP_COMMAND, clean_env, running_server
 
 PORTED_DIR = Path(__file__).parent / "apps" / "mesop_examples"
@@ -61,7 +62,7 @@ def opened(chromium: Any, app: str, path: str) -> Iterator[Any]:
         context = chromium.new_context()
         page = context.new_page()
         errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        record_errors(page, errors)
         try:
             page.goto(server.url + path)
             yield page
