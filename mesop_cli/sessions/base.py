@@ -182,7 +182,7 @@ class SessionBackend(ABC):
         if not change:
             return
         self.stats.count("bytes_stored", change)
-        self.meters.bytes_held.inc(change)
+        self.meters.add_held_bytes(change)
 
     def measured_held_bytes(self, total: int) -> None:
         """A shared store was measured: it holds ``total`` bytes."""

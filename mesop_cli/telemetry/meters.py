@@ -115,6 +115,9 @@ class _Families:
 
 _families: _Families | None = None
 _families_guard = threading.Lock()
+#: Bytes held by this process's stores, by backend name (see add_held_bytes).
+_held_totals: dict[str, int] = {}
+_held_guard = threading.Lock()
 
 
 def families() -> _Families:
@@ -151,6 +154,14 @@ class BackendMeters:
             bytes_written=f.bytes_written.labels(backend),
             backend=backend, per_process_store=per_process_store,
         )
+
+    def add_held_bytes(self, change: int) -> None:
+        """The bytes this process's store holds grew (or shrank) by ``change``. Kept as a
+        process-wide total and ``set``: a gauge made in a shared store's multiprocess
+        mode refuses ``inc``, and tests build backends of several kinds in one process."""
+        with _held_guard:
+            _held_totals[self.backend] = total = _held_totals.get(self.backend, 0) + change
+            self.bytes_held.set(total)
 
     @cached_property
     def bytes_held(self) -> Gauge:
