@@ -128,6 +128,9 @@ class FieldImage:
     _binary: tuple[Any, ...] | None = field(default=None, repr=False)
     #: For a long list: the hash state of its bytes without the closing ``]``.
     _open: _OpenList | None = field(default=None, repr=False)
+    #: For a list captured as an earlier list plus appended items: that list's digest
+    #: and length (never the image itself, so no chain of old values is kept alive).
+    _grown_from: tuple[bytes, int] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, value: Any, where: str) -> FieldImage:
@@ -170,6 +173,14 @@ class FieldImage:
 
     def same_as(self, other: FieldImage) -> bool:
         return self is other or self.digest == other.digest
+
+    def appended_to(self, other: FieldImage) -> int | None:
+        """How many items ``other`` has, when this list is ``other``'s (as JSON: the same
+        digest) with items appended; else None."""
+        grown = self._grown_from
+        if grown is None or grown[0] != other.digest or type(other.value) is not list:
+            return None
+        return grown[1] if grown[1] == len(other.value) else None
 
 
 @dataclass(eq=False)
@@ -249,6 +260,19 @@ class StateImage:
         document[DIGESTS_KEY] = self._digests()
         return dump_json(document)
 
+    def appends_since(self, earlier: StateImage) -> dict[tuple[str, str], int]:
+        """The fields that are ``earlier``'s lists with items appended, by class and field
+        name, with the number of items they had in ``earlier``."""
+        found: dict[tuple[str, str], int] = {}
+        for key, fields in self.classes.items():
+            theirs = earlier.classes.get(key, {})
+            for name, image in fields.items():
+                before = theirs.get(name)
+                count = None if before is None else image.appended_to(before)
+                if count is not None:
+                    found[key, name] = count
+        return found
+
     def _digests(self) -> dict[str, Any]:
         """Each field's digest in hex, by class and field: signed, and stored beside the
         state."""
@@ -317,8 +341,10 @@ def _strings_appended(value: list[Any], earlier: FieldImage, where: str) -> Fiel
     except CodecError:
         return None  # the full capture names the item by its index in the whole list
     grown = _extend(earlier.value + added, opened, added, where)
-    if grown is not None and set(map(type, added)) <= {str}:
-        grown._only_strings = True
+    if grown is not None:
+        grown._grown_from = (earlier.digest, opened.count)
+        if set(map(type, added)) <= {str}:
+            grown._only_strings = True
     return grown
 
 
@@ -332,7 +358,10 @@ def _items_appended(encoded: Any, earlier: FieldImage, where: str) -> FieldImage
     if (opened is None or len(encoded) <= opened.count
             or not json_equal(encoded[:opened.count], earlier.value)):
         return None
-    return _extend(encoded, opened, encoded[opened.count:], where)
+    grown = _extend(encoded, opened, encoded[opened.count:], where)
+    if grown is not None:
+        grown._grown_from = (earlier.digest, opened.count)
+    return grown
 
 
 def _extend(value: list[Any], opened: _OpenList, added: list[Any], where: str
