@@ -201,7 +201,8 @@ class SqlBackend(SessionBackend):
             # round trips (see the module docstring, as for the two listeners).
             self._engine = create_engine(url, isolation_level="AUTOCOMMIT", **options)
             event.listen(self._engine, "connect", _postgresql_commit_asynchronously)
-            event.listen(self._engine, "before_cursor_execute", _binary_results_if_asked)
+            if self._engine.dialect.driver == "psycopg":  # psycopg 3: cursors have a format
+                event.listen(self._engine, "before_cursor_execute", _binary_results_if_asked)
             # Unbounded overflow: lock connections are capped by the number of request
             # threads anyway, and a pool wait here would not honour the lock timeout.
             self._lock_engine = create_engine(url, max_overflow=-1, **options)
