@@ -4,14 +4,17 @@ them, and an append to a long list costs one operation."""
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 from typing import Any
 
 import jsonpatch
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mesop_cli.sessions.codec import canonical_bytes
-from mesop_cli.web.diff import make_patch, same
+from mesop_cli.sessions.image import StateImage, capture, image_from_bytes
+from mesop_cli.web.diff import make_patch, patch_images, same
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 3)
@@ -57,3 +60,71 @@ def test_keys_with_slashes_and_tildes_are_escaped() -> None:
         {"op": "replace", "path": "/a~1b", "value": 2},
         {"op": "replace", "path": "/c~0d", "value": 2},
     ]
+
+
+# -- patches of state images: an append the capture saw is sent without comparing ------
+
+@dataclass
+class Chat:
+    count: int = 0
+    rows: list[str] = field(default_factory=list)
+    items: list[Any] = field(default_factory=list)
+
+
+def images_patch_applies(old: StateImage, new: StateImage) -> list[dict[str, Any]]:
+    patch = patch_images(old, new)
+    assert jsonpatch.apply_patch(copy.deepcopy(old.as_json()), patch) == new.as_json()
+    return patch
+
+
+def test_an_appended_list_is_patched_with_its_new_items_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import mesop_cli.web.diff as diff_module
+
+    chat = Chat(rows=[f"row {i:05}" for i in range(5000)],
+                items=[{"n": i} for i in range(5000)])
+    first = capture({"Chat": chat}, None, 1, "/")
+    chat.rows.extend(["new", "newer"])
+    chat.items.append({"n": 5000.0})
+    second = capture({"Chat": chat}, first, 2, "/")
+    compared: list[int] = []
+    real = diff_module._diff_lists
+
+    def counting(old: list[Any], new: list[Any], path: str, ops: list[Any]) -> None:
+        compared.append(len(old))
+        real(old, new, path, ops)
+
+    monkeypatch.setattr(diff_module, "_diff_lists", counting)
+    assert images_patch_applies(first, second) == [
+        {"op": "add", "path": "/Chat/rows/5000", "value": "new"},
+        {"op": "add", "path": "/Chat/rows/5001", "value": "newer"},
+        {"op": "add", "path": "/Chat/items/5000", "value": {"n": 5000}},
+        {"op": "replace", "path": "/#version", "value": 2},
+    ]
+    assert compared == []  # neither long list was walked
+    # The images themselves are untouched by patching.
+    assert len(second.classes["Chat"]["rows"].value) == 5002
+    assert first.as_json()["Chat"]["rows"][-1] == "row 04999"
+
+
+def test_a_patch_from_an_older_copy_or_after_other_changes_is_still_right() -> None:
+    chat = Chat(rows=[f"row {i:05}" for i in range(5000)], items=[1] * 5000)
+    first = capture({"Chat": chat}, None, 1, "/")
+    chat.rows.append("a")
+    second = capture({"Chat": chat}, first, 2, "/")
+    chat.rows.append("b")
+    chat.items[0] = True
+    chat.items.append(2)
+    third = capture({"Chat": chat}, second, 3, "/")
+    images_patch_applies(first, third)  # grown from second, not from what first holds
+    images_patch_applies(second, third)
+    chat.rows.pop()
+    chat.rows.pop()
+    fourth = capture({"Chat": chat}, third, 4, "/")
+    images_patch_applies(third, fourth)
+    images_patch_applies(first, fourth)
+    stored = image_from_bytes(fourth.to_bytes())  # a loaded copy with the same digests
+    chat.rows.append("c")
+    fifth = capture({"Chat": chat}, stored, 5, "/")
+    assert images_patch_applies(stored, fifth)[0] == {
+        "op": "add", "path": "/Chat/rows/5000", "value": "c"}

@@ -217,3 +217,62 @@ def test_a_failed_create_checks_every_table_again(
     backend.lock(new_session_id(), timeout=1).release()  # needs the lease table
     assert len(calls) == 2
     backend.close()
+
+
+def postgresql_only(database: tuple[str, str]) -> None:
+    if not database[0].startswith("postgresql"):
+        pytest.skip("a PostgreSQL setting")
+
+
+def test_postgresql_data_is_compressed_with_lz4_even_on_an_existing_table(
+        make: MakeBackend, database: tuple[str, str]) -> None:
+    postgresql_only(database)
+    uri, table = database
+    engine = sqlalchemy.create_engine(uri)
+    with engine.begin() as conn:  # a table as an earlier version created it: pglz
+        conn.execute(sqlalchemy.text(f'CREATE TABLE "{table}" (id VARCHAR(43) PRIMARY KEY, '
+                                     "data BYTEA NOT NULL, expires_at FLOAT NOT NULL)"))
+    backend = make()
+    backend.ping()
+    sid = new_session_id()
+    data = b'{"rows": [' + b'"a compressible row", ' * 50_000 + b'"end"]}'
+    backend.save(sid, data)
+    assert backend.load(sid) == data
+    with engine.connect() as conn:
+        method = conn.execute(sqlalchemy.text(
+            f"SELECT pg_column_compression(data), pg_column_size(data) FROM \"{table}\"")).one()
+    engine.dispose()
+    assert method[0] == "lz4"
+    assert method[1] < len(data) // 4
+
+
+def test_postgresql_data_connections_commit_asynchronously(
+        make: MakeBackend, database: tuple[str, str]) -> None:
+    postgresql_only(database)
+    backend = make()
+    backend.ping()
+    with backend._engine.connect() as conn:
+        assert conn.execute(sqlalchemy.text("SHOW synchronous_commit")).scalar_one() == "off"
+    plain = sqlalchemy.create_engine(database[0])
+    with plain.connect() as conn:
+        configured = conn.execute(sqlalchemy.text("SHOW synchronous_commit")).scalar_one()
+    plain.dispose()
+    assert backend._lock_engine is not None
+    with backend._lock_engine.connect() as conn:  # the lock connections are left alone
+        assert conn.execute(sqlalchemy.text("SHOW synchronous_commit")).scalar_one() == configured
+
+
+def test_an_expired_row_is_neither_read_nor_renewed(make: MakeBackend,
+                                                     database: tuple[str, str]) -> None:
+    backend = make(ttl_seconds=1)
+    sid = new_session_id()
+    backend.save(sid, b"kept")
+    uri, table = database
+    engine = sqlalchemy.create_engine(uri)
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text(f'UPDATE "{table}" SET expires_at = 1'))
+    assert backend.load(sid) is None
+    with engine.connect() as conn:
+        expires = conn.execute(sqlalchemy.text(f'SELECT expires_at FROM "{table}"')).scalar_one()
+    engine.dispose()
+    assert expires == 1

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.sessions.codec import CodecError, canonical_bytes
@@ -240,3 +242,164 @@ def test_equal_bytes_in_a_new_object_keep_the_image() -> None:
     files.blob = bytes(bytearray(files.blob))  # equal, not the same object
     assert capture({"Files": files}, first, 2, "/").classes["Files"]["blob"] is (
         first.classes["Files"]["blob"])
+
+
+# -- appending to a long list hashes only what was appended ----------------------------
+
+def fresh_digest(doc: Doc, name: str) -> bytes:
+    """The digest of a field captured with nothing to reuse: hashed from the start."""
+    return image_of(doc).classes["Doc"][name].digest
+
+
+def assert_same_as_fresh(image: StateImage, doc: Doc) -> None:
+    fresh = image_of(doc, version=image.version)
+    for name, field_image in image.classes["Doc"].items():
+        expected = fresh.classes["Doc"][name]
+        assert field_image.digest == expected.digest, name
+        assert field_image.value == expected.value, name
+        assert field_image.size in (None, expected.size), name
+    assert image.manifest() == fresh.manifest()
+
+
+@pytest.fixture
+def hashed_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Lengths of the canonical bytes made by captures from now on."""
+    import mesop_cli.sessions.image as image_module
+
+    sizes: list[int] = []
+    real = image_module.canonical_bytes
+
+    def recording(data: Any, path: str = "$") -> bytes:
+        out = real(data, path)
+        sizes.append(len(out))
+        return out
+
+    monkeypatch.setattr(image_module, "canonical_bytes", recording)
+    return sizes
+
+
+def test_an_append_to_a_long_list_hashes_only_the_new_items(hashed_sizes: list[int]) -> None:
+    doc = Doc(rows=[f"row {i:05}" for i in range(5000)])
+    first = image_of(doc)
+    assert max(hashed_sizes) > 50_000
+    hashed_sizes.clear()
+    doc.rows.append("new")
+    second = image_of(doc, first, version=2)
+    assert hashed_sizes and max(hashed_sizes) < 100  # the new item, not the list
+    assert_same_as_fresh(second, doc)
+    doc.rows.extend(["two", "more"])
+    third = image_of(doc, second, version=3)
+    assert_same_as_fresh(third, doc)
+    assert third.classes["Doc"]["rows"].value == doc.rows
+    # The earlier images are untouched: the browser's copy is diffed against them.
+    assert len(first.classes["Doc"]["rows"].value) == 5000
+    assert len(second.classes["Doc"]["rows"].value) == 5001
+
+
+def test_an_append_after_a_store_round_trip_hashes_only_the_new_items(
+        hashed_sizes: list[int]) -> None:
+    doc = Doc(flags=[{"n": i, "text": f"item {i}"} for i in range(2000)])
+    stored = image_from_bytes(image_of(doc).to_bytes())  # digests as a store keeps them
+    hashed_sizes.clear()
+    doc.flags.append({"n": 2000.0, "text": "float that is an int"})
+    grown = image_of(doc, stored, version=2)
+    assert hashed_sizes and max(hashed_sizes) < 100
+    assert_same_as_fresh(grown, doc)
+
+
+@pytest.mark.parametrize("change", [
+    "remove_last", "change_first", "change_last_and_append", "replace_with_shorter",
+    "true_for_one", "nested_append", "clear", "not_a_list",
+])
+def test_a_change_that_is_not_an_append_is_hashed_whole(change: str) -> None:
+    doc = Doc(flags=[1, 2.5, "x" * 20, None, [1, [2]], {"k": "v"}] * 500)
+    previous = image_of(doc)
+    if change == "remove_last":
+        doc.flags.pop()
+    elif change == "change_first":
+        doc.flags[0] = 7
+        doc.flags.append("appended")
+    elif change == "change_last_and_append":
+        doc.flags[-1]["k"] = "w"
+        doc.flags.append("appended")
+    elif change == "replace_with_shorter":
+        doc.flags = doc.flags[:10] + ["new"]
+    elif change == "true_for_one":  # 1 == True for Python, not for JSON
+        doc.flags[0] = True
+        doc.flags.append(1)
+    elif change == "nested_append":
+        doc.flags[4][1].append(3)
+    elif change == "clear":
+        doc.flags.clear()
+    else:
+        doc.flags = {"a": 1}  # type: ignore[assignment]
+    assert_same_as_fresh(image_of(doc, previous, version=2), doc)
+
+
+@pytest.mark.parametrize("first_items", [[], ["a"], [1], [[]], [{}]])
+def test_short_lists_and_first_appends_match_a_fresh_hash(
+        first_items: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import mesop_cli.sessions.image as image_module
+
+    monkeypatch.setattr(image_module, "OPEN_LIST_MIN_BYTES", 0)  # even [] keeps its state
+    doc = Doc(rows=[], flags=list(first_items))
+    image = image_of(doc)
+    for version, item in enumerate(["b", 2, 2.0, -0.0, [1, [2.0]], {"z": 1, "a": [True]},
+                                    None, "é\u2028"], start=2):
+        doc.flags.append(item)
+        doc.rows.append(str(item))
+        image = image_of(doc, image, version)
+        assert_same_as_fresh(image, doc)
+        assert image.classes["Doc"]["flags"]._open is not None
+
+
+def test_an_appended_item_that_cannot_be_stored_names_its_index() -> None:
+    doc = Doc(rows=[f"row {i:05}" for i in range(5000)], flags=[0] * 5000)
+    previous = image_of(doc)
+    doc.rows.append(object())  # type: ignore[arg-type]
+    with pytest.raises(CodecError, match=r"Doc\.rows\[5000\]"):
+        image_of(doc, previous)
+    doc.rows.pop()
+    doc.flags.append(float("nan"))
+    with pytest.raises(CodecError, match=r"Doc\.flags\[5000\]"):
+        image_of(doc, previous)
+
+
+_items = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
+                                                               max_size=3),
+    max_leaves=6,
+)
+_steps = st.lists(st.tuples(st.sampled_from(["append", "extend", "pop", "set", "store"]),
+                            _items), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=st.lists(_items, max_size=6), steps=_steps)
+def test_any_sequence_of_changes_gives_the_digest_of_a_fresh_hash(
+        start: list[Any], steps: list[tuple[str, Any]]) -> None:
+    import mesop_cli.sessions.image as image_module
+
+    saved = image_module.OPEN_LIST_MIN_BYTES
+    image_module.OPEN_LIST_MIN_BYTES = 0  # every list keeps its state, however short
+    try:
+        doc = Doc(flags=list(start), rows=[str(item) for item in start])
+        image = image_of(doc)
+        for version, (step, item) in enumerate(steps, start=2):
+            if step == "append":
+                doc.flags.append(item)
+                doc.rows.append(str(item))
+            elif step == "extend":
+                doc.flags.extend([item, item])
+            elif step == "pop" and doc.flags:
+                doc.flags.pop()
+            elif step == "set" and doc.flags:
+                doc.flags[0] = item
+            elif step == "store":  # the next capture starts from a stored image
+                image = image_from_bytes(image.to_bytes())
+            image = image_of(doc, image, version)
+            assert_same_as_fresh(image, doc)
+    finally:
+        image_module.OPEN_LIST_MIN_BYTES = saved

@@ -8,6 +8,16 @@ every field that did not change, found at C speed, so an unchanged field is neit
 encoded, nor hashed, nor diffed again; and what is signed (:meth:`StateImage.manifest`) is
 the list of digests, so the signature costs the same for 1 KB and 1 MB.
 
+Appending to a long list is the other common event (a chat history). The canonical bytes
+of a list are ``[``, its items' canonical bytes joined by ``,``, and ``]``, so the image of
+a long list keeps a copy of the SHA-256 state fed with all of that but the ``]``
+(:class:`_OpenList`). When the next value is the same list with items appended, only
+``,`` and the new items and ``]`` are fed to a copy of that state: the digest is the
+SHA-256 of the whole list's canonical bytes, as if it had been hashed from the start,
+and neither the earlier items' encoding nor their hashing is done again. Those states are
+also remembered by digest for a while (:func:`_recall`), so the same holds when the
+earlier image was loaded from a store with its digest.
+
 The JSON data held here is never shared with the live state objects that handlers change
 in place: :func:`mesop_cli.sessions.codec.encode_value` builds new lists and dicts, and
 decoding copies them.
@@ -17,6 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +56,62 @@ THEME_KEY = "#theme"
 DIGESTS_KEY = "#digests"
 
 _DIGEST_HEX_LENGTH = 64
+#: Lists whose canonical bytes are shorter are hashed whole when they change: under this,
+#: hashing costs less than keeping a hash state.
+OPEN_LIST_MIN_BYTES = 32_768
+#: How many open lists are remembered by digest in a process (each a hash state of about
+#: a hundred bytes), for images loaded from a store.
+_REMEMBERED_OPEN_LISTS = 1024
+
+
+@dataclass(frozen=True)
+class _OpenList:
+    """SHA-256 fed with a list's canonical bytes except the closing ``]``.
+
+    ``hasher`` is never updated in place: it is copied first, so one state serves every
+    image that grows from the same list, in any thread.
+    """
+
+    hasher: Any
+    #: The list's length, and the length of the bytes fed to ``hasher``.
+    count: int
+    fed: int
+
+    def closed(self) -> tuple[bytes, int]:
+        """The digest and length of the whole list's canonical bytes."""
+        hasher = self.hasher.copy()
+        hasher.update(b"]")
+        return hasher.digest(), self.fed + 1
+
+    def extended(self, items: bytes, count: int) -> _OpenList:
+        """This list with ``count`` more items, ``items`` being their canonical bytes
+        joined by ``,``."""
+        hasher = self.hasher.copy()
+        if self.count:
+            hasher.update(b",")
+        hasher.update(items)
+        return _OpenList(hasher, self.count + count, self.fed + (1 if self.count else 0)
+                         + len(items))
+
+
+_open_lists: OrderedDict[bytes, _OpenList] = OrderedDict()
+_open_lists_guard = threading.Lock()
+
+
+def _remember(digest: bytes, opened: _OpenList) -> None:
+    with _open_lists_guard:
+        _open_lists[digest] = opened
+        _open_lists.move_to_end(digest)
+        while len(_open_lists) > _REMEMBERED_OPEN_LISTS:
+            _open_lists.popitem(last=False)
+
+
+def _recall(digest: bytes) -> _OpenList | None:
+    """The open list whose canonical bytes have this digest, if this process made it.
+    Keyed by digest alone: two lists with one digest would need a SHA-256 collision, so
+    the state fits any list whose digest this is, whichever session it came from."""
+    with _open_lists_guard:
+        return _open_lists.get(digest)
 
 
 @dataclass(eq=False)
@@ -58,12 +126,34 @@ class FieldImage:
     #: For a field holding ``bytes`` or an ``UploadedFile``: what it held when captured
     #: (see ``_binary_key``), so the next capture compares bytes instead of base64.
     _binary: tuple[Any, ...] | None = field(default=None, repr=False)
+    #: For a long list: the hash state of its bytes without the closing ``]``.
+    _open: _OpenList | None = field(default=None, repr=False)
+    #: For a list captured as an earlier list plus appended items: that list's digest
+    #: and length (never the image itself, so no chain of old values is kept alive).
+    _grown_from: tuple[bytes, int] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, value: Any, where: str) -> FieldImage:
         """The image of JSON data: canonical bytes checked, hashed and measured."""
         data = canonical_bytes(value, where)
-        return cls(value, hashlib.sha256(data).digest(), len(data))
+        if type(value) is not list or len(data) < OPEN_LIST_MIN_BYTES:
+            return cls(value, hashlib.sha256(data).digest(), len(data))
+        opened = _OpenList(hashlib.sha256(memoryview(data)[:-1]), len(value), len(data) - 1)
+        return cls._of_open_list(value, opened)
+
+    @classmethod
+    def _of_open_list(cls, value: list[Any], opened: _OpenList) -> FieldImage:
+        digest, size = opened.closed()
+        _remember(digest, opened)
+        return cls(value, digest, size, _open=opened)
+
+    def open_list(self) -> _OpenList | None:
+        """The hash state of this list's bytes without the ``]``, if one is at hand."""
+        if self._open is None and type(self.value) is list:
+            opened = _recall(self.digest)
+            if opened is not None and opened.count == len(self.value):
+                self._open = opened
+        return self._open
 
     def holds_binary(self, value: Any) -> bool:
         """Whether ``value``, a ``bytes`` or ``UploadedFile``, is what this image was
@@ -83,6 +173,14 @@ class FieldImage:
 
     def same_as(self, other: FieldImage) -> bool:
         return self is other or self.digest == other.digest
+
+    def appended_to(self, other: FieldImage) -> int | None:
+        """How many items ``other`` has, when this list is ``other``'s (as JSON: the same
+        digest) with items appended; else None."""
+        grown = self._grown_from
+        if grown is None or grown[0] != other.digest or type(other.value) is not list:
+            return None
+        return grown[1] if grown[1] == len(other.value) else None
 
 
 @dataclass(eq=False)
@@ -162,6 +260,19 @@ class StateImage:
         document[DIGESTS_KEY] = self._digests()
         return dump_json(document)
 
+    def appends_since(self, earlier: StateImage) -> dict[tuple[str, str], int]:
+        """The fields that are ``earlier``'s lists with items appended, by class and field
+        name, with the number of items they had in ``earlier``."""
+        found: dict[tuple[str, str], int] = {}
+        for key, fields in self.classes.items():
+            theirs = earlier.classes.get(key, {})
+            for name, image in fields.items():
+                before = theirs.get(name)
+                count = None if before is None else image.appended_to(before)
+                if count is not None:
+                    found[key, name] = count
+        return found
+
     def _digests(self) -> dict[str, Any]:
         """Each field's digest in hex, by class and field: signed, and stored beside the
         state."""
@@ -192,11 +303,15 @@ def capture(states: dict[str, object], previous: StateImage | None, version: int
 def _capture_field(value: Any, earlier: FieldImage | None, where: str) -> FieldImage:
     binary = type(value) is bytes or (isinstance(value, UploadedFile) and not value.closed)
     if earlier is not None:
-        # The common cases of a big field: a list of strings the event did not touch.
-        # Its items and the earlier copy's are mostly the same objects, so ``==`` runs at
-        # C speed, and equal to strings means strings.
-        if type(value) is list and earlier.only_strings() and value == earlier.value:
-            return earlier
+        # The common cases of a big field: a list of strings the event did not touch, or
+        # appended to. Its items and the earlier copy's are mostly the same objects, so
+        # ``==`` runs at C speed, and equal to strings means strings.
+        if type(value) is list and earlier.only_strings():
+            if value == earlier.value:
+                return earlier
+            grown = _strings_appended(value, earlier, where)
+            if grown is not None:
+                return grown
         # A file kept in state: its bytes are compared, never encoded to base64 again.
         if binary and earlier.holds_binary(value):
             return earlier
@@ -204,12 +319,61 @@ def _capture_field(value: Any, earlier: FieldImage | None, where: str) -> FieldI
         if json_equal(encoded, earlier.value):
             earlier._binary = _binary_key(value) if binary else None
             return earlier
+        grown = _items_appended(encoded, earlier, where)
+        if grown is not None:
+            return grown
     else:
         encoded = encode_value(value, where)
     image = FieldImage.of(encoded, where)
     if binary:
         image._binary = _binary_key(value)
     return image
+
+
+def _strings_appended(value: list[Any], earlier: FieldImage, where: str) -> FieldImage | None:
+    """The image of ``value`` if it is ``earlier``'s list of strings with items appended
+    (of any kind), encoding and hashing only those; else None."""
+    opened = earlier.open_list()
+    if opened is None or len(value) <= opened.count or value[:opened.count] != earlier.value:
+        return None
+    try:
+        added = encode_value(value[opened.count:], where)
+    except CodecError:
+        return None  # the full capture names the item by its index in the whole list
+    grown = _extend(earlier.value + added, opened, added, where)
+    if grown is not None:
+        grown._grown_from = (earlier.digest, opened.count)
+        if set(map(type, added)) <= {str}:
+            grown._only_strings = True
+    return grown
+
+
+def _items_appended(encoded: Any, earlier: FieldImage, where: str) -> FieldImage | None:
+    """The image of ``encoded`` if it is ``earlier``'s list with items appended, as JSON
+    sees it (``1`` and ``1.0`` are the same item: the canonical bytes are), hashing only
+    those; else None."""
+    if type(encoded) is not list:
+        return None
+    opened = earlier.open_list()
+    if (opened is None or len(encoded) <= opened.count
+            or not json_equal(encoded[:opened.count], earlier.value)):
+        return None
+    grown = _extend(encoded, opened, encoded[opened.count:], where)
+    if grown is not None:
+        grown._grown_from = (earlier.digest, opened.count)
+    return grown
+
+
+def _extend(value: list[Any], opened: _OpenList, added: list[Any], where: str
+            ) -> FieldImage | None:
+    """The image of ``value``, whose first items are the open list's and the rest
+    ``added``; None when ``added`` has an item that cannot be stored (the full capture
+    then says which)."""
+    try:
+        data = canonical_bytes(added, where)
+    except CodecError:
+        return None
+    return FieldImage._of_open_list(value, opened.extended(memoryview(data)[1:-1], len(added)))
 
 
 def _binary_key(value: bytes | UploadedFile) -> tuple[Any, ...]:

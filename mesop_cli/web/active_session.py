@@ -30,7 +30,7 @@ from mesop_cli.sessions.codec import CodecError
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.image import StateImage, capture, image_from_json
 from mesop_cli.sessions.signing import StateSigner, Verdict
-from mesop_cli.web.diff import make_patch
+from mesop_cli.web.diff import patch_images
 from mesop_cli.web.protocol import EventRequest
 
 log = logging.getLogger("mesop_cli.web")
@@ -113,7 +113,7 @@ class ActiveSession:
         if self.browser is None:
             message["state"] = image.as_json()
         else:
-            message["patch"] = make_patch(self.browser.as_json(), image.as_json())
+            message["patch"] = patch_images(self.browser, image)
         message["sig"] = self.signer.sign(_signed_payload(self.id, image))
         self.browser = self._rendered = image
         self._rendered_is_final = False
