@@ -38,6 +38,17 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[s
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'sessions.db'}", table
         return
+    yield from _postgresql_table(table)
+
+
+@pytest.fixture
+def postgresql_database() -> Iterator[tuple[str, str]]:
+    """(uri, table) on PostgreSQL only, for its own settings; skips (fails under CI)
+    without it."""
+    yield from _postgresql_table(f"mesop_test_{uuid.uuid4().hex[:12]}")
+
+
+def _postgresql_table(table: str) -> Iterator[tuple[str, str]]:
     uri = postgres_uri()
     yield uri, table
     engine = sqlalchemy.create_engine(uri)
@@ -219,25 +230,20 @@ def test_a_failed_create_checks_every_table_again(
     backend.close()
 
 
-def postgresql_only(database: tuple[str, str]) -> None:
-    if not database[0].startswith("postgresql"):
-        pytest.skip("a PostgreSQL setting")
-
-
 def test_postgresql_data_is_compressed_with_lz4_even_on_an_existing_table(
-        make: MakeBackend, database: tuple[str, str]) -> None:
-    postgresql_only(database)
-    uri, table = database
+        postgresql_database: tuple[str, str]) -> None:
+    uri, table = postgresql_database
     engine = sqlalchemy.create_engine(uri)
     with engine.begin() as conn:  # a table as an earlier version created it: pglz
         conn.execute(sqlalchemy.text(f'CREATE TABLE "{table}" (id VARCHAR(43) PRIMARY KEY, '
                                      "data BYTEA NOT NULL, expires_at FLOAT NOT NULL)"))
-    backend = make()
+    backend = SqlBackend(uri, table, ttl_seconds=60)
     backend.ping()
     sid = new_session_id()
     data = b'{"rows": [' + b'"a compressible row", ' * 50_000 + b'"end"]}'
     backend.save(sid, data)
     assert backend.load(sid) == data
+    backend.close()
     with engine.connect() as conn:
         method = conn.execute(sqlalchemy.text(
             f"SELECT pg_column_compression(data), pg_column_size(data) FROM \"{table}\"")).one()
@@ -247,9 +253,9 @@ def test_postgresql_data_is_compressed_with_lz4_even_on_an_existing_table(
 
 
 def test_postgresql_data_connections_commit_asynchronously(
-        make: MakeBackend, database: tuple[str, str]) -> None:
-    postgresql_only(database)
-    backend = make()
+        postgresql_database: tuple[str, str]) -> None:
+    database = postgresql_database
+    backend = SqlBackend(*database, ttl_seconds=60)
     backend.ping()
     with backend._engine.connect() as conn:
         assert conn.execute(sqlalchemy.text("SHOW synchronous_commit")).scalar_one() == "off"
@@ -260,6 +266,7 @@ def test_postgresql_data_connections_commit_asynchronously(
     assert backend._lock_engine is not None
     with backend._lock_engine.connect() as conn:  # the lock connections are left alone
         assert conn.execute(sqlalchemy.text("SHOW synchronous_commit")).scalar_one() == configured
+    backend.close()
 
 
 def test_an_expired_row_is_neither_read_nor_renewed(make: MakeBackend,
