@@ -63,8 +63,12 @@ def events() -> Response:
         refusal = Response(line(_handler_error_message(ctx, exc)),
                            mimetype="application/x-ndjson")
     else:
-        if req.event is None or session.path is None:
-            described = ("load", req.path, None)
+        if req.refresh and session.path is not None:
+            described = ("refresh", session.path, None)
+        elif req.event is None or session.path is None:
+            # The page's registered path, never the browser's text (its query could
+            # carry a line break that forges a log line).
+            described = ("load", app.page_for(req.path).path, None)
         else:
             described = (req.event["kind"], session.path, req.event["handler"])
         stream = _stream(ctx, session, renders, pending.started, described)
