@@ -47,6 +47,7 @@ BYTES_TAG = "__python.bytes__"
 UPLOADED_FILE_TAG = "__mesop.UploadedFile__"
 #: Dates (a date picker's value) as ``{"__datetime.date__": "yyyy-mm-dd"}``, Mesop's key.
 DATE_TAG = "__datetime.date__"
+_TAGS = frozenset({BYTES_TAG, UPLOADED_FILE_TAG, DATE_TAG})
 
 
 def encode_state(obj: object) -> Any:
@@ -248,6 +249,11 @@ def _encode_walk(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return _encode_walk(list(value))
     if isinstance(value, dict):
+        if len(value) == 1 and next(iter(value)) in _TAGS:
+            # It would come back as bytes, a file or a date: a browser's JSON (a web
+            # component's event value) could forge an uploaded file no upload checked.
+            raise _Unstorable(f"a dict whose only key is {next(iter(value))!r} cannot be "
+                              "stored: that key marks bytes, a file or a date")
         return _walk_dict(value, _encode_walk, "dict key {!r} is not a string")
     raise _Unstorable(f"values of type {kind.__name__} cannot be stored in state")
 
