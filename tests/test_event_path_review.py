@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
+import logging
+import secrets
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mesop_cli.logs.formatters import configure_logging
+from mesop_cli.logs.formatters import FIELDS, JsonFormatter, configure_logging
 from mesop_cli.sessions.codec import CodecError, decode_state, encode_state
+from mesop_cli.sessions.ids import session_hash
 from mesop_cli.web import create_app
 from tests.support.flask_tab import Client, make_settings, write_app
 
@@ -94,3 +98,16 @@ def test_a_web_event_cannot_forge_an_uploaded_file_in_state(tmp_path: Path) -> N
     client.click("Look", with_copy=True)
     assert client.state is not None
     assert client.state["State"]["data"] != {"kind": "UploadedFile"}
+
+
+def test_a_json_lines_string_fields_carry_no_raw_session_id() -> None:
+    """The access log's ``path`` field is the URL a browser asked for: an id-shaped token
+    in it is redacted like the same text in the message."""
+    session_id = secrets.token_urlsafe(32)
+    path = f"/shared/{session_id}"
+    made = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "GET %s 404",
+                             (path,), None)
+    setattr(made, FIELDS, {"method": "GET", "path": path, "status": 404})
+    line = JsonFormatter().format(made)
+    assert session_id not in line
+    assert json.loads(line)["path"] == f"/shared/session#{session_hash(session_id)}"

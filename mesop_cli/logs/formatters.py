@@ -49,7 +49,8 @@ class JsonFormatter(logging.Formatter):
         if fields:
             for key, value in fields.items():
                 if key not in _CORE_KEYS:
-                    entry[key] = value
+                    # A request's path is a browser's text: redacted like the message.
+                    entry[key] = redact_session_ids(value) if isinstance(value, str) else value
         if record.exc_info:
             entry["exception"] = redact_session_ids(self.formatException(record.exc_info))
         elif record.exc_text:
