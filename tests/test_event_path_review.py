@@ -23,13 +23,21 @@ def test_a_load_logs_the_pages_registered_path_not_the_browsers_text(tmp_path: P
     """The path of a load is the browser's word; its query (ignored to find the page)
     must not reach the log, where a line break would forge a line of its own."""
     stream = io.StringIO()
+    root = logging.getLogger()
+    before = list(root.handlers)
     configure_logging("text", stream)
     try:
         client = Client(create_app(write_app(tmp_path), make_settings()))
         client.path = "/?x\n2026-11-25 10:00:00,000 INFO mesop_cli.web: FORGED"
         client.send(None)
-    finally:
-        configure_logging("text")
+    finally:  # leave logging as it was, for the tests that count handlers
+        for handler in list(root.handlers):
+            if handler not in before:
+                root.removeHandler(handler)
+        for handler in before:
+            if handler not in root.handlers:
+                root.addHandler(handler)
+        logging.getLogger("mesop_cli").setLevel(logging.NOTSET)
     written = stream.getvalue()
     assert "event load on /:" in written
     assert "FORGED" not in written and written.count("\n") == 1
