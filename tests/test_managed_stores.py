@@ -114,10 +114,13 @@ def test_tls_options_are_checked(tmp_path: Path) -> None:
     ca = tmp_path / "ca.pem"
     ca.write_text("not read here")
     assert cast_redis_url(f"rediss://h:6380/0?ssl_ca_certs={ca}&ssl_cert_reqs=required")
+    assert cast_redis_url("rediss://h:6380/0?ssl_check_hostname=False")
     refusals = {
         f"redis://h/0?ssl_ca_certs={ca}": "TLS option ssl_ca_certs on a plain redis:// URL",
         f"rediss://h/0?ssl_ca_cert={ca}": "did you mean ssl_ca_certs?",
         "rediss://h/0?ssl_cert_reqs=maybe": "accepted: none, optional, required",
+        # redis-py would read a misspelt false as true and keep checking, silently.
+        "rediss://h/0?ssl_check_hostname=flase": "neither true nor false",
         f"rediss://h/0?ssl_ca_certs={tmp_path}/missing.pem": "which is not a file",
         "rediss://h/0?ssl_ca_path=/no/such/dir": "which is not a directory",
     }
