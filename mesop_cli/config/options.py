@@ -315,6 +315,10 @@ def cast_hosts(raw: str) -> tuple[str, ...]:
         if "://" in text or "/" in text:
             raise Invalid(f"has {text!r}: list host names, not URLs or origins",
                           urlsplit(text if "://" in text else f"//{text}").hostname)
+        if text.startswith("*.") and _host_entry(text[2:]) is not None:
+            # nginx and Django spellings of "a domain and its subdomains": ours is ".domain".
+            raise Invalid(f"has {text!r}: write a domain and its subdomains as "
+                          f"{text[1:]!r}", text[1:])
         name = _host_entry(text[1:] if text.startswith(".") else text)
         if name is None:
             hint = " (leave the port out)" if ":" in text and "]" not in text else ""
