@@ -256,7 +256,8 @@ def int_between(low: int, high: int) -> Callable[[str], int]:
         except ValueError:
             near = None
             try:
-                near = str(round(float(text)))
+                # Within the range, so the did-you-mean is itself accepted.
+                near = str(min(max(round(float(text)), low), high))
             except (ValueError, OverflowError):
                 pass
             raise Invalid("is not a whole number", near) from None
