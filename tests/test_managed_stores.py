@@ -155,7 +155,7 @@ def test_key_prefix_default_is_the_historical_one(clean_env: None) -> None:
     ("my app:", "only printable ASCII", "my_app:"),
     ("caf\u00e9:", "only printable ASCII", "caf_:"),
     ("x" * 65, "more than 64", "x" * 64),
-    ("app:lock:", "ends in 'lock:'", "app:locks-app:"),
+    ("app:lock:", "ends in 'lock:'", "app:sessions:"),
 ])
 def test_bad_key_prefixes_are_refused(raw: str, words: str, suggestion: str | None) -> None:
     with pytest.raises(Invalid) as caught:

@@ -175,7 +175,7 @@ def check_key_prefix(prefix: str) -> None:
                          fixed)
     if prefix.endswith(LOCK_INFIX):
         raise UrlProblem(f"ends in {LOCK_INFIX!r}, the start of another prefix's lock keys",
-                         prefix.removesuffix(LOCK_INFIX) + "locks-app:")
+                         prefix.removesuffix(LOCK_INFIX) + "sessions:")
 
 
 def query_options(url: str) -> dict[str, str]:
