@@ -13,6 +13,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -355,6 +356,13 @@ def test_events_go_through_sentinel_to_the_master(
         assert stored is not None and b'"count":2' in stored.replace(b" ", b"")
     finally:
         backend.close()
+
+
+def test_a_redis_server_named_as_a_sentinel_is_told_apart() -> None:
+    server = urlsplit(redis_url())
+    check = check_redis(f"redis+sentinel://{server.hostname}:{server.port}/{SERVICE}")
+    assert not check.ok
+    assert check.fix is not None and "is a Redis server, not a Sentinel" in check.fix
 
 
 def test_a_dead_master_behind_sentinel_is_unavailable_and_redacted() -> None:
