@@ -557,7 +557,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "reload", None, "true", cast_bool, "--reload or --no-reload",
-        "Re-import the app when its files change (dev only; sessions survive).",
+        "Re-import the app when its files change (dev only; open tabs keep their state).",
         flag="--reload/--no-reload",
     ),
 )
