@@ -11,6 +11,7 @@ import difflib
 import ipaddress
 import os
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -215,10 +216,19 @@ def cast_sql_uri(raw: str) -> str:
     if url.get_backend_name() == "postgresql":
         _check_sslmode(url.query.get("sslmode"), value)
     try:
-        # Converts the query options (sqlite's ?timeout=...) as create_engine will.
-        dialect(dbapi=dbapi).create_connect_args(url)
+        # Converts the query options (sqlite's ?timeout=...) as create_engine will. An
+        # option SQLite's driver would ignore (a PostgreSQL ?sslmode= copied over) is only
+        # a Python warning there, printed with file paths: refuse it here instead.
+        with warnings.catch_warnings(record=True) as ignored:
+            warnings.simplefilter("always")
+            dialect(dbapi=dbapi).create_connect_args(url)
     except (ArgumentError, ValueError, TypeError) as exc:
         raise Invalid(f"has a query option SQLAlchemy refuses: {exc}") from None
+    for warning in ignored:
+        named = re.search(r"argument\(s\) (.+?) are not accepted", str(warning.message))
+        if named:
+            raise Invalid(f"has the query option {named.group(1)}, which the SQLite driver "
+                          "ignores; remove it (sslmode and the like are PostgreSQL's)")
     return value
 
 
