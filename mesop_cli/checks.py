@@ -170,8 +170,15 @@ def _check_sentinel(url: str, timeout: float) -> Check:
                      fix="use the service name the sentinels monitor (`redis-cli -p 26379 "
                          "SENTINEL MASTERS` lists them), or start its master")
     except redis.RedisError as exc:
+        fix = None
+        if "unknown command" in str(exc).lower() and "sentinel" in str(exc).lower():
+            # A Redis server answers PING like a sentinel does, but not SENTINEL commands.
+            fix = ("the address is a Redis server, not a Sentinel: list the sentinels "
+                   "(port 26379 by default), or use redis://host:port/db for a server "
+                   "without Sentinel")
         return Check("redis", False, f"{shown}: asking Sentinel for the master of "
-                                     f"{target.service!r} failed: {_first_line(exc, secret)}")
+                                     f"{target.service!r} failed: {_first_line(exc, secret)}",
+                     fix=fix)
     master = f"{host}:{port}"
     client = connect(url, timeout, retry=Retry(NoBackoff(), 0))
     started = time.monotonic()

@@ -179,7 +179,8 @@ _HELP = {"help_option_names": ["-h", "--help"]}
 def init(file: Path) -> None:
     """Write a starter app to FILE (default main.py): a counter, a form and a streaming
     chat; and beside it .env.example, every setting commented out. Never overwrites:
-    if either file exists, nothing is written (exit 1)."""
+    if FILE exists, or a .env.example other than the one it would write, nothing is
+    written (exit 1)."""
     from mesop_cli.starter import StarterRefused, write_starter
 
     try:

@@ -109,6 +109,9 @@ BAD = [
     ("sql-uri-query", ["--check-config"], {"MESOP_STATE_SESSION_BACKEND": "sql",
      "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI": "sqlite:////tmp/s.db?timeout=soon"},
      None, 1, ["E001", "query option SQLAlchemy refuses"]),
+    ("sql-uri-sqlite-sslmode", ["--check-config"], {"MESOP_STATE_SESSION_BACKEND": "sql",
+     "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI": "sqlite:////tmp/s.db?sslmode=require"},
+     None, 1, ["E001", "query option 'sslmode', which the SQLite driver ignores"]),
     ("sql-table", ["main.py"], {"MESOP_STATE_SESSION_BACKEND": "sql",
      "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI": "sqlite:///s.db",
      "MESOP_STATE_SESSION_BACKEND_SQL_TABLE": "mesop-sessions"}, None, 1,
@@ -119,6 +122,8 @@ BAD = [
      ["out of range", "did you mean '1'"]),
     ("ttl-fraction", ["main.py"], {}, "MESOP_STATE_SESSION_TTL_SECONDS=90.6\n", 1,
      ["not a whole number", "did you mean '91'", "(.env:1)"]),
+    ("upload-exponent", ["main.py"], {"MESOP_MAX_UPLOAD_BYTES": "1e9"}, None, 1,
+     ["not a whole number", "did you mean '12000000'"]),  # the nearest accepted value
     ("memory-negative", ["main.py"], {"MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB": "-5"}, None,
      1, ["MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB='-5'", "out of range", "megabytes"]),
     ("port-env-range", ["main.py"], {"MESOP_PORT": "70000"}, None, 1,

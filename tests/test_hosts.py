@@ -81,6 +81,7 @@ def test_cast_hosts_accepts(raw: str, expected: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(("raw", "says"), [
     ("https://app.example.com", "not URLs"),
     ("app.example.com:8080", "leave the port out"),
+    ("*.example.com", "write a domain and its subdomains as '.example.com'"),
     ("a_b!.example", "not a host name"),
     (" , ", "is empty"),
 ])

@@ -84,6 +84,14 @@ def test_a_file_that_is_not_python_is_refused(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_bare_suffix_is_told_it_needs_a_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(tmp_path, monkeypatch, "init", ".py")
+    assert result.exit_code == 1
+    assert ".py has no name before .py" in result.output  # not "does not end in .py"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_init_is_the_subcommand_even_beside_a_file_named_init(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "init").write_text("import mesop_cli as me\n")

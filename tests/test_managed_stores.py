@@ -13,6 +13,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -114,10 +115,13 @@ def test_tls_options_are_checked(tmp_path: Path) -> None:
     ca = tmp_path / "ca.pem"
     ca.write_text("not read here")
     assert cast_redis_url(f"rediss://h:6380/0?ssl_ca_certs={ca}&ssl_cert_reqs=required")
+    assert cast_redis_url("rediss://h:6380/0?ssl_check_hostname=False")
     refusals = {
         f"redis://h/0?ssl_ca_certs={ca}": "TLS option ssl_ca_certs on a plain redis:// URL",
         f"rediss://h/0?ssl_ca_cert={ca}": "did you mean ssl_ca_certs?",
         "rediss://h/0?ssl_cert_reqs=maybe": "accepted: none, optional, required",
+        # redis-py would read a misspelt false as true and keep checking, silently.
+        "rediss://h/0?ssl_check_hostname=flase": "neither true nor false",
         f"rediss://h/0?ssl_ca_certs={tmp_path}/missing.pem": "which is not a file",
         "rediss://h/0?ssl_ca_path=/no/such/dir": "which is not a directory",
     }
@@ -152,7 +156,7 @@ def test_key_prefix_default_is_the_historical_one(clean_env: None) -> None:
     ("my app:", "only printable ASCII", "my_app:"),
     ("caf\u00e9:", "only printable ASCII", "caf_:"),
     ("x" * 65, "more than 64", "x" * 64),
-    ("app:lock:", "ends in 'lock:'", "app:locks-app:"),
+    ("app:lock:", "ends in 'lock:'", "app:sessions:"),
 ])
 def test_bad_key_prefixes_are_refused(raw: str, words: str, suggestion: str | None) -> None:
     with pytest.raises(Invalid) as caught:
@@ -352,6 +356,13 @@ def test_events_go_through_sentinel_to_the_master(
         assert stored is not None and b'"count":2' in stored.replace(b" ", b"")
     finally:
         backend.close()
+
+
+def test_a_redis_server_named_as_a_sentinel_is_told_apart() -> None:
+    server = urlsplit(redis_url())
+    check = check_redis(f"redis+sentinel://{server.hostname}:{server.port}/{SERVICE}")
+    assert not check.ok
+    assert check.fix is not None and "is a Redis server, not a Sentinel" in check.fix
 
 
 def test_a_dead_master_behind_sentinel_is_unavailable_and_redacted() -> None:

@@ -11,6 +11,7 @@ import difflib
 import ipaddress
 import os
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -215,10 +216,19 @@ def cast_sql_uri(raw: str) -> str:
     if url.get_backend_name() == "postgresql":
         _check_sslmode(url.query.get("sslmode"), value)
     try:
-        # Converts the query options (sqlite's ?timeout=...) as create_engine will.
-        dialect(dbapi=dbapi).create_connect_args(url)
+        # Converts the query options (sqlite's ?timeout=...) as create_engine will. An
+        # option SQLite's driver would ignore (a PostgreSQL ?sslmode= copied over) is only
+        # a Python warning there, printed with file paths: refuse it here instead.
+        with warnings.catch_warnings(record=True) as ignored:
+            warnings.simplefilter("always")
+            dialect(dbapi=dbapi).create_connect_args(url)
     except (ArgumentError, ValueError, TypeError) as exc:
         raise Invalid(f"has a query option SQLAlchemy refuses: {exc}") from None
+    for warning in ignored:
+        named = re.search(r"argument\(s\) (.+?) are not accepted", str(warning.message))
+        if named:
+            raise Invalid(f"has the query option {named.group(1)}, which the SQLite driver "
+                          "ignores; remove it (sslmode and the like are PostgreSQL's)")
     return value
 
 
@@ -256,7 +266,8 @@ def int_between(low: int, high: int) -> Callable[[str], int]:
         except ValueError:
             near = None
             try:
-                near = str(round(float(text)))
+                # Within the range, so the did-you-mean is itself accepted.
+                near = str(min(max(round(float(text)), low), high))
             except (ValueError, OverflowError):
                 pass
             raise Invalid("is not a whole number", near) from None
@@ -315,6 +326,10 @@ def cast_hosts(raw: str) -> tuple[str, ...]:
         if "://" in text or "/" in text:
             raise Invalid(f"has {text!r}: list host names, not URLs or origins",
                           urlsplit(text if "://" in text else f"//{text}").hostname)
+        if text.startswith("*.") and _host_entry(text[2:]) is not None:
+            # nginx and Django spellings of "a domain and its subdomains": ours is ".domain".
+            raise Invalid(f"has {text!r}: write a domain and its subdomains as "
+                          f"{text[1:]!r}", text[1:])
         name = _host_entry(text[1:] if text.startswith(".") else text)
         if name is None:
             hint = " (leave the port out)" if ":" in text and "]" not in text else ""
@@ -552,7 +567,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "reload", None, "true", cast_bool, "--reload or --no-reload",
-        "Re-import the app when its files change (dev only; sessions survive).",
+        "Re-import the app when its files change (dev only; open tabs keep their state).",
         flag="--reload/--no-reload",
     ),
 )

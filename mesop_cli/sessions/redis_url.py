@@ -36,6 +36,10 @@ TLS_FILE_OPTIONS = ("ssl_ca_certs", "ssl_certfile", "ssl_keyfile")
 TLS_OPTIONS = (*TLS_FILE_OPTIONS, "ssl_ca_path", "ssl_cert_reqs", "ssl_check_hostname",
                "ssl_min_version", "ssl_include_verify_flags", "ssl_exclude_verify_flags")
 CERT_REQS = ("none", "optional", "required")
+#: What redis-py's to_bool reads as false; anything else non-empty it reads as true, so a
+#: typo such as ``ssl_check_hostname=flase`` would silently keep checking.
+_FALSE_WORDS = ("0", "f", "false", "n", "no")
+_TRUE_WORDS = ("1", "t", "true", "y", "yes")
 #: Query options of plain and TLS URLs that redis-py parses; used when redis is missing.
 _BASIC_OPTIONS = ("db", "socket_timeout", "socket_connect_timeout", "socket_keepalive",
                   "health_check_interval", "max_connections", "retry_on_timeout", "protocol")
@@ -171,7 +175,7 @@ def check_key_prefix(prefix: str) -> None:
                          fixed)
     if prefix.endswith(LOCK_INFIX):
         raise UrlProblem(f"ends in {LOCK_INFIX!r}, the start of another prefix's lock keys",
-                         prefix.removesuffix(LOCK_INFIX) + "locks-app:")
+                         prefix.removesuffix(LOCK_INFIX) + "sessions:")
 
 
 def query_options(url: str) -> dict[str, str]:
@@ -208,6 +212,9 @@ def check_query(url: str) -> None:
                              "rediss://" + url.split("://", 1)[1])
         if name == "ssl_cert_reqs" and value.lower() not in CERT_REQS:
             raise UrlProblem(f"has ssl_cert_reqs={value!r}; accepted: {', '.join(CERT_REQS)}")
+        if name == "ssl_check_hostname" and value.lower() not in _TRUE_WORDS + _FALSE_WORDS:
+            raise UrlProblem(f"has ssl_check_hostname={value!r}, which is neither true nor "
+                             "false (write ssl_check_hostname=false to skip the check)")
         if name in TLS_FILE_OPTIONS and not os.path.isfile(value):
             raise UrlProblem(f"has {name}={value!r}, which is not a file")
         if name in TLS_FILE_OPTIONS and not os.access(value, os.R_OK):
@@ -233,7 +240,7 @@ def tls_summary(url: str) -> str:
         against = "the system's CA store"
     hostname = options.get("ssl_check_hostname", "true").lower()
     # redis-py's own reading of a false value (its to_bool).
-    host = ", host name not checked" if hostname in ("false", "0", "no", "n", "f") else ""
+    host = ", host name not checked" if hostname in _FALSE_WORDS else ""
     optional = " (when the server presents one)" if options.get(
         "ssl_cert_reqs", "").lower() == "optional" else ""
     return f"TLS: on, certificate verified against {against}{optional}{host}"

@@ -75,6 +75,9 @@ def write_starter(app_path: Path) -> list[tuple[Path, bool]]:
     ``.env.example``, unless it is exactly the one this would write (a second app started
     in the same directory), which is then left as it is.
     """
+    if app_path.name == ".py":  # a hidden file with no suffix, as pathlib sees it
+        raise StarterRefused(f"{app_path} has no name before .py; for example: "
+                             "mesop init app.py")
     if app_path.suffix != ".py":
         raise StarterRefused(f"{app_path} does not end in .py; name a Python file, for "
                              "example: mesop init app.py")
