@@ -1601,11 +1601,22 @@
     if (inner) inner.focus();
   }
 
+  // me.navigate to another site, or with open_in_new_tab. Only http(s) addresses are
+  // followed (the server refuses others too), so no javascript: URL runs in this page.
+  function openUrl(command) {
+    var url;
+    try { url = new URL(String(command.url), location.href); } catch (e) { return; }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return;
+    if (command.target === "_blank") window.open(url.href, "_blank", "noopener");
+    else location.assign(url.href);
+  }
+
   // Commands of me.scroll_into_view / me.focus_component, run once the render is in the
   // page. A key no component has is ignored, as is a command this client does not know.
   function runCommands(commands) {
     if (!Array.isArray(commands)) return;
     commands.forEach(function (command) {
+      if (command && command.type === "open_url") return openUrl(command);
       var el = command && elementWithKey(command.key);
       if (!el) return;
       if (command.type === "scroll_into_view") {
