@@ -12,6 +12,7 @@ import pytest
 from mesop_cli.config import load_config
 from mesop_cli.config.options import Invalid, cast_hosts
 from mesop_cli.hosts import HostPolicy, host_name
+from mesop_cli.logs.throttle import MAX_SUBJECTS, Throttle
 from mesop_cli.web.app import create_app
 from tests.support.flask_tab import make_settings
 from tests.support.server import RunningServer, running_server
@@ -123,6 +124,30 @@ def test_prod_message_is_short_and_listed_hosts_pass() -> None:
     assert refused.status_code == 400
     assert "MESOP_ALLOWED_HOSTS" not in refused.get_data(as_text=True)
     assert client.get("/", headers={"Host": "app.example.com"}).status_code == 200
+
+
+def test_refusals_are_logged_once_a_minute_per_name(caplog: pytest.LogCaptureFixture) -> None:
+    client = flask_client()
+    with caplog.at_level("WARNING", logger="mesop_cli.web"):
+        for _ in range(50):
+            assert client.get("/", headers={"Host": "flood.example"}).status_code == 400
+        assert client.get("/", headers={"Host": "other.example"}).status_code == 400
+    lines = [r.getMessage() for r in caplog.records if "is not served here" in r.getMessage()]
+    assert len([line for line in lines if "flood.example" in line]) == 1
+    assert len([line for line in lines if "other.example" in line]) == 1
+
+
+def test_throttle_counts_what_it_held_back_and_forgets_the_oldest() -> None:
+    now = [0.0]
+    throttle = Throttle(interval=60, clock=lambda: now[0])
+    assert throttle.allow("a") == (True, 0)
+    assert throttle.allow("a") == (False, 0)
+    assert throttle.allow("a") == (False, 0)
+    now[0] = 61
+    assert throttle.allow("a") == (True, 2)
+    for number in range(MAX_SUBJECTS):
+        throttle.allow(f"name{number}")
+    assert throttle.allow("a") == (True, 0)  # forgotten: memory stays bounded
 
 
 @pytest.fixture(scope="module")
