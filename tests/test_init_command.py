@@ -52,6 +52,7 @@ def test_an_existing_app_file_is_never_overwritten_and_nothing_is_written(
     assert result.exit_code == 1
     (line,) = result.output.splitlines()
     assert "main.py already exists; nothing was written" in line
+    assert line.endswith("for example: mesop init main2.py")  # a name that is free
     assert (tmp_path / "main.py").read_text() == "mine\n"
     assert not (tmp_path / ENV_EXAMPLE).exists()
 

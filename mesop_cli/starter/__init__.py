@@ -7,6 +7,7 @@ so it lists every setting there is, with its current default and accepted values
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 from importlib import resources
 from pathlib import Path
@@ -68,6 +69,16 @@ def env_example() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _free_name(app_path: Path) -> Path:
+    """A name beside ``app_path`` that no file has yet (app2.py, app3.py, ...)."""
+    number = 2
+    while True:
+        candidate = app_path.with_name(f"{app_path.stem}{number}.py")
+        if not candidate.exists() and not candidate.is_symlink():
+            return candidate
+        number += 1
+
+
 def write_starter(app_path: Path) -> list[tuple[Path, bool]]:
     """Write the app and ``.env.example`` beside it; (path, written) for each.
 
@@ -84,8 +95,9 @@ def write_starter(app_path: Path) -> list[tuple[Path, bool]]:
     env_path = app_path.parent / ENV_EXAMPLE
     example = env_example()
     if app_path.exists() or app_path.is_symlink():
+        free = shlex.quote(str(_free_name(app_path)))
         raise StarterRefused(f"{app_path} already exists; nothing was written. Choose "
-                             "another name, for example: mesop init app.py")
+                             f"another name, for example: mesop init {free}")
     keep_env = False
     if env_path.exists() or env_path.is_symlink():
         keep_env = (env_path.is_file() and not env_path.is_symlink()
