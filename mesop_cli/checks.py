@@ -14,7 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mesop_cli.config import ConfigReport, redact_text, redact_url
 from mesop_cli.config.problems import Problem
@@ -134,6 +134,23 @@ def _tls_failure(line: str, tls: bool) -> tuple[str, str] | None:
     return None
 
 
+_NOT_A_SENTINEL = ("the address is a Redis server, not a Sentinel: list the sentinels (port "
+                   "26379 by default), or use redis://host:port/db for a server without "
+                   "Sentinel")
+
+
+def _is_plain_server(client: Any) -> bool:
+    """A Redis server answers PING as a sentinel does, but not SENTINEL commands. Asked
+    here rather than read from redis-py's discovery error, whose wording changes."""
+    import redis
+
+    try:
+        client.execute_command("SENTINEL", "MYID")
+    except redis.ResponseError as exc:
+        return "unknown command" in str(exc).lower()
+    return False
+
+
 def _check_sentinel(url: str, timeout: float) -> Check:
     """Each sentinel answers PING, they name a master for the service, and it answers."""
     import redis
@@ -148,12 +165,14 @@ def _check_sentinel(url: str, timeout: float) -> Check:
     target = parse_sentinel_url(url)
     secret = [target.password or ""]
     sentinel = sentinel_for(target, timeout)
-    answered, silent = [], []
+    answered, silent, plain = [], [], []
     for (host, port), client in zip(target.sentinels, sentinel.sentinels, strict=True):
         address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         try:
             client.ping()
             answered.append(address)
+            if _is_plain_server(client):
+                plain.append(address)
         except redis.RedisError as exc:
             silent.append(f"{address} ({_first_line(exc, secret)})")
         finally:
@@ -162,6 +181,10 @@ def _check_sentinel(url: str, timeout: float) -> Check:
         return Check("redis", False, f"{shown}: no sentinel answered: {'; '.join(silent)}",
                      fix="start Redis Sentinel, or correct the sentinel host:port list in "
                          "MESOP_STATE_SESSION_BACKEND_REDIS_URL")
+    if plain == answered:
+        return Check("redis", False, f"{shown}: {', '.join(plain)} answered PING but not "
+                                     "SENTINEL commands",
+                     fix=_NOT_A_SENTINEL)
     try:
         host, port = sentinel.discover_master(target.service)
     except MasterNotFoundError:
@@ -170,15 +193,8 @@ def _check_sentinel(url: str, timeout: float) -> Check:
                      fix="use the service name the sentinels monitor (`redis-cli -p 26379 "
                          "SENTINEL MASTERS` lists them), or start its master")
     except redis.RedisError as exc:
-        fix = None
-        if "unknown command" in str(exc).lower() and "sentinel" in str(exc).lower():
-            # A Redis server answers PING like a sentinel does, but not SENTINEL commands.
-            fix = ("the address is a Redis server, not a Sentinel: list the sentinels "
-                   "(port 26379 by default), or use redis://host:port/db for a server "
-                   "without Sentinel")
         return Check("redis", False, f"{shown}: asking Sentinel for the master of "
-                                     f"{target.service!r} failed: {_first_line(exc, secret)}",
-                     fix=fix)
+                                     f"{target.service!r} failed: {_first_line(exc, secret)}")
     master = f"{host}:{port}"
     client = connect(url, timeout, retry=Retry(NoBackoff(), 0))
     started = time.monotonic()
