@@ -413,6 +413,19 @@ def test_w011_warns_of_plain_text_to_a_remote_postgresql(
     assert PASSWORD not in w011[0].message and "sslmode=verify-full" in w011[0].message
 
 
+def test_an_unknown_pgsslmode_is_refused_before_the_launch(clean_env: None) -> None:
+    environ = {"MESOP_STATE_SESSION_BACKEND": "sql", "PGSSLMODE": "requre",
+               "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI":
+                   f"postgresql+psycopg://u:{PASSWORD}@db.example.com/app"}
+    report = load_config(environ=environ)
+    (error,) = [e for e in report.errors if "PGSSLMODE" in e.message]
+    assert error.code == "E001" and "Did you mean require?" in error.message
+    assert PASSWORD not in error.message
+    # The URI's own sslmode wins, so PGSSLMODE is not read then.
+    environ["MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI"] += "?sslmode=require"
+    assert not [e for e in load_config(environ=environ).errors if "PGSSLMODE" in e.message]
+
+
 @pytest.fixture
 def pg_table() -> Iterator[str]:
     """A table name of this test's own on the test PostgreSQL, dropped afterwards."""

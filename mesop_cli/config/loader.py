@@ -26,6 +26,7 @@ from mesop_cli.config.options import (
 )
 from mesop_cli.config.problems import REDACTED, Problem, redact_url
 from mesop_cli.sessions.pg_ssl import (
+    SSLMODES,
     UNENCRYPTED_POSSIBLE,
     effective_sslmode,
     hosts_of,
@@ -229,7 +230,8 @@ def _machine_memory_bytes() -> int | None:
 # -- managed stores --
 def _plain_text_store(report: ConfigReport, environ: Mapping[str, str]) -> None:
     """W011: the sql backend reaches a PostgreSQL on another host with an sslmode that
-    allows plain text (libpq's default, prefer, included)."""
+    allows plain text (libpq's default, prefer, included); E001 for a PGSSLMODE libpq
+    does not know, when the URI leaves the mode to it."""
     uri = report.resolved["sql_connection_uri"]
     if report.value("backend") != "sql" or not isinstance(uri.value, str):
         return
@@ -242,6 +244,14 @@ def _plain_text_store(report: ConfigReport, environ: Mapping[str, str]) -> None:
         return
     remote = [host for host in hosts_of(url.host, url.query) if not is_local(host)]
     sslmode, source = effective_sslmode(url.query, environ)
+    if source == "PGSSLMODE" and sslmode not in SSLMODES:
+        # libpq would refuse it only at the first connection, after the launch.
+        near = closest(sslmode.lower(), SSLMODES, cutoff=0.5)
+        report.error("E001", f"PGSSLMODE={sslmode!r} (from the environment, used because "
+                             f"{uri.quoted()} has no sslmode) is not a mode libpq knows; "
+                             f"accepted: {', '.join(SSLMODES)}"
+                             + (f". Did you mean {near}?" if near else ""))
+        return
     if remote and sslmode in UNENCRYPTED_POSSIBLE:
         report.warn("W011", f"{uri.quoted()} reaches {', '.join(remote)} with sslmode="
                             f"{sslmode} ({source}): {promise(sslmode)}, so sessions and the "
