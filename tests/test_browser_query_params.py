@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import record_errors
+from tests.support.browser import watched_tab
 from tests.support.server import RunningServer, running_server
 
 pytestmark = pytest.mark.browser
@@ -28,13 +28,8 @@ def server() -> Iterator[RunningServer]:
 @pytest.fixture()
 def page(chromium: Any) -> Iterator[Any]:
     """A fresh tab; every script error in it fails the test."""
-    context = chromium.new_context()
-    tab = context.new_page()
-    errors: list[str] = []
-    record_errors(tab, errors)
-    yield tab
-    context.close()
-    assert errors == []
+    with watched_tab(chromium) as tab:
+        yield tab
 
 
 def settled(page: Any) -> None:

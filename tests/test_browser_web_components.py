@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import record_errors
+from tests.support.browser import watched_tab
 from tests.support.server import RunningServer, running_server
 
 pytestmark = pytest.mark.browser
@@ -30,15 +30,10 @@ def page(chromium: Any, server: RunningServer) -> Iterator[Any]:
     """The app's page; every script error or CSP violation fails the test."""
     from playwright.sync_api import expect
 
-    context = chromium.new_context()
-    opened = context.new_page()
-    errors: list[str] = []
-    record_errors(opened, errors, console=True)
-    opened.goto(server.url + "/")
-    expect(opened.get_by_text("Server value: 10")).to_be_visible()
-    yield opened
-    context.close()
-    assert errors == []
+    with watched_tab(chromium, console=True) as opened:
+        opened.goto(server.url + "/")
+        expect(opened.get_by_text("Server value: 10")).to_be_visible()
+        yield opened
 
 
 def test_event_updates_server_state_and_the_element_rerenders(page: Any) -> None:

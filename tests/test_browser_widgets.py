@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import record_errors
+from tests.support.browser import watched_tab
 from tests.support.server import RunningServer, running_server
 
 pytestmark = pytest.mark.browser
@@ -28,15 +28,10 @@ def server() -> Iterator[RunningServer]:
 def page(chromium: Any, server: RunningServer) -> Iterator[Any]:
     from playwright.sync_api import expect
 
-    context = chromium.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    record_errors(page, errors)
-    page.goto(server.url + "/")
-    expect(page.get_by_text("Menu open: False")).to_be_visible()
-    yield page
-    context.close()
-    assert errors == []
+    with watched_tab(chromium) as page:
+        page.goto(server.url + "/")
+        expect(page.get_by_text("Menu open: False")).to_be_visible()
+        yield page
 
 
 def test_sidenav_opens_and_escape_closes_it(page: Any) -> None:

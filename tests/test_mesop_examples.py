@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import record_errors
+from tests.support.browser import watched_tab
 from tests.support.server import MESOP_COMMAND, clean_env, running_server
 
 PORTED_DIR = Path(__file__).parent / "apps" / "mesop_examples"
@@ -59,16 +59,9 @@ def opened(chromium: Any, app: str, path: str) -> Iterator[Any]:
     memory backend; no script error may happen in it."""
     with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"},
                         app=PORTED_DIR / app) as server:
-        context = chromium.new_context()
-        page = context.new_page()
-        errors: list[str] = []
-        record_errors(page, errors)
-        try:
+        with watched_tab(chromium) as page:
             page.goto(server.url + path)
             yield page
-        finally:
-            context.close()
-        assert errors == []
 
 
 def _expect() -> Callable[..., Any]:

@@ -18,7 +18,7 @@ from mesop_cli.runtime import load_app, run_event, run_load
 from mesop_cli.runtime.browser import BrowserContext
 from mesop_cli.runtime.context import Scope, activated
 from mesop_cli.runtime.query_state import QueryState
-from tests.support.browser import record_errors
+from tests.support.browser import watched_tab
 from tests.support.server import RunningServer, running_server
 
 APP = Path(__file__).parent / "apps" / "navigate_away_app.py"
@@ -111,13 +111,8 @@ def server(other_site: str) -> Iterator[RunningServer]:
 
 @pytest.fixture()
 def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context()
-    tab = context.new_page()
-    errors: list[str] = []
-    record_errors(tab, errors)
-    yield tab
-    context.close()
-    assert errors == []
+    with watched_tab(chromium) as tab:
+        yield tab
 
 
 @pytest.mark.browser

@@ -1,7 +1,10 @@
-"""What Chromium tests share about a page: the errors it shows."""
+"""What Chromium tests share about a page: the errors it shows, and a fresh tab that fails
+the test if any happen."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -14,3 +17,18 @@ def record_errors(page: Any, errors: list[str], console: bool = False) -> None:
         page.on("console", lambda msg: errors.append(msg.text)
                 if msg.type == "error" and "favicon" not in (msg.location or {}).get("url", "")
                 else None)
+
+
+@contextlib.contextmanager
+def watched_tab(chromium: Any, console: bool = False) -> Iterator[Any]:
+    """A tab in a context of its own (no cookies or storage shared with other tests); a
+    script error in it (and, with ``console``, a logged error) fails the test on exit."""
+    context = chromium.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    record_errors(tab, errors, console=console)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert errors == [], errors
