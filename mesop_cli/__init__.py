@@ -79,6 +79,7 @@ from mesop_cli.runtime.events import (
     ClickEvent,
     DatePickerChangeEvent,
     DateRangePickerChangeEvent,
+    EnterEvent,
     ExpansionPanelToggleEvent,
     InputBlurEvent,
     InputEnterEvent,
@@ -235,6 +236,7 @@ __all__ = [
     "viewport_size",
     "uploader",
     # ---- cookies ----
+    "EnterEvent",
     "cookie",
     "cookieclass",
     "dataclass_with_defaults",
