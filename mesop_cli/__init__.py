@@ -165,6 +165,7 @@ __all__ = [
     "BorderSide",
     "CheckboxChangeEvent",
     "ClickEvent",
+    "EnterEvent",
     "InputBlurEvent",
     "InputEnterEvent",
     "InputEvent",
@@ -236,7 +237,6 @@ __all__ = [
     "viewport_size",
     "uploader",
     # ---- cookies ----
-    "EnterEvent",
     "cookie",
     "cookieclass",
     "dataclass_with_defaults",
