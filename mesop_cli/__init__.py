@@ -69,6 +69,7 @@ from mesop_cli.runtime.components import (
     video,
 )
 from mesop_cli.runtime.components.web_component import insert_web_component, web_component
+from mesop_cli.runtime.cookies import cookie, cookieclass, delete_cookie, set_cookie
 from mesop_cli.runtime.events import (
     AutocompleteEnterEvent,
     AutocompleteSelectionChangeEvent,
@@ -78,6 +79,7 @@ from mesop_cli.runtime.events import (
     ClickEvent,
     DatePickerChangeEvent,
     DateRangePickerChangeEvent,
+    EnterEvent,
     ExpansionPanelToggleEvent,
     InputBlurEvent,
     InputEnterEvent,
@@ -108,7 +110,12 @@ from mesop_cli.runtime.page import page
 from mesop_cli.runtime.page_title import set_page_title
 from mesop_cli.runtime.query_params import query_params
 from mesop_cli.runtime.security_policy import SecurityPolicy
-from mesop_cli.runtime.stateclass import StateClassError, state, stateclass
+from mesop_cli.runtime.stateclass import (
+    StateClassError,
+    dataclass_with_defaults,
+    state,
+    stateclass,
+)
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
 from mesop_cli.runtime.theme import set_theme_density, set_theme_mode, theme_brightness, theme_var
 from mesop_cli.runtime.uploaded_file import UploadedFile
@@ -158,6 +165,7 @@ __all__ = [
     "BorderSide",
     "CheckboxChangeEvent",
     "ClickEvent",
+    "EnterEvent",
     "InputBlurEvent",
     "InputEnterEvent",
     "InputEvent",
@@ -228,6 +236,12 @@ __all__ = [
     "tooltip",
     "viewport_size",
     "uploader",
+    # ---- cookies ----
+    "cookie",
+    "cookieclass",
+    "dataclass_with_defaults",
+    "delete_cookie",
+    "set_cookie",
     # ---- web components ----
     "WebEvent",
     "insert_web_component",

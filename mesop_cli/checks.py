@@ -316,10 +316,32 @@ def store_problems(results: list[Check]) -> list[Problem]:
             for c in results if not c.ok]
 
 
-def app_pages(app_path: Path, alias_mesop: bool = False
+def cookie_key_problem(cookie_classes: tuple[type, ...], secret_key_generated: bool
+                       ) -> Problem | None:
+    """W012 when signed or encrypted cookie classes would be keyed by a per-launch secret."""
+    from mesop_cli.runtime.cookies import cookieclass_info
+
+    if not secret_key_generated:
+        return None
+    keyed = []
+    for cls in cookie_classes:
+        info = cookieclass_info(cls)
+        if info is not None and info.protection != "plain":
+            keyed.append(f"{cls.__qualname__} ({info.protection})")
+    if not keyed:
+        return None
+    return Problem("W012", f"cookie class(es) {', '.join(keyed)} are keyed by a secret made "
+                           "up for this launch (MESOP_SECRET_KEY is not set): after a restart, "
+                           "or on another instance, those cookies read as defaults. Fix: set "
+                           "MESOP_SECRET_KEY to a long random string, the same on every "
+                           "instance (MESOP_COOKIE_SECRET_KEY is not read)")
+
+
+def app_pages(app_path: Path, alias_mesop: bool = False, secret_key_generated: bool = False
               ) -> tuple[list[dict[str, str]], list[Problem]]:
     """The app's pages as [{path, title}], and its problems: E006 when it does not import,
-    E010 for each page that fails when drawn.
+    E010 for each page that fails when drawn, W012 for signed or encrypted cookie classes
+    under a per-launch secret.
 
     Each page is drawn once, with every state class at its defaults and no handler run (no
     on_load either), so a page that imports but breaks when drawn (a name missing inside
@@ -343,5 +365,8 @@ def app_pages(app_path: Path, alias_mesop: bool = False
                     HandlerError.from_exception(exc, app.path)
                 problems.append(Problem("E010", f"{failure.location}: page {page.path} fails "
                                                 f"when drawn with default state: {failure}"))
+    keys = cookie_key_problem(app.cookie_classes, secret_key_generated)
+    if keys is not None:
+        problems.append(keys)
     pages = [{"path": page.path, "title": page.title} for page in app.pages.values()]
     return pages, problems

@@ -21,6 +21,7 @@ from mesop_cli import checks
 from mesop_cli.config import (
     OPTIONS,
     ConfigReport,
+    Problem,
     Settings,
     export_env_file,
     load_config,
@@ -111,16 +112,26 @@ def banner(app_path: Path, report: ConfigReport) -> list[str]:
     return lines
 
 
-def _check_config(app_path: Path | None, report: ConfigReport, output: str) -> int:
+def _check_config(app_path: Path | None, report: ConfigReport, output: str,
+                  strict: bool = False) -> int:
     """Print what --check-config found and return the exit status."""
     results = checks.reachability(report)
     report.errors += checks.store_problems(results)
     pages: list[dict[str, str]] = []
     if app_path is not None:
         export_env_file(report.env)
+        generated = report.settings is not None and report.settings.secret_key_generated
         pages, problems = checks.app_pages(app_path,
-                                           alias_mesop=report.value("alias_mesop") is True)
-        report.errors += problems
+                                           alias_mesop=report.value("alias_mesop") is True,
+                                           secret_key_generated=generated)
+        for problem in problems:
+            if problem.is_error:
+                report.errors.append(problem)
+            elif strict:
+                report.errors.append(Problem(problem.code,
+                                             f"{problem.message} (an error under --strict)"))
+            else:
+                report.warnings.append(problem)
     if report.settings is not None:
         settings = report.settings
         policy = HostPolicy.from_settings(settings.allowed_hosts, settings.allowed_origins,
@@ -249,7 +260,7 @@ def main(
     report = load_config(app, flags={k: _flag_text(v) for k, v in flags.items()},
                          env_file=env_file, strict=strict)
     if check_config:
-        sys.exit(_check_config(app, report, output))
+        sys.exit(_check_config(app, report, output, strict))
     if report.settings is not None:
         # A store that does not answer stops the launch now, rather than every event later.
         report.errors += checks.store_problems(checks.reachability(report))

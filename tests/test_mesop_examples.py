@@ -460,3 +460,25 @@ def test_box_events_report_clicks_and_right_clicks(chromium: Any) -> None:
         page.get_by_text("Offset X: 7").click(button="right", position={"x": 9, "y": 4})
         expect(page.get_by_text("Is Right Click: True")).to_be_visible()
         expect(page.get_by_text("Offset X: 9")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_set_cookie_logs_in_across_a_reload_with_a_cookie_page_script_cannot_read(
+        chromium: Any) -> None:
+    expect = _expect()
+    with opened(chromium, "set_cookie.py", "/set_cookie") as page:
+        expect(page.get_by_text("Not logged in.")).to_be_visible()
+        page.get_by_role("button", name="Log in as Alice").click()
+        expect(page.get_by_text("Logged in as: alice")).to_be_visible()
+        (stored,) = [c for c in page.context.cookies() if c["name"] == "session_cookie"]
+        assert stored["httpOnly"] and stored["sameSite"] == "Lax" and stored["path"] == "/"
+        assert "session_cookie" not in page.evaluate("document.cookie")
+        # A reload starts a fresh state; the cookie makes on_load log in again.
+        page.reload()
+        expect(page.get_by_text("Logged in as: alice")).to_be_visible()
+        page.get_by_role("button", name="Log out").click()
+        expect(page.get_by_text("Not logged in.")).to_be_visible()
+        assert [c for c in page.context.cookies() if c["name"] == "session_cookie"] == []
+        page.reload()
+        expect(page.get_by_text("Not logged in.")).to_be_visible()
+        expect(page.get_by_role("button", name="Log in as Alice")).to_be_visible()

@@ -154,6 +154,10 @@ def _closest_name(name: str) -> str | None:
     return closest(name, containing, cutoff=0.0) if containing else closest(name, KNOWN_NAMES)
 
 
+#: Mesop's own key for cookies: one secret (and one rotation) serves both in mesop-cli.
+_MESOP_COOKIE_KEY = "MESOP_COOKIE_SECRET_KEY"
+
+
 def _unknown_names(report: ConfigReport, environ: Mapping[str, str]) -> None:
     found = [(n, "environment") for n in environ if n.startswith("MESOP_")]
     found += [(n, f".env:{line}") for n, (_v, line) in report.env.values.items()
@@ -164,6 +168,9 @@ def _unknown_names(report: ConfigReport, environ: Mapping[str, str]) -> None:
         near = _closest_name(name)
         hint = f"did you mean {near}?" if near else \
             f"the closest known setting is {closest(name, KNOWN_NAMES, cutoff=0.0)}"
+        if name == _MESOP_COOKIE_KEY:
+            hint = ("mesop-cli derives the keys of signed and encrypted cookies from "
+                    "MESOP_SECRET_KEY (rotated with MESOP_SECRET_KEY_PREVIOUS); set that")
         report.warn("W005", f"unknown setting {name} ({source}) is ignored; {hint}")
 
 

@@ -66,6 +66,13 @@ CODES: dict[str, tuple[str, str]] = {
              "allows plain text (disable, allow, or prefer, which is libpq's default).",
              "Add `sslmode=verify-full` (with `sslrootcert=`) or `sslmode=require` to the "
              "URI's query."),
+    "W012": ("The app declares a signed or encrypted `@me.cookieclass` while MESOP_SECRET_KEY "
+             "is not set: their keys come from a secret made up for this launch, so after a "
+             "restart, and on any other instance, those cookies read as defaults (a user "
+             "logged in by one is logged out).",
+             "Set MESOP_SECRET_KEY to a long random string, the same on every instance "
+             "(mesop-cli derives cookie keys from it; Mesop's MESOP_COOKIE_SECRET_KEY is not "
+             "read)."),
 }
 
 

@@ -19,7 +19,13 @@ from mesop_cli.compat.alias import install_mesop_alias
 from mesop_cli.compat.load_errors import describe_missing, explain
 from mesop_cli.compat.scan import imports_labs, missing_uses
 from mesop_cli.runtime.errors import AppLoadError, PageNotFound, format_traceback, locate
-from mesop_cli.runtime.registry import PAGE_MARK, Collector, Page, collecting
+from mesop_cli.runtime.registry import (
+    COOKIECLASS_MARK,
+    PAGE_MARK,
+    Collector,
+    Page,
+    collecting,
+)
 from mesop_cli.runtime.stateclass import is_stateclass
 from mesop_cli.runtime.web_modules import WebModule
 
@@ -32,6 +38,7 @@ class App:
     def __init__(
         self, path: Path, module: ModuleType, pages: dict[str, Page], classes: list[type],
         web_modules: dict[str, WebModule] | None = None,
+        cookie_classes: list[type] | None = None,
     ) -> None:
         self.path = path
         self.module = module
@@ -40,6 +47,8 @@ class App:
         #: files /__mesop__/web-components/ serves.
         self.web_modules: dict[str, WebModule] = dict(web_modules or {})
         self.state_classes = _name_classes(classes)
+        #: The app's @me.cookieclass classes, in declaration order.
+        self.cookie_classes: tuple[type, ...] = tuple(dict.fromkeys(cookie_classes or ()))
         self._keys = {cls: key for key, cls in self.state_classes.items()}
         self._guard = threading.Lock()
 
@@ -186,7 +195,10 @@ def load_app(path: str | Path, *, alias_mesop: bool = False) -> App:
     module, collector = _execute(path)
     found = list(collector.pages)
     classes = list(collector.state_classes) + _labs_state_classes(module, uses_labs)
+    cookie_classes = list(collector.cookie_classes)
     for value in list(vars(module).values()):
+        if isinstance(value, type) and COOKIECLASS_MARK in value.__dict__:
+            cookie_classes.append(value)  # from a helper module Python had cached
         marked = getattr(value, PAGE_MARK, None)
         if isinstance(marked, Page) and marked not in found:
             found.append(marked)
@@ -206,4 +218,4 @@ def load_app(path: str | Path, *, alias_mesop: bool = False) -> App:
             f"{path}:1: no pages: decorate a function with @me.page(path=\"/\")",
             f"{path}:1",
         )
-    return App(path, module, pages, classes, collector.web_modules)
+    return App(path, module, pages, classes, collector.web_modules, cookie_classes)

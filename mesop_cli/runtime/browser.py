@@ -10,7 +10,9 @@ Three kinds of things live here, with different owners:
 - commands for the browser (scroll to, focus) that a handler issues and the next render
   carries;
 - the query of the tab's URL (``me.query_params``): sent by the browser with the request,
-  unsigned plain data, and any change made to it carried by the next render.
+  unsigned plain data, and any change made to it carried by the next render;
+- the request's cookies and those the app sets (``me.cookie``, ``me.set_cookie``), which
+  the web layer sends as headers of the event's response (:mod:`.cookie_jar`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mesop_cli.runtime.cookie_jar import CookieJar
 from mesop_cli.runtime.query_state import QueryState
 
 THEME_MODES = ("light", "dark", "system")
@@ -76,6 +79,8 @@ class BrowserContext:
     commands: list[dict[str, str]] = field(default_factory=list)
     #: The query of the tab's URL (me.query_params), as the request reported it.
     query: QueryState = field(default_factory=QueryState)
+    #: The cookies the request carried, and those set for its response.
+    cookies: CookieJar = field(default_factory=CookieJar)
 
     def dark(self) -> bool:
         """Whether the page is shown dark, as the browser paints it."""

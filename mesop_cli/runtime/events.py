@@ -68,6 +68,12 @@ class InputEnterEvent(MesopEvent):
 
 
 @dataclass(kw_only=True)
+class EnterEvent(MesopEvent):
+    """Mesop's older, deprecated name for an Enter key event, kept so annotations that
+    still use it resolve; no component sends it (``on_enter`` gets InputEnterEvent)."""
+
+
+@dataclass(kw_only=True)
 class CheckboxChangeEvent(MesopEvent):
     """A checkbox was toggled."""
 

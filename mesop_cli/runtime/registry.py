@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 PAGE_MARK = "__mesop_page__"
 STATECLASS_MARK = "__mesop_stateclass__"
+COOKIECLASS_MARK = "__mesop_cookieclass__"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Collector:
 
     pages: list[Page] = field(default_factory=list)
     state_classes: list[type] = field(default_factory=list)
+    #: Classes of @me.cookieclass (the launcher warns when signed or encrypted ones would
+    #: be keyed by a secret made up for one launch).
+    cookie_classes: list[type] = field(default_factory=list)
     # ---- web components: begin ----
     #: The directory of the app being loaded: web component modules must be inside it.
     app_dir: Path | None = None
@@ -77,6 +81,13 @@ def declare_state_class(cls: type) -> None:
     collector = _LOADING.get()
     if collector is not None:
         collector.state_classes.append(cls)
+
+
+def declare_cookie_class(cls: type) -> None:
+    """Record a cookie class with the load in progress, if any."""
+    collector = _LOADING.get()
+    if collector is not None:
+        collector.cookie_classes.append(cls)
 
 
 # ---- web components: begin ----

@@ -103,10 +103,10 @@ def _copier(value: object) -> typing.Callable[[], object]:
     return lambda: copy.deepcopy(value)
 
 
-def stateclass(cls: type[T]) -> type[T]:
-    """Make ``cls`` a state class: a dataclass whose instances hold one session's state."""
-    if not isinstance(cls, type):
-        raise TypeError(f"@me.stateclass decorates a class, got {type(cls).__name__}")
+def _give_defaults(cls: type) -> list[_EmptyFactory]:
+    """Give every field of ``cls`` (before it becomes a dataclass) a default: the empty
+    value of its type when it has none, a fresh copy per instance for a mutable one.
+    Returns the empty-value factories, to be checked once the class is made."""
     factories = []
     for name, annotation in cls.__dict__.get("__annotations__", {}).items():
         if _is_classvar(annotation):
@@ -127,7 +127,10 @@ def stateclass(cls: type[T]) -> type[T]:
             setattr(cls, name, dataclasses.field(default_factory=factory))
         elif type(current).__hash__ is None:
             setattr(cls, name, dataclasses.field(default_factory=_copier(current)))
-    made = dataclasses.dataclass(cls)
+    return factories
+
+
+def _check_factories(factories: list[_EmptyFactory]) -> None:
     # Check the types now when they are already resolvable, so an unsupported type is
     # reported at the line of the class; names defined later are checked on first use.
     for factory in factories:
@@ -136,6 +139,50 @@ def stateclass(cls: type[T]) -> type[T]:
         except NameError:
             continue
         factory()
+
+
+def _all_have_defaults(cls: type) -> bool:
+    return all(f.default is not dataclasses.MISSING
+               or f.default_factory is not dataclasses.MISSING
+               for f in dataclasses.fields(cls))
+
+
+def dataclass_with_defaults(cls: type[T]) -> type[T]:
+    """``cls`` as a dataclass whose fields all have defaults, so ``cls()`` always works
+    (Mesop's helper; state and cookie classes are made with it)."""
+    if not isinstance(cls, type):
+        raise TypeError(f"dataclass_with_defaults takes a class, got {type(cls).__name__}")
+    if "__dataclass_fields__" in cls.__dict__:
+        if _all_have_defaults(cls):
+            return cls  # already what is asked: keep it exactly as declared
+        # A dataclass already made cannot be made again in place (its generated methods
+        # stay), so the fields lacking a default get one in a subclass of the same name.
+        missing = {f.name: f.type for f in dataclasses.fields(cls)
+                   if f.default is dataclasses.MISSING
+                   and f.default_factory is dataclasses.MISSING}
+        sub = type(cls.__name__, (cls,), {"__annotations__": missing,
+                                          "__module__": cls.__module__,
+                                          "__qualname__": cls.__qualname__,
+                                          "__doc__": cls.__doc__})
+        params = cls.__dict__["__dataclass_params__"]
+        factories = _give_defaults(sub)
+        made = dataclasses.dataclass(sub, init=params.init, repr=params.repr, eq=params.eq,
+                                     order=params.order, unsafe_hash=params.unsafe_hash,
+                                     frozen=params.frozen)
+    else:
+        factories = _give_defaults(cls)
+        made = dataclasses.dataclass(cls)
+    _check_factories(factories)
+    return made
+
+
+def stateclass(cls: type[T]) -> type[T]:
+    """Make ``cls`` a state class: a dataclass whose instances hold one session's state."""
+    if not isinstance(cls, type):
+        raise TypeError(f"@me.stateclass decorates a class, got {type(cls).__name__}")
+    factories = _give_defaults(cls)
+    made = dataclasses.dataclass(cls)
+    _check_factories(factories)
     setattr(made, STATECLASS_MARK, True)
     declare_state_class(made)
     return made

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
 
+from mesop_cli.checks import cookie_key_problem
 from mesop_cli.config import Settings
 from mesop_cli.sessions import create_backend
 from mesop_cli.sessions.base import SessionBackend
@@ -32,6 +34,11 @@ def create_app(
     flask_app.extensions["mesop"] = MesopContext(
         holder, settings, backend if backend is not None else create_backend(settings)
     )
+    keys = cookie_key_problem(holder.get().cookie_classes, settings.secret_key_generated)
+    if keys is not None:
+        # Said when serving starts too, not only by --check-config: the cookies' keys die
+        # with this process.
+        logging.getLogger("mesop_cli").warning("warning %s", keys)
     flask_app.register_blueprint(bp)
     install_session_hooks(flask_app)
     return flask_app

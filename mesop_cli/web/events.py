@@ -1,4 +1,10 @@
-"""The event endpoint: run a page load or an event, stream one JSON line per render."""
+"""The event endpoint: run a page load or an event, stream one JSON line per render.
+
+The stream is run up to its first line before the response is made: what the event did
+until then (a plain handler, an on_load, a generator handler before its first ``yield``)
+is known while the headers can still change, so the cookies it set go out as
+``Set-Cookie`` headers of this very response. The rest streams as before.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response, request, stream_with_context
 
 from mesop_cli.logs import log_event
 from mesop_cli.runtime import (
+    BrowserContext,
     HandlerError,
     InvalidEvent,
     PageNotFound,
@@ -23,6 +30,7 @@ from mesop_cli.runtime import (
 from mesop_cli.sessions.codec import CodecError
 from mesop_cli.web.active_session import ActiveSession
 from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
+from mesop_cli.web.cookies import cookie_jar_for, write_cookies
 from mesop_cli.web.hooks import pending_event
 from mesop_cli.web.protocol import line
 
@@ -40,6 +48,7 @@ def events() -> Response:
         ctx.metrics.count_recovery()
     req, app = pending.request, pending.app
     browser = session.browser_context(req)
+    browser.cookies = cookie_jar_for(request, ctx.settings)
     try:
         if req.refresh and session.path is not None:
             # The window was resized or its colour scheme changed: the session's own page
@@ -71,18 +80,48 @@ def events() -> Response:
             described = ("load", app.page_for(req.path).path, None)
         else:
             described = (req.event["kind"], session.path, req.event["handler"])
-        stream = _stream(ctx, session, renders, pending.started, described)
-        return Response(stream_with_context(stream), mimetype="application/x-ndjson")
+        stream = _Primed(_stream(ctx, session, renders, pending.started, described, browser))
+        response = Response(stream_with_context(stream), mimetype="application/x-ndjson")
+        try:
+            # After the first line: a cookie set from now on raises at its call.
+            write_cookies(response, browser.cookies.seal())
+        except BaseException:
+            stream.close()  # logs the event; the teardown hook unlocks the session
+            raise
+        return response
     session.release_unsaved()
     return refusal
 
 
+class _Primed:
+    """An event's stream with its first line already produced (so the handler ran up to
+    its first render before the headers are written); closing it closes the stream, whose
+    ``finally`` logs the event, even when no line was ever asked for."""
+
+    def __init__(self, lines: Iterator[bytes]) -> None:
+        self._lines = lines
+        self._first = [first for first in (next(lines, None),) if first is not None]
+
+    def __iter__(self) -> _Primed:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._first:
+            return self._first.pop()
+        return next(self._lines)
+
+    def close(self) -> None:
+        close = getattr(self._lines, "close", None)
+        if close is not None:
+            close()
+
+
 def _stream(
     ctx: MesopContext, session: ActiveSession, renders: Iterator[Render], started: float,
-    described: tuple[str, str, str | None],
+    described: tuple[str, str, str | None], browser: BrowserContext,
 ) -> Iterator[bytes]:
     """The renders as response lines; ``described`` is the event's (kind, page path,
-    handler id) for its log line."""
+    handler id) for its log line. A failed event's cookies are not sent (as in Mesop)."""
     failed = False
     try:
         for render in renders:
@@ -91,11 +130,13 @@ def _stream(
         session.finished_with_render()
     except HandlerError as exc:
         failed = True
+        browser.cookies.discard()  # before the error line, which may be the first one
         yield line(_handler_error_message(ctx, exc))
     except CodecError as exc:
         # The app put a value in state that cannot be stored (a set, say): its error, so
         # the developer is told which field; the stored state stays as it was.
         failed = True
+        browser.cookies.discard()  # before the error line, which may be the first one
         log.error("state could not be encoded: %s", exc)
         message = "The state could not be stored; see the server log."
         if not ctx.settings.prod:
@@ -103,6 +144,7 @@ def _stream(
         yield line({"type": "error", "message": message})
     except Exception as exc:  # a bug of ours or an unknown page/handler: never a bare 500
         failed = True
+        browser.cookies.discard()  # before the error line, which may be the first one
         log.exception("event failed")
         yield line({"type": "error", "message": _describe(exc)})
     finally:
