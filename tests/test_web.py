@@ -33,6 +33,25 @@ def test_page_shell_has_title_and_strict_csp(app_file: Path) -> None:
     assert http.get("/__mesop__/static/client.js").status_code == 200
 
 
+def test_flask_cookie_session_is_off_and_holds_no_secret(app_file: Path) -> None:
+    settings = make_settings()
+    flask_app = create_app(app_file, settings)
+    assert flask_app.config["SECRET_KEY"] is None
+    http = flask_app.test_client()
+    # An app's own cookie named "session" is the app's: Flask neither reads nor rewrites it.
+    http.set_cookie("session", "the-apps-own-value")
+    client = Client(flask_app)
+    client.send(None)
+    response = http.get("/")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    with flask_app.test_request_context("/"):
+        from flask import session
+
+        with pytest.raises(RuntimeError):
+            session["x"] = 1  # Flask's null session: nothing can be kept in it
+
+
 def test_first_load_sends_full_state_then_only_patches(app_file: Path) -> None:
     client = Client(create_app(app_file, make_settings()))
     first = client.send(None)

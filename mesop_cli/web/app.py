@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
 
 from mesop_cli.checks import cookie_key_problem
 from mesop_cli.config import Settings
@@ -21,6 +22,16 @@ from mesop_cli.web.context import MAX_REQUEST_BYTES, MesopContext, bp
 from mesop_cli.web.hooks import install_session_hooks
 
 
+class _NoFlaskSession(SessionInterface):
+    """Flask's ``session`` is an empty, read-only stand-in; no cookie is read or written."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None  # Flask then uses its NullSession, which refuses writes
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
 def create_app(
     app_path: str | Path, settings: Settings, backend: SessionBackend | None = None
 ) -> Flask:
@@ -30,7 +41,10 @@ def create_app(
                        alias_mesop=settings.alias_mesop)
     flask_app = Flask(__name__)
     flask_app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    flask_app.config["SECRET_KEY"] = settings.secret_key
+    # State lives in the session backend and cookies are signed with keys of their own,
+    # so Flask's cookie session is never used: without this it would still look for, and
+    # unsign, a "session" cookie on every request, and hold the secret in its config.
+    flask_app.session_interface = _NoFlaskSession()
     flask_app.extensions["mesop"] = MesopContext(
         holder, settings, backend if backend is not None else create_backend(settings)
     )
