@@ -63,7 +63,8 @@ def create_backend(settings: Settings) -> SessionBackend:
         from mesop_cli.sessions.redis import RedisBackend
 
         return RedisBackend(url=settings.redis_url, ttl_seconds=ttl,
-                            key_prefix=settings.redis_key_prefix)
+                            key_prefix=settings.redis_key_prefix,
+                            cache_bytes=settings.redis_cache_mb * 1024 * 1024)
     if name == "sql":
         if not settings.sql_connection_uri:
             raise ValueError(

@@ -1,0 +1,162 @@
+"""The redis backend's near cache (mesop_cli/sessions/near_cache.py): a process that saved a
+session reads only its 16-byte write tag on the next load, and never serves a state
+another process (or a plain ``save``) wrote since. Against a real Redis."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from mesop_cli.sessions.ids import new_session_id
+from mesop_cli.sessions.image import StateImage, capture
+from mesop_cli.sessions.near_cache import NearCache, new_tag
+from mesop_cli.sessions.redis import RedisBackend
+from mesop_cli.web import create_app
+from tests.support.flask_tab import Client, make_settings, write_app
+from tests.test_redis_backend import prefix, url  # noqa: F401 (fixtures)
+
+
+@dataclasses.dataclass
+class State:
+    count: int = 0
+    words: list[str] = dataclasses.field(default_factory=list)
+
+
+CLASSES = {"State": State}
+MakeBackend = Callable[..., RedisBackend]
+
+
+def image_of(count: int, version: int = 1) -> StateImage:
+    states: dict[str, object] = {"State": State(count, ["w"] * count)}
+    image = capture(states, None, version, "/")
+    image.states = states  # as the web layer saves it: with its live objects
+    return image
+
+
+@pytest.fixture
+def raw(url: str, prefix: str) -> Iterator[tuple[redis.Redis, str]]:  # noqa: F811
+    """A plain client on the test Redis, and the test's key prefix."""
+    client = redis.Redis.from_url(url)
+    yield client, prefix
+    client.close()
+
+
+@pytest.fixture
+def make(url: str, prefix: str) -> Iterator[MakeBackend]:  # noqa: F811
+    made: list[RedisBackend] = []
+
+    def factory(cache_bytes: int = 1 << 20) -> RedisBackend:
+        backend = RedisBackend(url, ttl_seconds=60, key_prefix=prefix, cache_bytes=cache_bytes)
+        made.append(backend)
+        return backend
+
+    yield factory
+    for backend in made:
+        backend.close()
+
+
+def count_of(image: StateImage | None) -> int:
+    assert image is not None
+    return image.as_json()["State"]["count"]
+
+
+def test_the_process_that_saved_gets_its_own_image_back(make: MakeBackend) -> None:
+    backend, sid = make(), new_session_id()
+    saved = image_of(3)
+    backend.save_image(sid, saved)
+    assert backend.load_image(sid) is saved  # nothing transferred or decoded
+    assert saved.live_states(CLASSES) is saved.states
+
+
+def test_a_write_by_another_process_is_never_missed(make: MakeBackend) -> None:
+    first, second, sid = make(), make(), new_session_id()
+    first.save_image(sid, image_of(1))
+    assert count_of(second.load_image(sid)) == 1
+    second.save_image(sid, image_of(2, version=2))
+    loaded = first.load_image(sid)
+    assert count_of(loaded) == 2 and loaded is not None and loaded.states is None
+    # And the other way round, once more.
+    first.save_image(sid, image_of(3, version=3))
+    assert count_of(second.load_image(sid)) == 3
+
+
+def test_bytes_saved_plainly_or_by_an_older_release_are_read_as_they_are(
+        make: MakeBackend, raw: tuple[redis.Redis, str]) -> None:
+    client, key_prefix = raw
+    backend, sid = make(), new_session_id()
+    backend.save_image(sid, image_of(1))
+    other = image_of(5, version=9).to_bytes()
+    client.set(key_prefix + sid, other)  # no tag: what releases before the cache wrote
+    assert count_of(backend.load_image(sid)) == 5
+    assert backend.load(sid) == other
+    backend.save(sid, image_of(6, version=10).to_bytes())
+    assert count_of(backend.load_image(sid)) == 6
+
+
+def test_forgotten_live_objects_and_deleted_sessions_are_not_served(make: MakeBackend) -> None:
+    backend, sid = make(), new_session_id()
+    saved = image_of(1)
+    backend.save_image(sid, saved)
+    saved.states["State"].count = 99  # type: ignore[index,union-attr]  # changed, unsaved
+    backend.forget_live(sid)
+    loaded = backend.load_image(sid)
+    assert loaded is not saved and count_of(loaded) == 1
+    backend.delete(sid)
+    assert backend.load_image(sid) is None
+
+
+def test_a_hit_renews_the_expiry_and_counts_as_a_hit(
+        make: MakeBackend, raw: tuple[redis.Redis, str]) -> None:
+    client, key_prefix = raw
+    backend, sid = make(), new_session_id()
+    saved = image_of(1)
+    backend.save_image(sid, saved)
+    client.expire(key_prefix + sid, 5)
+    hits = backend.stats.hits
+    assert backend.load_image(sid) is saved
+    assert client.ttl(key_prefix + sid) > 50
+    assert backend.stats.hits == hits + 1
+
+
+def test_cache_off_reads_the_store_every_time(make: MakeBackend) -> None:
+    backend, sid = make(cache_bytes=0), new_session_id()
+    saved = image_of(2)
+    backend.save_image(sid, saved)
+    loaded = backend.load_image(sid)
+    assert loaded is not saved and count_of(loaded) == 2
+
+
+def test_the_cache_keeps_the_most_recent_within_its_bytes() -> None:
+    cache = NearCache(max_bytes=100)
+    tags = {name: new_tag() for name in "abc"}
+    images = {name: image_of(1) for name in "abc"}
+    cache.put("a", tags["a"], images["a"], 40)
+    cache.put("b", tags["b"], images["b"], 40)
+    assert cache.get("a", tags["a"]) is images["a"]  # a is now the most recent
+    cache.put("c", tags["c"], images["c"], 40)  # pushes out b, the least recent
+    assert cache.get("b", tags["b"]) is None
+    assert cache.get("a", tags["a"]) is images["a"] and cache.get("c", tags["c"]) is not None
+    assert cache.get("a", new_tag()) is None  # another tag: dropped
+    assert not cache.has("a")
+    cache.put("big", new_tag(), image_of(1), 101)  # larger than the whole cache
+    assert not cache.has("big") and cache.has("c")
+
+
+def test_one_tab_alternating_between_two_instances_counts_every_click(
+        make: MakeBackend, tmp_path: Path) -> None:
+    app_file = write_app(tmp_path)
+    settings = make_settings(backend="redis")
+    instances = [create_app(app_file, settings, backend=make()).test_client()
+                 for _ in range(2)]
+    tab = Client(create_app(app_file, settings, backend=make()))
+    tab.http = instances[0]
+    tab.send(None)
+    for click in range(1, 9):
+        # Instances take turns, and the first sometimes twice in a row (its own cache).
+        tab.http = instances[0] if click % 3 else instances[1]
+        tab.click("Increment")
+        assert tab.state is not None and tab.state["State"]["count"] == click
