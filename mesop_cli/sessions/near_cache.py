@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import secrets
 import threading
+from abc import abstractmethod
 from collections import OrderedDict
 
-from mesop_cli.sessions.image import StateImage
+from mesop_cli.sessions.base import BackendUnavailable, SessionBackend
+from mesop_cli.sessions.ids import validate_session_id
+from mesop_cli.sessions.image import StateImage, image_from_bytes
 
 TAG_BYTES = 16
 
@@ -90,3 +93,113 @@ class NearCache:
         entry = self._entries.pop(session_id, None)
         if entry is not None:
             self._bytes -= entry[2]
+
+
+# -- stored values: the write tag in front of the state ---------------------------------
+
+#: What starts a value saved from a state image: then its write tag, then the state's
+#: bytes. JSON never starts with a NUL byte, so a value without it (written by ``save``, or
+#: by an older release) is the state's bytes as they are.
+_TAGGED = b"\x00mt1"
+HEADER_BYTES = len(_TAGGED) + TAG_BYTES
+
+
+def tagged(tag: bytes, data: bytes) -> bytes:
+    return b"".join((_TAGGED, tag, data))
+
+
+def untagged(value: bytes) -> tuple[bytes | None, bytes]:
+    """(write tag, state bytes) of a stored value; no tag for a value saved as bytes."""
+    if value.startswith(_TAGGED) and len(value) >= HEADER_BYTES:
+        return value[len(_TAGGED):HEADER_BYTES], value[HEADER_BYTES:]
+    return None, value
+
+
+class NearCachedBackend(SessionBackend):
+    """A backend shared between processes whose state images go through a :class:`NearCache`.
+
+    Subclasses store values (a header and the state, or plain bytes) and implement
+    :meth:`fetch_value`, :meth:`fetch_header` and :meth:`store_value`; ``retrieve``,
+    ``upsert`` and ``delete`` are written here on top of them, plus ``remove_value``.
+    """
+
+    def __init__(self, ttl_seconds: int, cache_bytes: int) -> None:
+        super().__init__(ttl_seconds)
+        self._cache = NearCache(cache_bytes)
+
+    # -- per backend ------------------------------------------------------------------
+
+    @abstractmethod
+    def fetch_value(self, session_id: str) -> bytes | None:
+        """The stored value, renewing its expiry; None if absent or expired."""
+
+    @abstractmethod
+    def fetch_header(self, session_id: str) -> bytes | None:
+        """The value's first :data:`HEADER_BYTES` bytes (fewer if it is shorter), renewing
+        its expiry; None if absent or expired."""
+
+    @abstractmethod
+    def store_value(self, session_id: str, value: bytes) -> None: ...
+
+    @abstractmethod
+    def remove_value(self, session_id: str) -> None: ...
+
+    # -- written once -----------------------------------------------------------------
+
+    def retrieve(self, session_id: str) -> bytes | None:
+        value = self.fetch_value(session_id)
+        return None if value is None else untagged(value)[1]
+
+    def upsert(self, session_id: str, data: bytes) -> None:
+        self._cache.drop(session_id)
+        self.store_value(session_id, data)
+
+    def delete(self, session_id: str) -> None:
+        self._cache.drop(session_id)
+        self.remove_value(session_id)
+
+    def load_image(self, session_id: str, count: bool = True) -> StateImage | None:
+        validate_session_id(session_id)
+        try:
+            image = self._load_image(session_id)
+        except BackendUnavailable:
+            self._store_error()
+            raise
+        if count:
+            self.count_lookup(image is not None)
+        return image
+
+    def _load_image(self, session_id: str) -> StateImage | None:
+        if self._cache.has(session_id):
+            header = self.fetch_header(session_id)
+            kept = self._cache.get(session_id, untagged(header)[0] if header else None)
+            if kept is not None:
+                return kept
+        value = self.fetch_value(session_id)
+        if value is None:
+            return None
+        tag, data = untagged(value)
+        image = image_from_bytes(data)
+        if tag is not None:
+            self._cache.put(session_id, tag, image, len(data))
+        return image
+
+    def save_image(self, session_id: str, image: StateImage) -> None:
+        validate_session_id(session_id)
+        data = image.to_bytes()
+        tag = new_tag()
+        self._cache.drop(session_id)  # until the store holds the new state
+        try:
+            self.store_value(session_id, tagged(tag, data))
+        except BackendUnavailable:
+            self._store_error()
+            raise
+        self._cache.put(session_id, tag, image, len(data))
+        self.meters.bytes_written.inc(len(data))
+        self._maybe_sweep()
+
+    def forget_live(self, session_id: str) -> None:
+        self._cache.drop(session_id)
+
+    def close(self) -> None:
+        self._cache.clear()

@@ -40,12 +40,10 @@ from redis.sentinel import Sentinel
 from mesop_cli.sessions.base import (
     BackendUnavailable,
     LockTimeout,
-    SessionBackend,
     SharedLock,
 )
-from mesop_cli.sessions.ids import ID_LENGTH, validate_session_id
-from mesop_cli.sessions.image import StateImage, image_from_bytes
-from mesop_cli.sessions.near_cache import TAG_BYTES, NearCache, new_tag
+from mesop_cli.sessions.ids import ID_LENGTH
+from mesop_cli.sessions.near_cache import HEADER_BYTES, NearCachedBackend
 from mesop_cli.sessions.redis_url import (
     DEFAULT_KEY_PREFIX,
     LOCK_INFIX,
@@ -73,11 +71,6 @@ HEALTH_TIMEOUT_SECONDS = 1.0
 ORPHAN_GRACE_SECONDS = 3.0
 ORPHAN_POLL_SECONDS = 0.2
 _SCAN_BATCH = 1000
-#: What starts a value saved from a state image: then its write tag, then the state's
-#: bytes (see :mod:`mesop_cli.sessions.near_cache`). JSON never starts with a NUL byte, so
-#: a value without it (written by ``save``, or by an older release) is the state's bytes.
-_TAGGED = b"\x00mt1"
-_HEADER_BYTES = len(_TAGGED) + TAG_BYTES
 #: Default bytes of state each process keeps of the sessions it saved last.
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 #: Deletes the lock only while it holds the given token: another event's lock is left alone.
@@ -169,7 +162,7 @@ def where(url: str, kwargs: dict[str, Any]) -> str:
     return kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}"
 
 
-class RedisBackend(SessionBackend):
+class RedisBackend(NearCachedBackend):
     """Sessions in Redis (``redis://``, ``rediss://`` or ``redis+sentinel://``), for many
     processes and hosts. Every key it writes starts with ``key_prefix``."""
 
@@ -180,9 +173,8 @@ class RedisBackend(SessionBackend):
     def __init__(self, url: str, ttl_seconds: int,
                  key_prefix: str = DEFAULT_KEY_PREFIX,
                  cache_bytes: int = DEFAULT_CACHE_BYTES) -> None:
-        super().__init__(ttl_seconds)
+        super().__init__(ttl_seconds, cache_bytes)
         self._prefix = key_prefix
-        self._cache = NearCache(cache_bytes)
         # Short socket timeouts and a single retry keep a dead server from stalling a
         # request (or --check-config) for longer than a few seconds; the health check
         # notices a connection the server dropped while it sat idle in the pool.
@@ -220,74 +212,27 @@ class RedisBackend(SessionBackend):
     def _key(self, session_id: str) -> str:
         return self._prefix + session_id
 
-    def retrieve(self, session_id: str) -> bytes | None:
+    def fetch_value(self, session_id: str) -> bytes | None:
         with self._errors():
-            value = self._client.getex(self._key(session_id), ex=self.ttl_seconds)
-        return None if value is None else _untagged(value)[1]
+            return self._client.getex(self._key(session_id), ex=self.ttl_seconds)
 
-    def upsert(self, session_id: str, data: bytes) -> None:
-        self._cache.drop(session_id)
+    def fetch_header(self, session_id: str) -> bytes | None:
+        key = self._key(session_id)
         with self._errors():
-            self._client.set(self._key(session_id), data, ex=self.ttl_seconds)
+            # The tag, and the expiry renewed, in one round trip.
+            pipe = self._client.pipeline(transaction=False)
+            pipe.getrange(key, 0, HEADER_BYTES - 1)
+            pipe.expire(key, self.ttl_seconds)
+            header, renewed = pipe.execute()
+        return header if renewed else None
 
-    def delete(self, session_id: str) -> None:
-        self._cache.drop(session_id)
+    def store_value(self, session_id: str, value: bytes) -> None:
+        with self._errors():
+            self._client.set(self._key(session_id), value, ex=self.ttl_seconds)
+
+    def remove_value(self, session_id: str) -> None:
         with self._errors():
             self._client.delete(self._key(session_id))
-
-    # -- state images, through this process's near cache ----------------------------------
-
-    def load_image(self, session_id: str, count: bool = True) -> StateImage | None:
-        validate_session_id(session_id)
-        try:
-            image = self._load_image(session_id)
-        except BackendUnavailable:
-            self._store_error()
-            raise
-        if count:
-            self.count_lookup(image is not None)
-        return image
-
-    def _load_image(self, session_id: str) -> StateImage | None:
-        key = self._key(session_id)
-        if self._cache.has(session_id):
-            # Only the tag, and the expiry renewed, in one round trip.
-            with self._errors():
-                pipe = self._client.pipeline(transaction=False)
-                pipe.getrange(key, 0, _HEADER_BYTES - 1)
-                pipe.expire(key, self.ttl_seconds)
-                header, _ = pipe.execute()
-            kept = self._cache.get(session_id, _untagged(header)[0] if header else None)
-            if kept is not None:
-                return kept
-        with self._errors():
-            value = self._client.getex(key, ex=self.ttl_seconds)
-        if value is None:
-            return None
-        tag, data = _untagged(value)
-        image = image_from_bytes(data)
-        if tag is not None:
-            self._cache.put(session_id, tag, image, len(data))
-        return image
-
-    def save_image(self, session_id: str, image: StateImage) -> None:
-        validate_session_id(session_id)
-        data = image.to_bytes()
-        tag = new_tag()
-        self._cache.drop(session_id)  # until the store holds the new state
-        try:
-            with self._errors():
-                self._client.set(self._key(session_id), b"".join((_TAGGED, tag, data)),
-                                 ex=self.ttl_seconds)
-        except BackendUnavailable:
-            self._store_error()
-            raise
-        self._cache.put(session_id, tag, image, len(data))
-        self.meters.bytes_written.inc(len(data))
-        self._maybe_sweep()
-
-    def forget_live(self, session_id: str) -> None:
-        self._cache.drop(session_id)
 
     def acquire_shared(self, session_id: str, deadline: float) -> SharedLock:
         shared = Lock(
@@ -343,16 +288,9 @@ class RedisBackend(SessionBackend):
         return sum(pipe.execute())
 
     def close(self) -> None:
-        self._cache.clear()
+        super().close()
         self._client.close()
         self._health_client.close()
-
-
-def _untagged(value: bytes) -> tuple[bytes | None, bytes]:
-    """(write tag, state bytes) of a stored value; no tag for a value saved as bytes."""
-    if value.startswith(_TAGGED) and len(value) >= _HEADER_BYTES:
-        return value[len(_TAGGED):_HEADER_BYTES], value[_HEADER_BYTES:]
-    return None, value
 
 
 class _OrphanedLocks:
