@@ -64,7 +64,7 @@ def create_backend(settings: Settings) -> SessionBackend:
 
         return RedisBackend(url=settings.redis_url, ttl_seconds=ttl,
                             key_prefix=settings.redis_key_prefix,
-                            cache_bytes=settings.redis_cache_mb * 1024 * 1024)
+                            cache_bytes=settings.session_cache_mb * 1024 * 1024)
     if name == "sql":
         if not settings.sql_connection_uri:
             raise ValueError(
@@ -73,7 +73,8 @@ def create_backend(settings: Settings) -> SessionBackend:
         from mesop_cli.sessions.sql import SqlBackend
 
         return SqlBackend(
-            uri=settings.sql_connection_uri, table=settings.sql_table, ttl_seconds=ttl
+            uri=settings.sql_connection_uri, table=settings.sql_table, ttl_seconds=ttl,
+            cache_bytes=settings.session_cache_mb * 1024 * 1024,
         )
     raise ValueError(
         f"MESOP_STATE_SESSION_BACKEND={name!r} is not a backend; "

@@ -43,7 +43,7 @@ from mesop_cli.sessions.base import (
     SharedLock,
 )
 from mesop_cli.sessions.ids import ID_LENGTH
-from mesop_cli.sessions.near_cache import HEADER_BYTES, NearCachedBackend
+from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
 from mesop_cli.sessions.redis_url import (
     DEFAULT_KEY_PREFIX,
     LOCK_INFIX,
@@ -71,8 +71,6 @@ HEALTH_TIMEOUT_SECONDS = 1.0
 ORPHAN_GRACE_SECONDS = 3.0
 ORPHAN_POLL_SECONDS = 0.2
 _SCAN_BATCH = 1000
-#: Default bytes of state each process keeps of the sessions it saved last.
-DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 #: Deletes the lock only while it holds the given token: another event's lock is left alone.
 _DELETE_IF_TOKEN = """
 if redis.call('get', KEYS[1]) == ARGV[1] then

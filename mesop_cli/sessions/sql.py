@@ -81,10 +81,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from mesop_cli.sessions.base import (
     BackendUnavailable,
     LockTimeout,
-    SessionBackend,
     SharedLock,
 )
 from mesop_cli.sessions.ids import ID_LENGTH
+from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
 
 logger = logging.getLogger(__name__)
 
@@ -147,14 +147,15 @@ class _LeaseSessionLock(SharedLock):
             logger.warning("could not release session lease: %s", exc)
 
 
-class SqlBackend(SessionBackend):
+class SqlBackend(NearCachedBackend):
     """Sessions in a SQL table: SQLite for one host, PostgreSQL for several."""
 
     name = "sql"
     sweep_interval = SWEEP_INTERVAL_SECONDS
 
-    def __init__(self, uri: str, table: str, ttl_seconds: int) -> None:
-        super().__init__(ttl_seconds)
+    def __init__(self, uri: str, table: str, ttl_seconds: int,
+                 cache_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+        super().__init__(ttl_seconds, cache_bytes)
         url = make_url(uri)
         self._dialect = url.get_backend_name()
         if self._dialect not in _DIALECTS:
@@ -286,10 +287,18 @@ class SqlBackend(SessionBackend):
 
     # -- storage -----------------------------------------------------------------------
 
-    def retrieve(self, session_id: str) -> bytes | None:
+    def fetch_value(self, session_id: str) -> bytes | None:
         """Renew and read in one statement on PostgreSQL, in one transaction on SQLite
         (whose ``RETURNING`` of a 1 MB value took five times as long as a ``SELECT``), so
         an expired row is never revived."""
+        return self._renew_and_read(session_id, self._table.c.data)
+
+    def fetch_header(self, session_id: str) -> bytes | None:
+        # substr counts from 1 and works on blobs in both dialects.
+        return self._renew_and_read(session_id,
+                                    func.substr(self._table.c.data, 1, HEADER_BYTES))
+
+    def _renew_and_read(self, session_id: str, column: Any) -> bytes | None:
         now = time.time()
         t = self._table
         renew = (update(t)
@@ -297,16 +306,16 @@ class SqlBackend(SessionBackend):
                  .values(expires_at=now + self.ttl_seconds))
         with self._transaction() as conn:
             if self._dialect == "postgresql":
-                return conn.execute(renew.returning(t.c.data),
+                return conn.execute(renew.returning(column),
                                     execution_options={_BINARY_RESULTS: True}
                                     ).scalar_one_or_none()
             if conn.execute(renew).rowcount != 1:
                 return None
-            return conn.execute(select(t.c.data).where(t.c.id == session_id)).scalar_one()
+            return conn.execute(select(column).where(t.c.id == session_id)).scalar_one()
 
-    def upsert(self, session_id: str, data: bytes) -> None:
+    def store_value(self, session_id: str, value: bytes) -> None:
         stmt = self._insert(self._table).values(
-            id=session_id, data=data, expires_at=time.time() + self.ttl_seconds
+            id=session_id, data=value, expires_at=time.time() + self.ttl_seconds
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=[self._table.c.id],
@@ -315,7 +324,7 @@ class SqlBackend(SessionBackend):
         with self._transaction() as conn:
             conn.execute(stmt)
 
-    def delete(self, session_id: str) -> None:
+    def remove_value(self, session_id: str) -> None:
         with self._transaction() as conn:
             conn.execute(delete(self._table).where(self._table.c.id == session_id))
 
@@ -346,6 +355,7 @@ class SqlBackend(SessionBackend):
         self._ensure_table()
 
     def close(self) -> None:
+        super().close()
         self._engine.dispose()
         if self._lock_engine is not None:
             self._lock_engine.dispose()

@@ -1,10 +1,12 @@
-"""The redis backend's near cache (mesop_cli/sessions/near_cache.py): a process that saved a
-session reads only its 16-byte write tag on the next load, and never serves a state
-another process (or a plain ``save``) wrote since. Against a real Redis."""
+"""The near cache of the redis and sql backends (mesop_cli/sessions/near_cache.py): a
+process that saved a session reads only its write tag on the next load, and never serves a
+state another process (or a plain ``save``) wrote since. Against a real Redis, SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,11 +15,13 @@ import redis
 
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.image import StateImage, capture
-from mesop_cli.sessions.near_cache import NearCache, new_tag
+from mesop_cli.sessions.near_cache import NearCache, NearCachedBackend, new_tag
 from mesop_cli.sessions.redis import RedisBackend
+from mesop_cli.sessions.sql import SqlBackend
 from mesop_cli.web import create_app
 from tests.support.flask_tab import Client, make_settings, write_app
 from tests.test_redis_backend import prefix, url  # noqa: F401 (fixtures)
+from tests.test_sql_backend import _postgresql_table
 
 
 @dataclasses.dataclass
@@ -27,7 +31,7 @@ class State:
 
 
 CLASSES = {"State": State}
-MakeBackend = Callable[..., RedisBackend]
+MakeBackend = Callable[..., NearCachedBackend]
 
 
 def image_of(count: int, version: int = 1) -> StateImage:
@@ -45,18 +49,36 @@ def raw(url: str, prefix: str) -> Iterator[tuple[redis.Redis, str]]:  # noqa: F8
     client.close()
 
 
-@pytest.fixture
-def make(url: str, prefix: str) -> Iterator[MakeBackend]:  # noqa: F811
-    made: list[RedisBackend] = []
+@pytest.fixture(params=["redis", "sqlite", "postgresql"])
+def make(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeBackend]:
+    """Backends sharing one store, as several app instances would."""
+    made: list[NearCachedBackend] = []
+    cleanup: Iterator[tuple[str, str]] | None = None
+    if request.param == "redis":
+        url, key_prefix = request.getfixturevalue("url"), request.getfixturevalue("prefix")
 
-    def factory(cache_bytes: int = 1 << 20) -> RedisBackend:
-        backend = RedisBackend(url, ttl_seconds=60, key_prefix=prefix, cache_bytes=cache_bytes)
-        made.append(backend)
-        return backend
+        def factory(cache_bytes: int) -> NearCachedBackend:
+            return RedisBackend(url, ttl_seconds=60, key_prefix=key_prefix,
+                                cache_bytes=cache_bytes)
+    else:
+        if request.param == "sqlite":
+            uri, table = f"sqlite:///{tmp_path / 'sessions.db'}", "sessions"
+        else:
+            cleanup = _postgresql_table(f"mesop_test_{uuid.uuid4().hex[:12]}")
+            uri, table = next(cleanup)
 
-    yield factory
+        def factory(cache_bytes: int) -> NearCachedBackend:
+            return SqlBackend(uri, table, ttl_seconds=60, cache_bytes=cache_bytes)
+
+    def tracked(cache_bytes: int = 1 << 20) -> NearCachedBackend:
+        made.append(factory(cache_bytes))
+        return made[-1]
+
+    yield tracked
     for backend in made:
         backend.close()
+    if cleanup is not None:
+        next(cleanup, None)  # drops the table
 
 
 def count_of(image: StateImage | None) -> int:
@@ -85,12 +107,11 @@ def test_a_write_by_another_process_is_never_missed(make: MakeBackend) -> None:
 
 
 def test_bytes_saved_plainly_or_by_an_older_release_are_read_as_they_are(
-        make: MakeBackend, raw: tuple[redis.Redis, str]) -> None:
-    client, key_prefix = raw
+        make: MakeBackend) -> None:
     backend, sid = make(), new_session_id()
     backend.save_image(sid, image_of(1))
     other = image_of(5, version=9).to_bytes()
-    client.set(key_prefix + sid, other)  # no tag: what releases before the cache wrote
+    make().save(sid, other)  # no tag: as releases before the cache wrote
     assert count_of(backend.load_image(sid)) == 5
     assert backend.load(sid) == other
     backend.save(sid, image_of(6, version=10).to_bytes())
@@ -109,10 +130,11 @@ def test_forgotten_live_objects_and_deleted_sessions_are_not_served(make: MakeBa
     assert backend.load_image(sid) is None
 
 
-def test_a_hit_renews_the_expiry_and_counts_as_a_hit(
-        make: MakeBackend, raw: tuple[redis.Redis, str]) -> None:
+def test_a_hit_renews_the_redis_expiry_and_counts_as_a_hit(
+        raw: tuple[redis.Redis, str], url: str) -> None:  # noqa: F811 (fixture)
     client, key_prefix = raw
-    backend, sid = make(), new_session_id()
+    backend = RedisBackend(url, ttl_seconds=60, key_prefix=key_prefix)
+    sid = new_session_id()
     saved = image_of(1)
     backend.save_image(sid, saved)
     client.expire(key_prefix + sid, 5)
@@ -120,6 +142,7 @@ def test_a_hit_renews_the_expiry_and_counts_as_a_hit(
     assert backend.load_image(sid) is saved
     assert client.ttl(key_prefix + sid) > 50
     assert backend.stats.hits == hits + 1
+    backend.close()
 
 
 def test_cache_off_reads_the_store_every_time(make: MakeBackend) -> None:
@@ -149,7 +172,7 @@ def test_the_cache_keeps_the_most_recent_within_its_bytes() -> None:
 def test_one_tab_alternating_between_two_instances_counts_every_click(
         make: MakeBackend, tmp_path: Path) -> None:
     app_file = write_app(tmp_path)
-    settings = make_settings(backend="redis")
+    settings = make_settings(backend="memory")  # the backends are given
     instances = [create_app(app_file, settings, backend=make()).test_client()
                  for _ in range(2)]
     tab = Client(create_app(app_file, settings, backend=make()))
