@@ -1,7 +1,7 @@
-"""The near cache of the redis and sql backends (mesop_cli/sessions/near_cache.py): a
+"""The near cache of the file, redis and sql backends (mesop_cli/sessions/near_cache.py): a
 process that saved a session reads only its write tag on the next load, and never serves a
-state another process (or a plain ``save``) wrote since. Against a real Redis, SQLite and
-PostgreSQL."""
+state another process (or a plain ``save``) wrote since. Against files, a real Redis,
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.image import StateImage, capture
 from mesop_cli.sessions.near_cache import NearCache, NearCachedBackend, new_tag
@@ -49,12 +50,17 @@ def raw(url: str, prefix: str) -> Iterator[tuple[redis.Redis, str]]:  # noqa: F8
     client.close()
 
 
-@pytest.fixture(params=["redis", "sqlite", "postgresql"])
+@pytest.fixture(params=["file", "redis", "sqlite", "postgresql"])
 def make(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeBackend]:
     """Backends sharing one store, as several app instances would."""
     made: list[NearCachedBackend] = []
     cleanup: Iterator[tuple[str, str]] | None = None
-    if request.param == "redis":
+    if request.param == "file":
+
+        def factory(cache_bytes: int) -> NearCachedBackend:
+            return FileBackend(ttl_seconds=60, base_dir=str(tmp_path / "sessions"),
+                               cache_bytes=cache_bytes)
+    elif request.param == "redis":
         url, key_prefix = request.getfixturevalue("url"), request.getfixturevalue("prefix")
 
         def factory(cache_bytes: int) -> NearCachedBackend:

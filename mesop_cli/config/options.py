@@ -468,7 +468,7 @@ OPTIONS: tuple[Option, ...] = (
         "State each process keeps of the sessions it saved last: while no other process "
         "has saved a session since, its next event reads a 20-byte tag from the store "
         "instead of the whole state. Per process; least recently used sessions go first.",
-        backends=("redis", "sql"),
+        backends=("file", "redis", "sql"),
     ),
     Option(
         "sql_connection_uri", "MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI", None,

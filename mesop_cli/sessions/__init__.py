@@ -56,7 +56,8 @@ def create_backend(settings: Settings) -> SessionBackend:
     if name == "file":
         from mesop_cli.sessions.file import FileBackend
 
-        return FileBackend(ttl_seconds=ttl, base_dir=settings.file_base_dir)
+        return FileBackend(ttl_seconds=ttl, base_dir=settings.file_base_dir,
+                           cache_bytes=settings.session_cache_mb * 1024 * 1024)
     if name == "redis":
         if not settings.redis_url:
             raise ValueError("MESOP_STATE_SESSION_BACKEND_REDIS_URL is required for redis")

@@ -31,13 +31,14 @@ import stat
 import tempfile
 import time
 
-from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend, SharedLock
+from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SharedLock
 from mesop_cli.sessions.ids import (
     ID_LENGTH,
     InvalidSessionId,
     redact_session_ids,
     validate_session_id,
 )
+from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
 from mesop_cli.sessions.private_dir import UnsafeDirectory, describe_owner, ensure_private_dir
 
 logger = logging.getLogger(__name__)
@@ -137,12 +138,13 @@ def _acquire(path: str, deadline: float) -> int | None:
         os.close(fd)
 
 
-class FileBackend(SessionBackend):
+class FileBackend(NearCachedBackend):
     name = "file"
     sweep_interval = SWEEP_INTERVAL
 
-    def __init__(self, ttl_seconds: int, base_dir: str) -> None:
-        super().__init__(ttl_seconds)
+    def __init__(self, ttl_seconds: int, base_dir: str,
+                 cache_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+        super().__init__(ttl_seconds, cache_bytes)
         self.base_dir = base_dir
         try:
             #: Where the files are: private to the serving user, inside the base dir.
@@ -174,7 +176,14 @@ class FileBackend(SessionBackend):
         return _FileLock(fd, self._path(session_id, LOCK_SUFFIX),
                          self._path(session_id, DATA_SUFFIX))
 
-    def retrieve(self, session_id: str) -> bytes | None:
+    def fetch_value(self, session_id: str) -> bytes | None:
+        return self._read(session_id, -1)
+
+    def fetch_header(self, session_id: str) -> bytes | None:
+        return self._read(session_id, HEADER_BYTES)
+
+    def _read(self, session_id: str, size: int) -> bytes | None:
+        """The file's first ``size`` bytes (all for -1), renewing its expiry."""
         path = self._path(session_id, DATA_SUFFIX)
         try:
             # O_NONBLOCK: a FIFO planted under the name must not hang the reader.
@@ -196,13 +205,13 @@ class FileBackend(SessionBackend):
             try:
                 if t - os.fstat(fd).st_mtime > self.ttl_seconds:
                     return None  # expired: a miss now; the sweep deletes it under its lock
-                data = f.read()
+                data = f.read(size)
                 os.utime(fd, (t, t))
             except OSError as exc:
                 raise self._unavailable("read a session", exc) from None
             return data
 
-    def upsert(self, session_id: str, data: bytes) -> None:
+    def store_value(self, session_id: str, data: bytes) -> None:
         try:
             fd, tmp = tempfile.mkstemp(
                 prefix=f"{PREFIX}{session_id}.", suffix=TMP_SUFFIX, dir=self.directory
@@ -225,7 +234,7 @@ class FileBackend(SessionBackend):
                 os.unlink(tmp)
             raise self._unavailable("write a session", exc) from None
 
-    def delete(self, session_id: str) -> None:
+    def remove_value(self, session_id: str) -> None:
         # The lock file stays: the caller may hold it; the sweep removes it later.
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._path(session_id, DATA_SUFFIX))
