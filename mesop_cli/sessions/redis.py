@@ -1,7 +1,9 @@
 """The ``redis`` backend: one key per session, expiring by itself, shared by every instance.
 
 Keys are ``<key_prefix><session id>`` and carry the TTL as a Redis expiry; ``load`` renews
-it with ``GETEX`` so the TTL slides with each event. Locks are ``<key_prefix>lock:<id>``:
+it with ``GETEX`` so the TTL slides with each event. A value saved from a state image starts
+with its write tag, which a process that saved the session reads alone (``GETRANGE``) to
+know whether its kept copy still holds (see :mod:`mesop_cli.sessions.near_cache`). Locks are ``<key_prefix>lock:<id>``:
 every key starts with the prefix, so apps with different prefixes share a database without
 seeing each other's keys. The URL may be ``redis://``, ``rediss://`` (TLS) or
 ``redis+sentinel://`` (see :mod:`mesop_cli.sessions.redis_url`). The per-session lock is redis-py's

@@ -31,6 +31,9 @@ counts (a 1 MB state took 33 ms per event before these):
 * Each data query is one statement in autocommit mode: ``load`` is a single
   ``UPDATE ... RETURNING data``, ``save`` a single upsert, so no ``BEGIN``/``COMMIT`` round
   trips. Every statement is atomic by itself.
+* A process that saved a session last reads only the write tag at the start of ``data``
+  (``RETURNING substr(data, 1, 20)``) and keeps using its own copy while the tag is still
+  the one it wrote (see :mod:`mesop_cli.sessions.near_cache`).
 * The state is read in PostgreSQL's binary format (raw bytes), not as ``bytea``'s hex text,
   which doubles what is sent and must be decoded (7 ms of a 1 MB load).
 * The ``data`` column is compressed with lz4 rather than the default pglz, which took most
