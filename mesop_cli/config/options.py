@@ -59,7 +59,7 @@ class Settings:
     # -- managed stores --
     redis_key_prefix: str = DEFAULT_KEY_PREFIX
     # -- end managed stores --
-    session_cache_mb: int = 64
+    session_cache_mb: int = 32
     max_upload_bytes: int = 10 * 1024 * 1024
     log_format: str = "text"
 
@@ -463,11 +463,12 @@ OPTIONS: tuple[Option, ...] = (
     ),
     # -- end managed stores --
     Option(
-        "session_cache_mb", "MESOP_STATE_SESSION_CACHE_MB", "64",
+        "session_cache_mb", "MESOP_STATE_SESSION_CACHE_MB", "32",
         int_between(0, 1_048_576), "a whole number of megabytes from 0 (off) to 1048576",
         "State each process keeps of the sessions it saved last: while no other process "
         "has saved a session since, its next event reads a 20-byte tag from the store "
-        "instead of the whole state. Per process; least recently used sessions go first.",
+        "instead of the whole state. Per process, counting the state's bytes (Python's "
+        "objects take about twice that); least recently used sessions go first.",
         backends=("file", "redis", "sql"),
     ),
     Option(

@@ -28,7 +28,7 @@ from mesop_cli.sessions.image import StateImage, image_from_bytes
 
 TAG_BYTES = 16
 #: Default bytes of state each process keeps of the sessions it saved last.
-DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+DEFAULT_CACHE_BYTES = 32 * 1024 * 1024
 
 
 def new_tag() -> bytes:

@@ -3,15 +3,16 @@
 Keys are ``<key_prefix><session id>`` and carry the TTL as a Redis expiry; ``load`` renews
 it with ``GETEX`` so the TTL slides with each event. A value saved from a state image starts
 with its write tag, which a process that saved the session reads alone (``GETRANGE``) to
-know whether its kept copy still holds (see :mod:`mesop_cli.sessions.near_cache`). Locks are ``<key_prefix>lock:<id>``:
-every key starts with the prefix, so apps with different prefixes share a database without
-seeing each other's keys. The URL may be ``redis://``, ``rediss://`` (TLS) or
-``redis+sentinel://`` (see :mod:`mesop_cli.sessions.redis_url`). The per-session lock is redis-py's
-:class:`redis.lock.Lock` (a random owner token, an expiry, a Lua-scripted release that only
-deletes the key while the token still matches), so events of one session are serialized
-across threads, processes and machines, and a crashed holder frees the session after
-:data:`LOCK_EXPIRY_SECONDS`. Threads of one process first queue on a local lock, so only one
-of them at a time polls Redis and a hand-over inside a process is immediate.
+know whether its kept copy still holds (see :mod:`mesop_cli.sessions.near_cache`). Locks are
+``<key_prefix>lock:<id>``: every key starts with the prefix, so apps with different prefixes
+share a database without seeing each other's keys. The URL may be ``redis://``,
+``rediss://`` (TLS) or ``redis+sentinel://`` (see :mod:`mesop_cli.sessions.redis_url`). The
+per-session lock is redis-py's :class:`redis.lock.Lock` (a random owner token, an expiry, a
+Lua-scripted release that only deletes the key while the token still matches), so events of
+one session are serialized across threads, processes and machines, and a crashed holder
+frees the session after :data:`LOCK_EXPIRY_SECONDS`. Threads of one process first queue on a
+local lock, so only one of them at a time polls Redis and a hand-over inside a process is
+immediate.
 
 A Redis that stops answering (a crash, a network partition, SIGSTOP) costs each command at
 most :data:`COMMAND_TIMEOUT_SECONDS`, so events answer 503 quickly and healthz quicker. A
