@@ -49,6 +49,24 @@ def test_load_counts_a_hit_or_a_miss() -> None:
     assert moved["mesop_session_hits_total"] == 2
 
 
+def test_near_cache_hits_are_counted_among_the_hits(tmp_path: Path) -> None:
+    from mesop_cli.sessions.file import FileBackend
+    from mesop_cli.sessions.image import capture
+    from tests.test_near_cache import State
+
+    backend = FileBackend(ttl_seconds=600, base_dir=str(tmp_path))
+    other = FileBackend(ttl_seconds=600, base_dir=str(tmp_path))
+    moved = Deltas("mesop_session_hits_total", "mesop_session_cache_hits_total",
+                   backend="file")
+    session_id = new_session_id()
+    backend.save_image(session_id, capture({"State": State(1)}, None, 1, "/"))
+    assert backend.load_image(session_id) is not None  # its own copy
+    other.save_image(session_id, capture({"State": State(2)}, None, 2, "/"))
+    assert backend.load_image(session_id) is not None  # read from the files again
+    assert moved["mesop_session_hits_total"] == 2
+    assert moved["mesop_session_cache_hits_total"] == 1
+
+
 def test_a_load_the_caller_counts_itself_moves_nothing() -> None:
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
     moved = Deltas("mesop_session_hits_total", "mesop_session_misses_total")

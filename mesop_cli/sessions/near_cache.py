@@ -176,6 +176,7 @@ class NearCachedBackend(SessionBackend):
             header = self.fetch_header(session_id)
             kept = self._cache.get(session_id, untagged(header)[0] if header else None)
             if kept is not None:
+                self.meters.cache_hits.inc()
                 return kept
         value = self.fetch_value(session_id)
         if value is None:

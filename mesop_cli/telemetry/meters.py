@@ -77,6 +77,10 @@ class _Families:
         self.misses = Counter("mesop_session_misses_total",
                               "Session loads not found in the store (or found stale).",
                               backend, registry=r)
+        self.cache_hits = Counter("mesop_session_cache_hits_total",
+                                  "Session loads served by the process's near cache (the "
+                                  "store was asked only for the write tag).",
+                                  backend, registry=r)
         self.recoveries = Counter("mesop_session_recoveries_total",
                                   "Misses recovered from the browser's signed copy.",
                                   backend, registry=r)
@@ -135,6 +139,7 @@ class BackendMeters:
 
     hits: Counter
     misses: Counter
+    cache_hits: Counter
     evictions: Counter
     lock_wait: Histogram
     lock_timeouts: Counter
@@ -148,6 +153,7 @@ class BackendMeters:
         f = families()
         return cls(
             hits=f.hits.labels(backend), misses=f.misses.labels(backend),
+            cache_hits=f.cache_hits.labels(backend),
             evictions=f.evictions.labels(backend), lock_wait=f.lock_wait.labels(backend),
             lock_timeouts=f.lock_timeouts.labels(backend),
             store_errors=f.store_errors.labels(backend),
