@@ -251,6 +251,9 @@ def test_delete_cookie_expires_it_by_name_or_class() -> None:
         me.delete_cookie(SessionCookie, path="/app", domain="example.com")
     assert jar.pending() == (OutgoingCookie("session_cookie", "", 0, "/app", "example.com",
                                             False, True, "Lax"),)
+    with event() as jar:
+        me.delete_cookie(name="theme")  # Mesop's argument name, by keyword
+    assert [(c.name, c.max_age) for c in jar.pending()] == [("theme", 0)]
 
 
 def test_the_last_word_on_a_cookie_wins() -> None:

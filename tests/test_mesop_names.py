@@ -43,9 +43,9 @@ def test_a_missing_name_inside_a_page_stops_the_load_at_its_line(tmp_path: Path)
         @me.page(path="/")
         def home():
             me.text("hello")
-            me.SelectOpenedChangeEvent(src="https://example.com/a.mp4")
+            me.colab_show(src="https://example.com/a.mp4")
     """)
-    assert load_error(path) == (f"{path}:6: me.SelectOpenedChangeEvent is not supported by "
+    assert load_error(path) == (f"{path}:6: me.colab_show is not supported by "
                                 "mesop-cli yet (supported: README.md, section 'Mesop "
                                 "compatibility')")
 
@@ -57,11 +57,11 @@ def test_the_line_spells_the_feature_as_the_app_does_and_lists_the_others(tmp_pa
 
         @mesop.page(path="/")
         def home():
-            mesop.SelectOpenedChangeEvent(src="a.mp3")
+            mesop.colab_show(src="a.mp3")
             mesop.buton("typo")
     """)
     message = load_error(path)
-    assert message.startswith(f"{path}:5: mesop.SelectOpenedChangeEvent is not supported by "
+    assert message.startswith(f"{path}:5: mesop.colab_show is not supported by "
                               "mesop-cli yet")
     assert message.endswith("; also mesop.buton (line 6)")
 
@@ -78,8 +78,8 @@ def test_a_name_mesop_lacks_too_gets_a_did_you_mean(tmp_path: Path) -> None:
 
 
 def test_a_missing_name_in_a_from_import(tmp_path: Path) -> None:
-    path = write(tmp_path, "from mesop_cli import text, SelectOpenedChangeEvent\n")
-    assert load_error(path).startswith(f"{path}:1: mesop_cli.SelectOpenedChangeEvent is not "
+    path = write(tmp_path, "from mesop_cli import text, colab_show\n")
+    assert load_error(path).startswith(f"{path}:1: mesop_cli.colab_show is not "
                                        "supported by mesop-cli yet")
 
 
@@ -87,16 +87,16 @@ def test_a_name_reached_dynamically_is_explained_when_it_runs(tmp_path: Path) ->
     path = write(tmp_path, """
         import mesop_cli as me
 
-        player = getattr(me, "SelectOpened" + "ChangeEvent")
+        player = getattr(me, "colab" + "_show")
     """)
-    assert load_error(path).startswith(f"{path}:3: me.SelectOpenedChangeEvent is not "
+    assert load_error(path).startswith(f"{path}:3: me.colab_show is not "
                                        "supported by mesop-cli yet")
 
 
 def test_module_getattr_keeps_hasattr_and_dunders_working() -> None:
-    assert not hasattr(me, "SelectOpenedChangeEvent")
+    assert not hasattr(me, "colab_show")
     with pytest.raises(me.UnsupportedMesopName):
-        me.SelectOpenedChangeEvent  # noqa: B018
+        me.colab_show  # noqa: B018
     with pytest.raises(AttributeError) as caught:
         me.__wrapped__  # noqa: B018
     assert type(caught.value) is AttributeError
@@ -104,15 +104,15 @@ def test_module_getattr_keeps_hasattr_and_dunders_working() -> None:
 
 
 @pytest.mark.parametrize("source, found", [
-    ("import mesop_cli as me\nme.text('a')\nme.SelectOpenedChangeEvent('x')\n",
-     [(3, "me.SelectOpenedChangeEvent")]),
-    ("import mesop as me\nme.SelectOpenedChangeEvent()\n", [(2, "me.SelectOpenedChangeEvent")]),
-    ("import mesop_cli.labs as mel\nmel.text_to_image(f)\n", [(2, "mel.text_to_image")]),
-    ("import mesop.labs\nmesop.labs.text_io()\n", [(2, "mesop.labs.text_io")]),
-    ("from mesop_cli import labs as L\nL.text_to_image(f)\n", [(2, "L.text_to_image")]),
-    ("from mesop import SelectOpenedChangeEvent, text\n", [(1, "mesop.SelectOpenedChangeEvent")]),
+    ("import mesop_cli as me\nme.text('a')\nme.colab_show('x')\n",
+     [(3, "me.colab_show")]),
+    ("import mesop as me\nme.colab_show()\n", [(2, "me.colab_show")]),
+    ("import mesop_cli.labs as mel\nmel.text_to_img(f)\n", [(2, "mel.text_to_img")]),
+    ("import mesop.labs\nmesop.labs.text_oi()\n", [(2, "mesop.labs.text_oi")]),
+    ("from mesop_cli import labs as L\nL.text_to_img(f)\n", [(2, "L.text_to_img")]),
+    ("from mesop import colab_show, text\n", [(1, "mesop.colab_show")]),
     # Not ours: left alone.
-    ("import os as me\nme.SelectOpenedChangeEvent()\n", []),
+    ("import os as me\nme.colab_show()\n", []),
     ("import mesop_cli as me\nme.text('a')\nx = me.Style(width=1)\n", []),
     ("def broken(:\n", []),
 ])
@@ -136,7 +136,7 @@ VIDEO_APP = """
 
     @me.page(path="/")
     def home():
-        me.SelectOpenedChangeEvent(src="a.mp4")
+        me.colab_show(src="a.mp4")
 """
 
 
@@ -145,7 +145,7 @@ def test_check_config_and_launch_show_the_one_line(tmp_path: Path) -> None:
     checked = run_mesop(["--check-config", "--format", "json", str(path)], tmp_path)
     assert checked.returncode == 1
     (error,) = json.loads(checked.stdout)["errors"]
-    assert error == {"code": "E006", "message": f"{path}:5: me.SelectOpenedChangeEvent is not "
+    assert error == {"code": "E006", "message": f"{path}:5: me.colab_show is not "
                      "supported by mesop-cli yet (supported: README.md, section 'Mesop "
                      "compatibility')"}
     launched = run_mesop([str(path), "--port", "1"], tmp_path)

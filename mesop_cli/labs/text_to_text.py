@@ -9,10 +9,12 @@ output afresh instead of appending to the previous run's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Literal
+from contextlib import contextmanager
+from typing import Any, Literal
 
 from mesop_cli.runtime.components import box, button, markdown, text, textarea
 from mesop_cli.runtime.events import ClickEvent, InputEvent
+from mesop_cli.runtime.exceptions import MesopDeveloperException
 from mesop_cli.runtime.stateclass import state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
 
@@ -65,6 +67,21 @@ def text_to_text(
             yield
 
     current = state(TextToTextState)
+    with input_and_output(title, f"input-{current.textarea_key}", _on_input, _on_clear,
+                          on_generate):
+        markdown(current.output)
+
+
+@contextmanager
+def input_and_output(
+    title: str | None,
+    input_key: str,
+    on_input: Callable[[InputEvent], Any],
+    on_clear: Callable[[ClickEvent], Any],
+    on_generate: Callable[[ClickEvent], Any],
+) -> Iterator[None]:
+    """The two panels of text_to_text and text_to_image; the body of the ``with`` draws
+    the output inside the Output panel."""
     with box(style=Style(padding=Padding.all(24), display="flex", flex_direction="column")):
         if title:
             text(title, type="headline-5")
@@ -73,12 +90,24 @@ def text_to_text(
                              flex_wrap="wrap")):
             with box(style=_PANEL):
                 text("Input", style=Style(font_weight=500))
-                textarea(label="Input", key=f"input-{current.textarea_key}", rows=5,
-                         on_input=_on_input, style=Style(width="100%"))
+                textarea(label="Input", key=input_key, rows=5, autosize=True, max_rows=15,
+                         on_input=on_input, style=Style(width="100%"))
                 with box(style=Style(display="flex", justify_content="space-between",
                                      margin=Margin(top=12))):
-                    button("Clear", type="stroked", color="primary", on_click=_on_clear)
+                    button("Clear", type="stroked", color="primary", on_click=on_clear)
                     button("Generate", type="flat", color="primary", on_click=on_generate)
             with box(style=_PANEL):
                 text("Output", style=Style(font_weight=500))
-                markdown(current.output)
+                yield
+
+
+def text_io(
+    transform: Callable[[str], Iterable[str] | str],
+    *,
+    title: str | None = None,
+    transform_mode: Literal["append", "replace"] = "replace",
+) -> None:
+    """Removed from Mesop before 1.3.7 (it raises there too): use ``text_to_text``."""
+    raise MesopDeveloperException(
+        "mel.text_io was removed from Mesop; use mel.text_to_text, which takes the same "
+        "arguments (its transform_mode defaults to 'append')")

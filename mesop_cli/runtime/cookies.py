@@ -287,17 +287,18 @@ def set_cookie(name_or_instance: Any, value: str | None = None, *, max_age: int 
                                      samesite), secure)
 
 
-def delete_cookie(name_or_class: Any, *, path: str = "/", domain: str | None = None,
+def delete_cookie(name: Any, *, path: str = "/", domain: str | None = None,
                   secure: bool | None = None) -> None:
-    """Tell the browser to drop a cookie (by name, or a cookie class); ``path`` and
-    ``domain`` must be those it was set with."""
+    """Tell the browser to drop a cookie; ``name`` is its name or its cookie class (the
+    argument's name is Mesop's); ``path`` and ``domain`` must be those it was set with."""
     caller = "me.delete_cookie()"
     jar = _jar(caller)
-    if isinstance(name_or_class, str):
-        name = check_name(caller, name_or_class)
+    if isinstance(name, str):
+        cookie_name = check_name(caller, name)
     else:
-        name = _info(caller, name_or_class).name
-    _add(caller, jar, OutgoingCookie(name, "", 0, path, domain, False, True, "Lax"), secure)
+        cookie_name = _info(caller, name).name
+    _add(caller, jar, OutgoingCookie(cookie_name, "", 0, path, domain, False, True, "Lax"),
+         secure)
 
 
 def _add(caller: str, jar: CookieJar, cookie: OutgoingCookie, secure: bool | None) -> None:

@@ -93,6 +93,13 @@ class SelectSelectionChangeEvent(MesopEvent):
 
 
 @dataclass(kw_only=True)
+class SelectOpenedChangeEvent(MesopEvent):
+    """A select's list of options was opened or closed; ``opened`` is where it is now."""
+
+    opened: bool
+
+
+@dataclass(kw_only=True)
 class SliderValueChangeEvent(MesopEvent):
     """A slider moved."""
 
@@ -542,6 +549,8 @@ _BUILDERS: dict[str, Callable[[str, object], MesopEvent]] = {
     "enter": _text(InputEnterEvent, "enter"),
     "change": _change,
     "selection": _selection,
+    "select_opened": lambda key, value: SelectOpenedChangeEvent(
+        key=key, opened=_flag("select_opened", value)),
     "slider": _slider,
     "toggle": _toggle,
     "radio": _radio,

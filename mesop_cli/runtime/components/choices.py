@@ -21,6 +21,7 @@ from mesop_cli.runtime.events import (
     CheckboxChangeEvent,
     CheckboxIndeterminateChangeEvent,
     RadioChangeEvent,
+    SelectOpenedChangeEvent,
     SelectSelectionChangeEvent,
     SliderValueChangeEvent,
     SlideToggleChangeEvent,
@@ -234,17 +235,26 @@ class SelectOption:
 def select(
     *,
     options: Iterable[SelectOption] = (),
-    label: str = "",
     on_selection_change: Callable[[SelectSelectionChangeEvent], Any] | None = None,
-    disabled: bool = False,
-    placeholder: str = "",
-    multiple: bool = False,
-    value: str | list[str] = "",
-    appearance: str = "fill",
-    style: Style | None = None,
+    on_opened_change: Callable[[SelectOpenedChangeEvent], Any] | None = None,
     key: str | None = None,
+    label: str = "",
+    disabled: bool = False,
+    disable_ripple: bool = False,
+    tab_index: int = 0,
+    placeholder: str = "",
+    appearance: str = "fill",
+    value: str | list[str] = "",
+    style: Style | None = None,
+    multiple: bool = False,
 ) -> None:
-    """A labelled ``<select>``; ``value`` is a string, or a list with ``multiple``."""
+    """A labelled ``<select>``; ``value`` is a string, or a list with ``multiple``.
+
+    ``on_opened_change`` hears the browser's list of options open and close (a
+    ``multiple`` select shows its options all the time, so it never does).
+    ``disable_ripple`` is taken so Mesop code runs unchanged; there is no ripple.
+    """
+    caller = "me.select()"
     choices = []
     for option in options:
         if not isinstance(option, SelectOption):
@@ -258,11 +268,13 @@ def select(
         "value": selected,
         "multiple": bool(multiple),
         "disabled": bool(disabled),
+        "tab_index": _whole_number(caller, "tab_index", tab_index),
         "placeholder": text_or_empty(placeholder),
-        "appearance": choice("me.select()", "appearance", appearance, _APPEARANCES),
+        "appearance": choice(caller, "appearance", appearance, _APPEARANCES),
     }
-    handlers = {"on_selection_change": (on_selection_change, "selection")}
-    insert("me.select()", "select", key, props, style, handlers)
+    handlers = {"on_selection_change": (on_selection_change, "selection"),
+                "on_opened_change": (on_opened_change, "select_opened")}
+    insert(caller, "select", key, props, style, handlers)
 
 
 def slider(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from mesop_cli.runtime.components.base import PALETTE, choice, insert, text_or_empty
@@ -19,6 +20,10 @@ from mesop_cli.runtime.style import Style
 _APPEARANCES = ("fill", "outline")
 
 
+_FLOAT_LABELS = ("always", "auto")
+_SUBSCRIPT_SIZINGS = ("fixed", "dynamic")
+
+
 def _field_props(
     caller: str,
     label: str,
@@ -28,6 +33,7 @@ def _field_props(
     readonly: bool,
     appearance: str,
     color: str,
+    form: _FormFieldOptions,
 ) -> dict[str, Any]:
     return {
         "label": text_or_empty(label),
@@ -37,7 +43,26 @@ def _field_props(
         "readonly": bool(readonly),
         "appearance": choice(caller, "appearance", appearance, _APPEARANCES),
         "color": choice(caller, "color", color, PALETTE),
+        "required": bool(form.required),
+        "hide_required_marker": bool(form.hide_required_marker),
+        # Our labels sit above the field at all times, which is Mesop's "always"; "auto"
+        # is taken (and checked) so Mesop code runs unchanged.
+        "float_label": choice(caller, "float_label", form.float_label, _FLOAT_LABELS),
+        "subscript_sizing": choice(caller, "subscript_sizing", form.subscript_sizing,
+                                   _SUBSCRIPT_SIZINGS),
+        "hint_label": text_or_empty(form.hint_label),
     }
+
+
+@dataclass(frozen=True)
+class _FormFieldOptions:
+    """Mesop's form-field arguments that input and textarea share."""
+
+    required: bool = False
+    hide_required_marker: bool = False
+    float_label: str = "auto"
+    subscript_sizing: str = "fixed"
+    hint_label: str = ""
 
 
 def _text_handlers(
@@ -57,18 +82,30 @@ def input(
     on_input: Callable[[InputEvent], Any] | None = None,
     on_enter: Callable[[InputEnterEvent], Any] | None = None,
     type: str | None = None,
-    placeholder: str = "",
-    value: str = "",
-    disabled: bool = False,
-    readonly: bool = False,
     appearance: str = "fill",
-    color: str = "primary",
     style: Style | None = None,
+    disabled: bool = False,
+    placeholder: str = "",
+    required: bool = False,
+    value: str = "",
+    readonly: bool = False,
+    hide_required_marker: bool = False,
+    color: str = "primary",
+    float_label: str = "auto",
+    subscript_sizing: str = "fixed",
+    hint_label: str = "",
     key: str | None = None,
 ) -> None:
-    """A labelled ``<input>``; ``type`` is an HTML input type ("text" by default)."""
+    """A labelled ``<input>``; ``type`` is an HTML input type ("text" by default).
+
+    ``required`` marks the field (an asterisk after the label unless
+    ``hide_required_marker``, and ``aria-required``); ``hint_label`` is a line of help
+    under it, for which "fixed" ``subscript_sizing`` keeps room even when it is empty.
+    """
+    form = _FormFieldOptions(required, hide_required_marker, float_label, subscript_sizing,
+                             hint_label)
     props = _field_props(
-        "me.input()", label, value, placeholder, disabled, readonly, appearance, color
+        "me.input()", label, value, placeholder, disabled, readonly, appearance, color, form
     )
     props["input_type"] = type or "text"
     insert("me.input()", "input", key, props, style, _text_handlers(on_input, on_blur, on_enter))
@@ -81,25 +118,42 @@ def textarea(
     on_input: Callable[[InputEvent], Any] | None = None,
     on_enter: Callable[[InputEnterEvent], Any] | None = None,
     rows: int = 5,
-    placeholder: str = "",
-    value: str = "",
-    disabled: bool = False,
-    readonly: bool = False,
+    autosize: bool = False,
+    min_rows: int | None = None,
+    max_rows: int | None = None,
     appearance: str = "fill",
-    color: str = "primary",
     style: Style | None = None,
-    key: str | None = None,
+    disabled: bool = False,
+    placeholder: str = "",
+    required: bool = False,
+    value: str = "",
+    readonly: bool = False,
+    hide_required_marker: bool = False,
+    color: str = "primary",
+    float_label: str = "auto",
+    subscript_sizing: str = "fixed",
+    hint_label: str = "",
     shortcuts: Mapping[Shortcut, Callable[[TextareaShortcutEvent], Any]] | None = None,
+    key: str | None = None,
 ) -> None:
-    """A labelled ``<textarea>`` of ``rows`` lines; ``shortcuts`` as for native_textarea."""
+    """A labelled ``<textarea>`` of ``rows`` lines; ``shortcuts`` as for native_textarea.
+
+    With ``autosize`` it grows with its text from ``min_rows`` (else ``rows``) up to
+    ``max_rows`` lines. The form-field arguments are input's.
+    """
+    caller = "me.textarea()"
+    form = _FormFieldOptions(required, hide_required_marker, float_label, subscript_sizing,
+                             hint_label)
     props = _field_props(
-        "me.textarea()", label, value, placeholder, disabled, readonly, appearance, color
+        caller, label, value, placeholder, disabled, readonly, appearance, color, form
     )
     props["input_type"] = "textarea"
-    props["rows"] = int(rows)
-    props["shortcuts"] = _shortcut_props("me.textarea()", shortcuts)
-    insert("me.textarea()", "textarea", key, props, style,
-           _text_handlers(on_input, on_blur, on_enter))
+    props["rows"] = _rows(caller, "rows", rows)
+    props["autosize"] = bool(autosize)
+    props["min_rows"] = _rows(caller, "min_rows", min_rows)
+    props["max_rows"] = _rows(caller, "max_rows", max_rows)
+    props["shortcuts"] = _shortcut_props(caller, shortcuts)
+    insert(caller, "textarea", key, props, style, _text_handlers(on_input, on_blur, on_enter))
 
 
 def _rows(caller: str, argument: str, value: int | None) -> int | None:

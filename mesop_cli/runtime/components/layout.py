@@ -11,6 +11,29 @@ from mesop_cli.runtime.style import Style
 
 _TOOLTIP_POSITIONS = ("left", "right", "above", "below", "before", "after")
 _SIDENAV_POSITIONS = ("start", "end")
+_MAX_CLASS_NAMES = 64
+_MAX_CLASS_NAME_LENGTH = 128
+
+
+def class_names(caller: str, classes: list[str] | str) -> list[str]:
+    """``classes`` as a list of single class names: Mesop takes one string of
+    space-separated names or a list; either way each name has no spaces in the page."""
+    if isinstance(classes, str):
+        given = [classes]
+    elif isinstance(classes, (list, tuple)) and all(isinstance(c, str) for c in classes):
+        given = list(classes)
+    else:
+        raise TypeError(f"{caller} classes must be a string or a list of strings, "
+                        f"got {classes!r}")
+    names = [name for item in given for name in item.split()]
+    if len(names) > _MAX_CLASS_NAMES:
+        raise ValueError(f"{caller} classes has {len(names)} names, more than "
+                         f"{_MAX_CLASS_NAMES}")
+    for name in names:
+        if len(name) > _MAX_CLASS_NAME_LENGTH:
+            raise ValueError(f"{caller} class name {name[:40]!r}... is longer than "
+                             f"{_MAX_CLASS_NAME_LENGTH} characters")
+    return names
 
 
 def box(
@@ -18,14 +41,22 @@ def box(
     style: Style | None = None,
     on_click: Callable[[ClickEvent], Any] | None = None,
     on_right_click: Callable[[RightClickEvent], Any] | None = None,
+    classes: list[str] | str = "",
     key: str | None = None,
 ) -> ParentComponent:
     """A ``<div>`` for layout: ``with me.box(style=me.Style(...)): ...``.
 
     With ``on_right_click`` a right click calls it instead of opening the context menu.
+    ``classes`` (a list, or one string of space-separated names) are CSS class names for
+    the rules of the page's ``stylesheets``.
     """
+    caller = "me.box()"
+    props = {}
+    names = class_names(caller, classes)
+    if names:
+        props["classes"] = names
     handlers = {"on_click": (on_click, "click"), "on_right_click": (on_right_click, "right_click")}
-    return insert("me.box()", "box", key, {}, style, handlers)
+    return insert(caller, "box", key, props, style, handlers)
 
 
 def divider(*, key: str | None = None, inset: bool = False) -> None:

@@ -403,11 +403,46 @@
     }
   }
 
+  // on_opened_change of me.select: the browser's own list of options opens and closes
+  // without an event of its own. After anything the user does to the select, ask it whether
+  // it is :open (Chromium, Safari, Firefox recent), and while it is, look again each frame
+  // until it closes (Escape closes it without any event). A browser that does not know
+  // :open is told "open" by a press that opens the list and "closed" by a choice or a blur.
+  var knowsOpen = (function () {
+    try { document.createElement("select").matches(":open"); return true; } catch (e) { return false; }
+  })();
+  function watchSelectOpened(wrap) {
+    var control = wrap.__control, opened = false, watching = false;
+    function report(now) {
+      if (now === opened) return;
+      opened = now;
+      fire(wrap.__mesopNode, wrap.__mesopNode.p.on_opened_change, "select_opened", now);
+    }
+    function look() {
+      watching = false;
+      if (!knowsOpen || control.multiple) return;
+      report(control.matches(":open"));
+      if (opened) { watching = true; requestAnimationFrame(look); }
+    }
+    function soon() { if (!watching) { watching = true; requestAnimationFrame(look); } }
+    ["mousedown", "mouseup", "click", "keydown", "keyup", "change", "blur"].forEach(function (type) {
+      control.addEventListener(type, soon);
+    });
+    if (knowsOpen) return;
+    control.addEventListener("mousedown", function (ev) { if (ev.button === 0 && !control.multiple) report(!opened); });
+    control.addEventListener("keydown", function (ev) {
+      if (!control.multiple && (ev.key === " " || ev.key === "Enter" || (ev.altKey && ev.key === "ArrowDown"))) report(true);
+    });
+    control.addEventListener("change", function () { report(false); });
+    control.addEventListener("blur", function () { report(false); });
+  }
+
   function textField(tag) {
     return function (node, id) {
       var wrap = labelled(tag, id, tag);
       var control = wrap.__control;
       control.addEventListener("input", function () {
+        if (tag === "textarea") autosize(control, wrap.__mesopNode.p);
         fire(wrap.__mesopNode, wrap.__mesopNode.p.on_input, "input", control.value, control);
       });
       control.addEventListener("blur", function () {
@@ -433,16 +468,37 @@
 
   function updateTextField(wrap, node) {
     var p = node.p, control = wrap.__control;
-    setText(wrap.__label, p.label || "");
+    setText(wrap.__label, (p.label || "") + (p.required && !p.hide_required_marker ? " *" : ""));
     wrap.__label.hidden = !p.label;
     if (!p.label && p.placeholder) control.setAttribute("aria-label", p.placeholder);
     control.placeholder = p.placeholder || "";
     control.disabled = !!p.disabled;
     control.readOnly = !!p.readonly;
+    control.required = !!p.required;
     if (control.tagName === "INPUT") control.type = p.input_type || "text";
-    if (p.rows) control.rows = p.rows;
+    if (p.rows) control.rows = p.autosize ? (p.min_rows || p.rows) : p.rows;
+    updateHint(wrap, p);
     // Writing an older value into the field would erase what was typed since.
     if (!typedSince(control)) setServerValue(control, p.value == null ? "" : String(p.value));
+    if (control.tagName === "TEXTAREA") autosize(control, p);
+  }
+
+  // The hint line under a field (hint_label), read out with it through aria-describedby.
+  // "fixed" subscript sizing keeps the line's room when there is no hint, so the page
+  // does not move when one appears; "dynamic" takes room only for a hint.
+  function updateHint(wrap, p) {
+    var hint = wrap.__hint;
+    if (!hint && (p.hint_label || p.subscript_sizing === "fixed")) {
+      hint = wrap.__hint = document.createElement("div");
+      hint.className = "mesop-hint";
+      hint.id = wrap.__control.id + "-hint";
+      wrap.appendChild(hint);
+    }
+    if (!hint) return;
+    setText(hint, p.hint_label || "");
+    hint.hidden = !p.hint_label && p.subscript_sizing !== "fixed";
+    if (p.hint_label) wrap.__control.setAttribute("aria-describedby", hint.id);
+    else wrap.__control.removeAttribute("aria-describedby");
   }
 
   // The first of a native textarea's shortcuts that the key press is (key without case,
@@ -586,6 +642,7 @@
           .map(function (o) { return o.value; });
         fire(wrap.__mesopNode, wrap.__mesopNode.p.on_selection_change, "selection", values);
       });
+      watchSelectOpened(wrap);
       return wrap;
     },
     slider: function (node, id) {
@@ -772,13 +829,15 @@
       setText(wrap.__label, p.label || "");
       control.multiple = !!p.multiple;
       control.disabled = !!p.disabled;
-      var signature = JSON.stringify([p.options, p.value]);
+      control.tabIndex = p.tab_index || 0;
+      var signature = JSON.stringify([p.options, p.value, p.placeholder]);
       if (control.__serverValue === signature) return;
       control.__serverValue = signature;
       control.textContent = "";
       if (!p.multiple) {
+        // Shown while nothing is chosen; it cannot be chosen back.
         var blank = document.createElement("option");
-        blank.value = ""; blank.textContent = ""; blank.disabled = true;
+        blank.value = ""; blank.textContent = p.placeholder || ""; blank.disabled = true;
         control.appendChild(blank);
       }
       var chosen = p.value || [];
@@ -800,7 +859,11 @@
       control.disabled = !!p.disabled;
       setServerValue(control, String(p.value));
     },
-    box: function (el, node) { el.className = node.p.on_click ? "mesop-box mesop-clickable" : "mesop-box"; },
+    box: function (el, node) {
+      el.className = node.p.on_click ? "mesop-box mesop-clickable" : "mesop-box";
+      // The app's own classes (classes=), for the rules of its page stylesheets.
+      if (node.p.classes) el.classList.add.apply(el.classList, node.p.classes);
+    },
     link: function (el, node) {
       setText(el, node.p.text || "");
       el.href = node.p.url || "#";

@@ -1,0 +1,102 @@
+"""The argument names of Mesop's public functions and the fields of its public classes.
+
+Usage (from the repository root, with the venv's Python)::
+
+    pip download mesop==1.3.7 --no-deps -d /tmp/mesop-wheel
+    python -m tests.support.mesop_signatures /tmp/mesop-wheel/mesop-1.3.7-py3-none-any.whl \\
+        > tests/support/mesop_1_3_7_signatures.py
+
+It reads Mesop's sources (no import: Mesop's own dependencies need not be installed):
+each name ``mesop/__init__.py`` and ``mesop/labs/__init__.py`` re-export, and where it
+is defined, the names a call may pass by keyword (no ``*args``, ``**kwargs`` or
+positional-only parameters; a ``"*"`` after those a call may pass by position) or,
+for a class, its annotated fields. The output is a Python module holding two dicts, so
+``tests/test_mesop_signatures.py`` can check, without Mesop, that each of mesop-cli's
+same-named callables accepts every argument name Mesop's does: a Mesop app calling
+``me.textarea(autosize=True)`` must not meet a TypeError here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import pprint
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+
+def _package_root(source: Path, scratch: Path) -> Path:
+    if source.is_dir():
+        return source / "mesop"
+    with zipfile.ZipFile(source) as wheel:
+        wheel.extractall(scratch)
+    return scratch / "mesop"
+
+
+def _reexports(init: Path) -> dict[str, tuple[str, str]]:
+    """``public name -> (module, name there)`` for each ``from x import y as z``."""
+    found = {}
+    for node in ast.parse(init.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mesop"):
+            for alias in node.names:
+                found[alias.asname or alias.name] = (node.module, alias.name)
+    return found
+
+
+def _definition(site: Path, module: str, name: str) -> tuple[str, list[str]] | None:
+    """("function", argument names) or ("class", field names), or None if not found."""
+    base = site / module.replace(".", "/")
+    path = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
+    if not path.exists():
+        return None
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            args = node.args
+            # Positional-only parameters are left out: no call names them. "*" separates
+            # the parameters a call may also pass by position from the keyword-only ones.
+            return "function", [a.arg for a in args.args] + ["*"] + [
+                a.arg for a in args.kwonlyargs]
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return "class", [item.target.id for item in node.body
+                             if isinstance(item, ast.AnnAssign)
+                             and isinstance(item.target, ast.Name)]
+    return None
+
+
+def signatures(root: Path, init: str) -> dict[str, dict[str, list[str]]]:
+    """``{"functions": {name: args}, "classes": {name: fields}}`` of one public module.
+
+    For a name defined twice (``typing.overload``), the last definition wins, which is
+    the implementation."""
+    functions: dict[str, list[str]] = {}
+    classes: dict[str, list[str]] = {}
+    for public, (module, name) in sorted(_reexports(root / init).items()):
+        found = _definition(root.parent, module, name)
+        if found is None or public.startswith("_"):
+            continue
+        kind, names = found
+        (functions if kind == "function" else classes)[public] = names
+    return {"functions": functions, "classes": classes}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mesop", type=Path, help="Mesop's wheel, or a directory holding mesop/")
+    options = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = _package_root(options.mesop, Path(scratch))
+        mesop = signatures(root, "__init__.py")
+        labs = signatures(root, "labs/__init__.py")
+    print('"""Argument and field names of Mesop 1.3.7\'s public API, written by\n'
+          '``python -m tests.support.mesop_signatures``; do not edit."""\n')
+    print(f"MESOP_FUNCTIONS = {pprint.pformat(mesop['functions'], width=90, compact=True)}\n")
+    print(f"MESOP_CLASSES = {pprint.pformat(mesop['classes'], width=90, compact=True)}\n")
+    print(f"LABS_FUNCTIONS = {pprint.pformat(labs['functions'], width=90, compact=True)}\n")
+    print(f"LABS_CLASSES = {pprint.pformat(labs['classes'], width=90, compact=True)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
