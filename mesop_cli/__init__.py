@@ -6,8 +6,12 @@ Mesop's, so porting an app is a one-line import change.
 
 from __future__ import annotations
 
+import sys as _sys
+
 from mesop_cli.compat.names import UnsupportedMesopName
 from mesop_cli.compat.names import mesop_cli_getattr as __getattr__  # noqa: F401
+from mesop_cli.compat.wsgi_app import CallableModule as _CallableModule
+from mesop_cli.compat.wsgi_app import create_wsgi_app
 from mesop_cli.runtime.commands import focus_component, scroll_into_view
 from mesop_cli.runtime.components import (
     AutocompleteOption,
@@ -204,6 +208,7 @@ __all__ = [
     "content_component",
     "content_slide_toggle",
     "content_uploader",
+    "create_wsgi_app",
     "divider",
     "focus_component",
     "html",
@@ -249,3 +254,6 @@ __all__ = [
     "insert_web_component",
     "web_component",
 ]
+
+# Mesop deploys with `gunicorn main:me`: the module object itself is the WSGI app.
+_sys.modules[__name__].__class__ = _CallableModule

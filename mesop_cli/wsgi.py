@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from mesop_cli.config import ConfigReport, export_env_file, load_config
 from mesop_cli.config.loader import LAUNCH_KEY_VARIABLE
@@ -33,6 +33,8 @@ class GunicornCounts(NamedTuple):
     workers: int
     threads: int
     preload: bool
+    #: What gunicorn serves, ``main:me``: from its command line or its ``wsgi_app``.
+    app_uri: str | None = None
 
 
 def gunicorn_config() -> GunicornCounts | None:
@@ -46,10 +48,12 @@ def gunicorn_config() -> GunicornCounts | None:
     from gunicorn.app.wsgiapp import WSGIApplication
 
     try:
-        cfg = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn").cfg
+        application = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn")
     except SystemExit:
         return None
-    return GunicornCounts(cfg.workers, cfg.threads, cfg.preload_app)
+    cfg = application.cfg
+    return GunicornCounts(cfg.workers, cfg.threads, cfg.preload_app,
+                          getattr(application, "app_uri", None))
 
 
 def _share_launch_key(gunicorn: GunicornCounts) -> str | None:
@@ -87,15 +91,26 @@ def _say(lines: list[tuple[int, str]], as_json: bool) -> None:
     print("\n".join(text), file=sys.stderr, flush=True)
 
 
-def create_app(app_path: str = "main.py") -> Flask:
-    """Validate the configuration, print its warnings, and build the Flask app."""
+def stop(code: str, message: str) -> NoReturn:
+    """One error line, then the exit status a failed load has here (4 under gunicorn)."""
+    as_json = os.environ.get("MESOP_LOG_FORMAT", "").strip().lower() == "json"
+    _say([(logging.ERROR, f"error {code} {message}")], as_json)
+    raise SystemExit(GUNICORN_APP_LOAD_ERROR if "gunicorn.arbiter" in sys.modules else 1)
+
+
+def create_app(app_path: str = "main.py", *, debug_mode: bool = False) -> Flask:
+    """Validate the configuration, print its warnings, and build the Flask app.
+
+    ``debug_mode`` (Mesop's ``create_wsgi_app`` argument) serves in dev mode under
+    gunicorn too, as long as it runs one worker: several always mean production.
+    """
     path = Path(app_path)
     gunicorn = gunicorn_config()
     flags: dict[str, str | None] = {}
     key_problem = _share_launch_key(gunicorn) if gunicorn is not None else None
     if gunicorn is not None:
         flags = {"workers": str(gunicorn.workers), "threads": str(gunicorn.threads),
-                 "prod": "true"}
+                 "prod": "false" if debug_mode else "true"}
     report = load_config(path, flags=flags, flag_source="gunicorn")
     if not path.is_file():
         report.error("E006", f"{path.resolve()}: no such app file (the argument of "

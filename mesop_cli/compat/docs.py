@@ -12,7 +12,7 @@ import importlib
 from mesop_cli.compat.names import MESOP_LABS_NAMES, MESOP_NAMES
 
 #: Names of Mesop that belong to its tooling, not to apps served by a launcher.
-_NOT_FOR_APPS = frozenset({"colab_run", "colab_show", "create_wsgi_app", "runtime", "VERSION"})
+_NOT_FOR_APPS = frozenset({"colab_run", "colab_show", "runtime", "VERSION"})
 
 
 def _row(label: str, module_name: str, prefix: str, names: frozenset[str]) -> list[str]:

@@ -23,8 +23,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E005": ("The backend's store does not answer: --check-config reports it, and a launch "
              "(mesop APP, or the wsgi factory under gunicorn) stops on it.",
              "Start the service, or fix the host, port, credentials or path in the URL."),
-    "E006": ("The app cannot be imported (--check-config), or the wsgi factory's app file "
-             "does not exist.", "Fix the app file at the line named in the message."),
+    "E006": ("The app cannot be imported (--check-config), the wsgi factory's app file does "
+             "not exist, or which file `gunicorn main:me` serves cannot be told.",
+             "Fix the app file at the line named in the message; for the last, serve it with "
+             "'mesop_cli.wsgi:create_app(\"main.py\")'."),
     "E007": ("The .env file cannot be read.", "Make it readable and UTF-8 encoded."),
     "E008": ("Plain gunicorn workers (no --preload) cannot share a per-launch key: the key "
              "directory is unsafe or unwritable.",

@@ -69,6 +69,11 @@ def collecting(app_dir: Path | None = None) -> Iterator[Collector]:
         _LOADING.reset(token)
 
 
+def loading() -> bool:
+    """Whether a load is in progress (an app file run by ``load_app``)."""
+    return _LOADING.get() is not None
+
+
 def declare_page(page: Page) -> None:
     """Record a page with the load in progress, if any."""
     collector = _LOADING.get()

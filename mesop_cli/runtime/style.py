@@ -109,6 +109,7 @@ class Style:
     align_items: str | None = None
     align_self: str | None = None
     aspect_ratio: str | None = None
+    backdrop_filter: str | None = None
     background: str | None = None
     border: Border | None = None
     border_radius: Length = None
@@ -156,6 +157,7 @@ class Style:
     max_width: Length = None
     min_height: Length = None
     min_width: Length = None
+    object_fit: str | None = None
     opacity: float | str | None = None
     outline: str | None = None
     overflow: str | None = None
@@ -164,6 +166,7 @@ class Style:
     overflow_y: str | None = None
     padding: Padding | None = None
     place_items: str | None = None
+    pointer_events: str | None = None
     position: str | None = None
     right: Length = None
     rotate: str | None = None

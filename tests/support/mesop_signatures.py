@@ -45,13 +45,19 @@ def _reexports(init: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _definition(site: Path, module: str, name: str) -> tuple[str, list[str]] | None:
-    """("function", argument names) or ("class", field names), or None if not found."""
+def _definition(site: Path, module: str, name: str,
+                depth: int = 0) -> tuple[str, list[str]] | None:
+    """("function", argument names) or ("class", field names), or None if not found.
+
+    A name the module only imports (``mesop.events`` re-exporting from ``.events``) is
+    followed to where it is defined, a few modules deep."""
     base = site / module.replace(".", "/")
-    path = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
-    if not path.exists():
+    is_package = not base.with_suffix(".py").exists()
+    path = base / "__init__.py" if is_package else base.with_suffix(".py")
+    if not path.exists() or depth > 4:
         return None
-    for node in ast.parse(path.read_text()).body:
+    tree = ast.parse(path.read_text())
+    for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             args = node.args
             # Positional-only parameters are left out: no call names them. "*" separates
@@ -62,6 +68,16 @@ def _definition(site: Path, module: str, name: str) -> tuple[str, list[str]] | N
             return "class", [item.target.id for item in node.body
                              if isinstance(item, ast.AnnAssign)
                              and isinstance(item.target, ast.Name)]
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    package = module if is_package else module.rpartition(".")[0]
+                    for _ in range(max(node.level - 1, 0)):
+                        package = package.rpartition(".")[0]
+                    source = (f"{package}.{node.module}" if node.level and node.module
+                              else package if node.level else node.module or "")
+                    return _definition(site, source, alias.name, depth + 1)
     return None
 
 
