@@ -91,8 +91,13 @@ class InProcessTab:
             if message["type"] != "render":
                 raise EventFailed(f"{message['type']}: {str(message)[:300]}")
             self.session = message["session"]
+            # In place, as the browser does: a deep copy of a 1 MB state between events
+            # would evict the server's code and data from the CPU caches and show up as
+            # server time that grows with the state (measured: 1 KB events went from 300
+            # to over 500 µs with a 1 MB copy made between them).
             self.state = (message["state"] if "state" in message
-                          else jsonpatch.apply_patch(self.state, message["patch"]))
+                          else jsonpatch.apply_patch(self.state, message["patch"],
+                                                     in_place=True))
             self.sig = message["sig"]
             self.tree = message["tree"]
 
