@@ -16,7 +16,7 @@ import redis
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.image import StateImage, capture
-from mesop_cli.sessions.near_cache import NearCache, NearCachedBackend, new_tag
+from mesop_cli.sessions.near_cache import HEADER_BYTES, NearCache, NearCachedBackend, new_tag
 from mesop_cli.sessions.redis import RedisBackend
 from mesop_cli.sessions.sql import SqlBackend
 from mesop_cli.web import create_app
@@ -189,3 +189,32 @@ def test_one_tab_alternating_between_two_instances_counts_every_click(
         tab.http = instances[0] if click % 3 else instances[1]
         tab.click("Increment")
         assert tab.state is not None and tab.state["State"]["count"] == click
+
+
+def test_sqlite_pads_a_big_value_to_a_step_and_reads_it_back(tmp_path: Path) -> None:
+    """A value of 64 KB or more is stored with spaces after its state, up to a multiple of
+    1/32 of its power of two, so appends seldom change its length (SQLite rewrites an
+    overflow chain in place only at the same length). Another process decodes it."""
+    uri = f"sqlite:///{tmp_path / 'sessions.db'}"
+    first, second = SqlBackend(uri, "s", 60), SqlBackend(uri, "s", 60)
+    try:
+        big, small, sid, other = image_of(40_000), image_of(3), new_session_id(), new_session_id()
+        first.save_image(sid, big)
+        first.save_image(other, small)
+        stored = first.fetch_value(sid)
+        assert stored is not None
+        exact = HEADER_BYTES + len(big.to_bytes())
+        step = 1 << (exact.bit_length() - 6)
+        assert exact >= 64 * 1024 and len(stored) % step == 0
+        assert 0 < len(stored) - exact < step and stored.endswith(b" ")
+        assert count_of(second.load_image(sid)) == 40_000
+        small_stored = first.fetch_value(other)  # under 64 KB: nothing after the state
+        assert small_stored is not None
+        assert len(small_stored) == HEADER_BYTES + len(small.to_bytes())
+        # Other stores are never padded.
+        assert RedisBackend.padding is NearCachedBackend.padding
+        assert FileBackend.padding is NearCachedBackend.padding
+    finally:
+        first.close()
+        second.close()
+

@@ -106,8 +106,10 @@ _TAGGED = b"\x00mt1"
 HEADER_BYTES = len(_TAGGED) + TAG_BYTES
 
 
-def tagged(tag: bytes, data: bytes) -> bytes:
-    return b"".join((_TAGGED, tag, data))
+def tagged(tag: bytes, data: bytes, padding: int = 0) -> bytes:
+    """The stored value: marker, write tag, state, and ``padding`` spaces (JSON allows
+    them after the state), joined in one copy."""
+    return b"".join((_TAGGED, tag, data, b" " * padding))
 
 
 def untagged(value: bytes) -> tuple[bytes | None, bytes]:
@@ -145,6 +147,10 @@ class NearCachedBackend(SessionBackend):
 
     @abstractmethod
     def remove_value(self, session_id: str) -> None: ...
+
+    def padding(self, length: int) -> int:
+        """Spaces to store after a state image's value of ``length`` bytes (none here)."""
+        return 0
 
     # -- written once -----------------------------------------------------------------
 
@@ -193,7 +199,8 @@ class NearCachedBackend(SessionBackend):
         tag = new_tag()
         self._cache.drop(session_id)  # until the store holds the new state
         try:
-            self.store_value(session_id, tagged(tag, data))
+            self.store_value(session_id,
+                             tagged(tag, data, self.padding(HEADER_BYTES + len(data))))
         except BackendUnavailable:
             self._store_error()
             raise
