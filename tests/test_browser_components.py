@@ -3,22 +3,18 @@ tests/apps/components_app.py: it renders, and one interaction does what Mesop's 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.server import RunningServer, running_server
+from tests.support.server import RunningServer, memory_server_fixture, running_server
 
 pytestmark = pytest.mark.browser
 
 APP = Path(__file__).parent / "apps" / "components_app.py"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"}, app=APP) as running:
-        yield running
+server = memory_server_fixture(APP)
 
 
 @pytest.fixture()

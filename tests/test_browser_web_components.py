@@ -12,17 +12,14 @@ from typing import Any
 import pytest
 
 from tests.support.browser import watched_tab
-from tests.support.server import RunningServer, running_server
+from tests.support.server import RunningServer, memory_server_fixture
 
 pytestmark = pytest.mark.browser
 
 APP = Path(__file__).parent / "apps" / "web_component_app.py"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"}, app=APP) as running:
-        yield running
+server = memory_server_fixture(APP)
 
 
 @pytest.fixture()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from mesop_cli.hosts import HostPolicy, host_name
 from mesop_cli.logs.throttle import MAX_SUBJECTS, Throttle
 from mesop_cli.web.app import create_app
 from tests.support.flask_tab import make_settings
-from tests.support.server import RunningServer, running_server
+from tests.support.server import RunningServer, memory_server_fixture
 
 APP = Path(__file__).parent / "support" / "security_app.py"
 
@@ -150,10 +149,7 @@ def test_throttle_counts_what_it_held_back_and_forgets_the_oldest() -> None:
     assert throttle.allow("a") == (True, 0)  # forgotten: memory stays bounded
 
 
-@pytest.fixture(scope="module")
-def dev_server() -> Iterator[RunningServer]:
-    with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"}, app=APP) as running:
-        yield running
+dev_server = memory_server_fixture(APP, name="dev_server")
 
 
 def port_of(server: RunningServer) -> int:

@@ -1,5 +1,6 @@
 """Every argument name of Mesop 1.3.7's public functions is taken by mesop-cli's function
-of the same name, and every field of its public classes is there.
+of the same name, with every value its ``Literal`` arguments allow, and every field of its
+public classes is there.
 
 The names come from Mesop's sources, kept in ``tests/support/mesop_1_3_7_signatures.py``
 (see ``tests/support/mesop_signatures.py`` to write it again), so this runs without Mesop.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -21,9 +23,11 @@ import mesop_cli.labs as mel
 from tests.support.mesop_1_3_7_signatures import (
     LABS_CLASSES,
     LABS_FUNCTIONS,
+    MESOP_CHOICES,
     MESOP_CLASSES,
     MESOP_FUNCTIONS,
 )
+from tests.test_runtime_compat_components import rendered
 
 #: Mesop functions mesop-cli does not provide, and why; each stops an app at load with
 #: the one-line "not supported" message (tests/test_mesop_names.py).
@@ -90,3 +94,23 @@ def test_the_functions_left_out_are_exactly_those_named() -> None:
     absent = {name for name in MESOP_FUNCTIONS if not callable(getattr(me, name, None))}
     assert absent == set(NOT_PROVIDED)
     assert all(hasattr(mel, name) for name in LABS_FUNCTIONS)
+
+
+#: Arguments a call needs besides the one being tried (Mesop's have no default).
+_NEEDED = {"card_header": {"title": "t"}, "card_actions": {"align": "start"},
+           "uploader": {"label": "Upload"}}
+
+
+@pytest.mark.parametrize("name, choices", [pytest.param(name, choices, id=f"me.{name}")
+                                           for name, choices in MESOP_CHOICES.items()])
+def test_every_choice_mesop_allows_is_taken(tmp_path: Path, name: str,
+                                            choices: dict[str, list[object]]) -> None:
+    """``me.text(type="caption")``, ``me.badge(position="below before")``: each value of
+    each of Mesop's ``Literal`` arguments renders here (a page calls them all)."""
+    calls = []
+    for argument, values in choices.items():
+        for value in values:
+            arguments = {**_NEEDED.get(name, {}), argument: value}
+            listed = ", ".join(f"{key}={given!r}" for key, given in arguments.items())
+            calls.append(f"me.{name}({listed})")
+    rendered(tmp_path, "\n".join(calls))

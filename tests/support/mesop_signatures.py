@@ -9,11 +9,12 @@ Usage (from the repository root, with the venv's Python)::
 It reads Mesop's sources (no import: Mesop's own dependencies need not be installed):
 each name ``mesop/__init__.py`` and ``mesop/labs/__init__.py`` re-export, and where it
 is defined, the names a call may pass by keyword (no ``*args``, ``**kwargs`` or
-positional-only parameters; a ``"*"`` after those a call may pass by position) or,
-for a class, its annotated fields. The output is a Python module holding two dicts, so
-``tests/test_mesop_signatures.py`` can check, without Mesop, that each of mesop-cli's
-same-named callables accepts every argument name Mesop's does: a Mesop app calling
-``me.textarea(autosize=True)`` must not meet a TypeError here.
+positional-only parameters; a ``"*"`` after those a call may pass by position) and the
+values each ``Literal`` argument allows, or, for a class, its annotated fields. The
+output is a Python module of dicts, so ``tests/test_mesop_signatures.py`` can check,
+without Mesop, that each of mesop-cli's same-named callables accepts every argument name
+and every choice Mesop's does: a Mesop app calling ``me.textarea(autosize=True)`` or
+``me.text(type="caption")`` must not meet an error here.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 
 def _package_root(source: Path, scratch: Path) -> Path:
@@ -46,8 +48,8 @@ def _reexports(init: Path) -> dict[str, tuple[str, str]]:
 
 
 def _definition(site: Path, module: str, name: str,
-                depth: int = 0) -> tuple[str, list[str]] | None:
-    """("function", argument names) or ("class", field names), or None if not found.
+                depth: int = 0) -> tuple[ast.FunctionDef | ast.ClassDef, ast.Module] | None:
+    """Where ``name`` is defined (its node and its module's tree), or None if not found.
 
     A name the module only imports (``mesop.events`` re-exporting from ``.events``) is
     followed to where it is defined, a few modules deep."""
@@ -58,16 +60,8 @@ def _definition(site: Path, module: str, name: str,
         return None
     tree = ast.parse(path.read_text())
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name == name:
-            args = node.args
-            # Positional-only parameters are left out: no call names them. "*" separates
-            # the parameters a call may also pass by position from the keyword-only ones.
-            return "function", [a.arg for a in args.args] + ["*"] + [
-                a.arg for a in args.kwonlyargs]
-        if isinstance(node, ast.ClassDef) and node.name == name:
-            return "class", [item.target.id for item in node.body
-                             if isinstance(item, ast.AnnAssign)
-                             and isinstance(item.target, ast.Name)]
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+            return node, tree
     for node in tree.body:
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:
@@ -81,20 +75,57 @@ def _definition(site: Path, module: str, name: str,
     return None
 
 
-def signatures(root: Path, init: str) -> dict[str, dict[str, list[str]]]:
-    """``{"functions": {name: args}, "classes": {name: fields}}`` of one public module.
+def _arguments(function: ast.FunctionDef) -> list[str]:
+    """Positional-only parameters are left out: no call names them. "*" separates the
+    parameters a call may also pass by position from the keyword-only ones."""
+    args = function.args
+    return [a.arg for a in args.args] + ["*"] + [a.arg for a in args.kwonlyargs]
+
+
+def _literal_values(annotation: ast.expr, tree: ast.Module) -> list[object]:
+    """The values of every ``Literal[...]`` in an annotation, through module-level aliases
+    (``ObjectFitValues = Literal[...]``)."""
+    values: list[object] = []
+    for node in ast.walk(annotation):
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+                and node.value.id == "Literal"):
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            values += [ast.literal_eval(item) for item in items]
+        elif isinstance(node, ast.Name) and node.id != "Literal":
+            for statement in tree.body:
+                if isinstance(statement, ast.Assign) and any(
+                        isinstance(target, ast.Name) and target.id == node.id
+                        for target in statement.targets):
+                    values += _literal_values(statement.value, tree)
+    return values
+
+
+def signatures(root: Path, init: str) -> dict[str, dict[str, Any]]:
+    """Of one public module: ``functions`` (name: argument names), ``classes`` (name:
+    field names) and ``choices`` (function: {argument: the values its Literal allows}).
 
     For a name defined twice (``typing.overload``), the last definition wins, which is
     the implementation."""
     functions: dict[str, list[str]] = {}
     classes: dict[str, list[str]] = {}
+    choices: dict[str, dict[str, list[object]]] = {}
     for public, (module, name) in sorted(_reexports(root / init).items()):
         found = _definition(root.parent, module, name)
         if found is None or public.startswith("_"):
             continue
-        kind, names = found
-        (functions if kind == "function" else classes)[public] = names
-    return {"functions": functions, "classes": classes}
+        node, tree = found
+        if isinstance(node, ast.ClassDef):
+            classes[public] = [item.target.id for item in node.body
+                               if isinstance(item, ast.AnnAssign)
+                               and isinstance(item.target, ast.Name)]
+            continue
+        functions[public] = _arguments(node)
+        allowed = {arg.arg: values for arg in node.args.args + node.args.kwonlyargs
+                   if arg.annotation is not None
+                   and (values := _literal_values(arg.annotation, tree))}
+        if allowed:
+            choices[public] = allowed
+    return {"functions": functions, "classes": classes, "choices": choices}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"MESOP_FUNCTIONS = {pprint.pformat(mesop['functions'], width=90, compact=True)}\n")
     print(f"MESOP_CLASSES = {pprint.pformat(mesop['classes'], width=90, compact=True)}\n")
     print(f"LABS_FUNCTIONS = {pprint.pformat(labs['functions'], width=90, compact=True)}\n")
-    print(f"LABS_CLASSES = {pprint.pformat(labs['classes'], width=90, compact=True)}")
+    print(f"LABS_CLASSES = {pprint.pformat(labs['classes'], width=90, compact=True)}\n")
+    print(f"MESOP_CHOICES = {pprint.pformat(mesop['choices'], width=90, compact=True)}")
     return 0
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -100,3 +101,17 @@ def _wait_until_up(server: RunningServer, timeout: float) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"server did not answer within {timeout:g}s:\n{server.output()}")
+
+
+def memory_server_fixture(app: Path, name: str = "server") -> Any:
+    """A module-scoped fixture serving ``app`` with ``mesop`` on the memory backend, for a
+    test module to assign: ``server = memory_server_fixture(APP)``."""
+    import pytest
+
+    @pytest.fixture(scope="module", name=name)
+    def served() -> Iterator[RunningServer]:
+        with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"},
+                            app=app) as running:
+            yield running
+
+    return served
