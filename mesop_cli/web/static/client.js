@@ -405,7 +405,7 @@
 
   // on_opened_change of me.select: the browser's own list of options opens and closes
   // without an event of its own. After anything the user does to the select, ask it whether
-  // it is :open (Chromium, Safari, Firefox recent), and while it is, look again each frame
+  // it is :open (a pseudo-class current Chromium knows), and while it is, look again each frame
   // until it closes (Escape closes it without any event). A browser that does not know
   // :open is told "open" by a press that opens the list and "closed" by a choice or a blur.
   var knowsOpen = (function () {
