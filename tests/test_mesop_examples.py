@@ -482,3 +482,14 @@ def test_set_cookie_logs_in_across_a_reload_with_a_cookie_page_script_cannot_rea
         page.reload()
         expect(page.get_by_text("Not logged in.")).to_be_visible()
         expect(page.get_by_role("button", name="Log in as Alice")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_pydantic_state_counts(chromium: Any) -> None:
+    expect = _expect()
+    with opened(chromium, "pydantic_state.py", "/pydantic_state") as page:
+        expect(page.get_by_text("Name: World")).to_be_visible()
+        expect(page.get_by_text("Counter: 0")).to_be_visible()
+        page.get_by_role("button", name="Increment Counter").click()
+        page.get_by_role("button", name="Increment Counter").click()
+        expect(page.get_by_text("Counter: 2")).to_be_visible()

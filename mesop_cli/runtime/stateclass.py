@@ -17,6 +17,7 @@ import typing
 from typing import Any, TypeVar
 
 from mesop_cli.runtime.context import current_scope
+from mesop_cli.runtime.pydantic_models import is_model_class
 from mesop_cli.runtime.registry import STATECLASS_MARK, declare_state_class
 from mesop_cli.runtime.uploaded_file import UploadedFile
 
@@ -64,6 +65,12 @@ def empty_value(tp: Any, where: str) -> Any:
         return tp()
     if isinstance(tp, type) and issubclass(tp, UploadedFile):
         return tp()
+    if is_model_class(tp):
+        try:
+            return tp()
+        except ValueError:  # pydantic's ValidationError: a field of the model has no default
+            raise TypeError(f"{where}: {tp.__name__}() needs values for its fields; give "
+                            "the field a default") from None
     raise TypeError(f"{where}: no empty value for type {tp!r}; give the field a default")
 
 

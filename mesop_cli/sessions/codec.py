@@ -11,6 +11,9 @@ one holding ``yyyy-mm-dd``, under the keys Mesop uses (``{"__python.bytes__": ".
 ``{"__mesop.UploadedFile__": {...}}``, ``{"__datetime.date__": "2024-10-01"}``),
 so they are recognised even in a field typed ``Any`` and the stored JSON stays text that
 every backend keeps as it is.
+
+A pydantic model (``BaseModel``) in a field, as Mesop allows, is stored as its JSON-mode
+dump and rebuilt with the model's own validation.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any, Union
 
 import msgspec
 
+from mesop_cli.runtime.pydantic_models import is_model_class
 from mesop_cli.runtime.uploaded_file import UploadedFile
 
 
@@ -248,6 +252,8 @@ def _encode_walk(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         return _encode_walk(list(value))
+    if is_model_class(kind):
+        return _encode_walk(value.model_dump(mode="json"))
     if isinstance(value, dict):
         if len(value) == 1 and next(iter(value)) in _TAGS:
             # It would come back as bytes, a file or a date: a browser's JSON (a web
@@ -355,6 +361,8 @@ def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
         return _decode_date(data, path)
     elif isinstance(tp, type) and issubclass(tp, UploadedFile):
         return _decode_uploaded_file(data, tp, path)
+    elif is_model_class(tp):
+        return _decode_model(data, tp, path)
     else:
         raise CodecError(f"{path}: type {tp!r} is not supported in state")
     raise CodecError(f"{path}: expected {_type_name(tp)}, got {_json_kind(data)}")
@@ -377,6 +385,20 @@ def _copy_json(data: Any) -> Any:
                 pass  # a dict that only looks like one: kept as the dict it is
         return {key: _copy_json(value) for key, value in data.items()}
     return data
+
+
+def _decode_model(data: Any, tp: Any, path: str) -> Any:
+    """A pydantic model from its JSON-mode dump, checked by the model's own validation."""
+    if not isinstance(data, dict):
+        raise CodecError(f"{path}: expected {tp.__name__} (an object), got {_json_kind(data)}")
+    try:
+        return tp.model_validate(data)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        first = exc.errors()[0] if hasattr(exc, "errors") and exc.errors() else {}
+        where = "".join(f".{part}" if isinstance(part, str) else f"[{part}]"
+                        for part in first.get("loc", ()))
+        reason = first.get("msg") or str(exc).splitlines()[0]
+        raise CodecError(f"{path}{where}: {reason}") from None
 
 
 def _decode_union(data: Any, options: tuple[Any, ...], path: str, strict: bool) -> Any:
@@ -444,6 +466,8 @@ def _empty_value(tp: Any, path: str) -> Any:
         return tp()
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _decode_dataclass({}, tp, path, strict=False)
+    if is_model_class(tp):
+        return _decode_model({}, tp, path)
     return None
 
 
