@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pydantic  # a dev extra: mesop-cli itself never imports it
 import pytest
@@ -18,6 +17,7 @@ from mesop_cli.sessions.codec import CodecError, decode_state, encode_state
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.web import create_app
 from tests.support.flask_tab import Client, make_settings
+from tests.test_labs import texts
 
 
 class Address(pydantic.BaseModel):
@@ -84,61 +84,30 @@ def test_a_model_needing_values_is_refused_at_the_class(tmp_path: Path) -> None:
         load_app(app)
 
 
-APP = """
-    import pydantic
-    import mesop_cli as me
-
-    class PydanticModel(pydantic.BaseModel):
-        name: str = "World"
-        counter: int = 0
-
-    @me.stateclass
-    class State:
-        model: PydanticModel
-
-    @me.page(path="/")
-    def main():
-        state = me.state(State)
-        me.text(f"Name: {state.model.name}")
-        me.text(f"Counter: {state.model.counter}")
-        me.button("Increment Counter", on_click=on_click)
-
-    def on_click(e: me.ClickEvent):
-        me.state(State).model.counter += 1
-"""
-
-
-def _texts(tree: dict[str, Any]) -> list[str]:
-    found, stack = [], [tree]
-    while stack:
-        node = stack.pop()
-        if node["t"] == "text":
-            found.append(node["p"]["text"])
-        stack.extend(reversed(node["c"]))
-    return found
+#: Mesop's own pydantic_state example, ported unchanged but for the import line.
+APP = Path(__file__).parent / "apps" / "mesop_examples" / "pydantic_state.py"
 
 
 @pytest.mark.parametrize("backend", ["none", "memory", "file"])
 def test_mesops_pydantic_example_counts_on_every_backend(tmp_path: Path, backend: str) -> None:
     """Mesop's own pydantic_state example, changed in place by its handler; with file, two
     instances take turns, so the model is also rebuilt from what the other one stored."""
-    app = tmp_path / "main.py"
-    app.write_text(textwrap.dedent(APP))
     settings = make_settings(backend=backend, file_base_dir=str(tmp_path / "sessions"))
     if backend == "file":
-        instances = [create_app(app, settings, backend=FileBackend(
+        instances = [create_app(APP, settings, backend=FileBackend(
             ttl_seconds=600, base_dir=str(tmp_path / "sessions"))).test_client()
             for _ in range(2)]
     else:
-        instances = [create_app(app, settings).test_client()]
-    tab = Client(create_app(app, settings))
+        instances = [create_app(APP, settings).test_client()]
+    tab = Client(create_app(APP, settings))
     tab.http = instances[0]
+    tab.path = "/pydantic_state"
     tab.send(None)
     for click in range(1, 5):
         tab.http = instances[click % len(instances)]
         tab.click("Increment Counter", with_copy=backend == "none")
         assert tab.state is not None and tab.state["State"]["model"]["counter"] == click
-        assert f"Counter: {click}" in _texts(tab.tree)
+        assert f"Counter: {click}" in texts(tab.tree)
 
 
 def test_model_classes_are_told_from_other_classes() -> None:
