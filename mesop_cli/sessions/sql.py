@@ -49,7 +49,7 @@ counts (a 1 MB state took 33 ms per event before these):
 
 On both, each statement of an event is built once per backend (:class:`_Statements`) and
 only bound at each execution. On SQLite a big value is padded so that its length changes
-in steps (:meth:`SqlBackend.padding`): a 1 MB append event went from about 7 to 3 ms.
+in steps (:meth:`SqlBackend.padding`): a 1 MB append event went from about 7 ms to under 3.
 """
 
 from __future__ import annotations
