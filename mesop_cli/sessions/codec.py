@@ -394,7 +394,8 @@ def _decode_model(data: Any, tp: Any, path: str) -> Any:
     try:
         return tp.model_validate(data)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        first = exc.errors()[0] if hasattr(exc, "errors") and exc.errors() else {}
+        errors = exc.errors() if hasattr(exc, "errors") else []
+        first = errors[0] if errors else {}
         where = "".join(f".{part}" if isinstance(part, str) else f"[{part}]"
                         for part in first.get("loc", ()))
         reason = first.get("msg") or str(exc).splitlines()[0]

@@ -173,7 +173,6 @@ class SqlBackend(NearCachedBackend):
                 f"the sql backend supports sqlite and postgresql, not {self._dialect!r} "
                 f"(in {url.render_as_string(hide_password=True)})"
             )
-        self._insert = _DIALECTS[self._dialect]
         self._where = url.render_as_string(hide_password=True)
         self._password = url.password
         metadata = MetaData()
@@ -220,7 +219,7 @@ class SqlBackend(NearCachedBackend):
         self._metadata = metadata
         self._ready = False
         self._ready_guard = threading.Lock()
-        self._statements = _Statements(self._table, self._leases, self._insert)
+        self._statements = _Statements(self._table, self._leases, _DIALECTS[self._dialect])
 
     # -- plumbing ----------------------------------------------------------------------
 

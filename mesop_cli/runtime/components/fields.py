@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from mesop_cli.runtime.components.base import PALETTE, choice, insert, text_or_empty
@@ -33,7 +32,6 @@ def _field_props(
     readonly: bool,
     appearance: str,
     color: str,
-    form: _FormFieldOptions,
 ) -> dict[str, Any]:
     return {
         "label": text_or_empty(label),
@@ -43,26 +41,28 @@ def _field_props(
         "readonly": bool(readonly),
         "appearance": choice(caller, "appearance", appearance, _APPEARANCES),
         "color": choice(caller, "color", color, PALETTE),
-        "required": bool(form.required),
-        "hide_required_marker": bool(form.hide_required_marker),
-        # Our labels sit above the field at all times, which is Mesop's "always"; "auto"
-        # is taken (and checked) so Mesop code runs unchanged.
-        "float_label": choice(caller, "float_label", form.float_label, _FLOAT_LABELS),
-        "subscript_sizing": choice(caller, "subscript_sizing", form.subscript_sizing,
-                                   _SUBSCRIPT_SIZINGS),
-        "hint_label": text_or_empty(form.hint_label),
     }
 
 
-@dataclass(frozen=True)
-class _FormFieldOptions:
+def _form_field_props(
+    caller: str,
+    required: bool,
+    hide_required_marker: bool,
+    float_label: str,
+    subscript_sizing: str,
+    hint_label: str,
+) -> dict[str, Any]:
     """Mesop's form-field arguments that input and textarea share."""
-
-    required: bool = False
-    hide_required_marker: bool = False
-    float_label: str = "auto"
-    subscript_sizing: str = "fixed"
-    hint_label: str = ""
+    return {
+        "required": bool(required),
+        "hide_required_marker": bool(hide_required_marker),
+        # Our labels sit above the field at all times, which is Mesop's "always"; "auto"
+        # is taken (and checked) so Mesop code runs unchanged.
+        "float_label": choice(caller, "float_label", float_label, _FLOAT_LABELS),
+        "subscript_sizing": choice(caller, "subscript_sizing", subscript_sizing,
+                                   _SUBSCRIPT_SIZINGS),
+        "hint_label": text_or_empty(hint_label),
+    }
 
 
 def _text_handlers(
@@ -99,14 +99,14 @@ def input(
     """A labelled ``<input>``; ``type`` is an HTML input type ("text" by default).
 
     ``required`` marks the field (an asterisk after the label unless
-    ``hide_required_marker``, and ``aria-required``); ``hint_label`` is a line of help
-    under it, for which "fixed" ``subscript_sizing`` keeps room even when it is empty.
+    ``hide_required_marker``, and ``required`` on the control); ``hint_label`` is a line
+    of help under it, for which "fixed" ``subscript_sizing`` keeps room even when empty.
     """
-    form = _FormFieldOptions(required, hide_required_marker, float_label, subscript_sizing,
-                             hint_label)
     props = _field_props(
-        "me.input()", label, value, placeholder, disabled, readonly, appearance, color, form
+        "me.input()", label, value, placeholder, disabled, readonly, appearance, color
     )
+    props.update(_form_field_props("me.input()", required, hide_required_marker, float_label,
+                                   subscript_sizing, hint_label))
     props["input_type"] = type or "text"
     insert("me.input()", "input", key, props, style, _text_handlers(on_input, on_blur, on_enter))
 
@@ -142,11 +142,11 @@ def textarea(
     ``max_rows`` lines. The form-field arguments are input's.
     """
     caller = "me.textarea()"
-    form = _FormFieldOptions(required, hide_required_marker, float_label, subscript_sizing,
-                             hint_label)
     props = _field_props(
-        caller, label, value, placeholder, disabled, readonly, appearance, color, form
+        caller, label, value, placeholder, disabled, readonly, appearance, color
     )
+    props.update(_form_field_props(caller, required, hide_required_marker, float_label,
+                                   subscript_sizing, hint_label))
     props["input_type"] = "textarea"
     props["rows"] = _rows(caller, "rows", rows)
     props["autosize"] = bool(autosize)

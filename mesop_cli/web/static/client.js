@@ -420,15 +420,17 @@
     }
     function look() {
       watching = false;
-      if (!knowsOpen || control.multiple) return;
+      if (control.multiple) return;
       report(control.matches(":open"));
       if (opened) { watching = true; requestAnimationFrame(look); }
     }
     function soon() { if (!watching) { watching = true; requestAnimationFrame(look); } }
-    ["mousedown", "mouseup", "click", "keydown", "keyup", "change", "blur"].forEach(function (type) {
-      control.addEventListener(type, soon);
-    });
-    if (knowsOpen) return;
+    if (knowsOpen) {
+      ["mousedown", "mouseup", "click", "keydown", "keyup", "change", "blur"].forEach(function (type) {
+        control.addEventListener(type, soon);
+      });
+      return;
+    }
     control.addEventListener("mousedown", function (ev) { if (ev.button === 0 && !control.multiple) report(!opened); });
     control.addEventListener("keydown", function (ev) {
       if (!control.multiple && (ev.key === " " || ev.key === "Enter" || (ev.altKey && ev.key === "ArrowDown"))) report(true);
