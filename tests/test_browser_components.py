@@ -174,7 +174,8 @@ def home():
 
 def test_props_are_never_markup(chromium, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Text from state (a user's words) in any new component's props shows as text; only
-    me.html's server-cleaned output is markup, and it lost its onerror."""
+    me.html's server-cleaned output is markup, in its host's shadow root, and it lost its
+    onerror and class."""
     from playwright.sync_api import expect
 
     app = tmp_path / "main.py"
@@ -185,8 +186,11 @@ def test_props_are_never_markup(chromium, tmp_path: Path) -> None:  # type: igno
         page.goto(server.url + "/")
         expect(page.get_by_text("ready")).to_be_visible()
         injected = page.evaluate(
-            "[...document.querySelectorAll('.injected')].map(e => e.closest('.mesop-html') ? "
-            "e.tagName + (e.hasAttribute('onerror') ? ' onerror' : '') : 'OUTSIDE ' + e.tagName)")
+            "[...document.querySelectorAll('.injected, b, img[src=x]')]"
+            ".map(e => 'OUTSIDE ' + e.tagName).concat("
+            "[...document.querySelector('.mesop-html').shadowRoot.children].map(e => e.tagName"
+            " + (e.hasAttribute('onerror') ? ' onerror' : '')"
+            " + (e.hasAttribute('class') ? ' class' : '')))")
         assert injected == ["B", "IMG"]
         assert page.locator("img[src^='javascript']").count() == 0
         assert page.title() == "Mesop"

@@ -220,12 +220,32 @@ def test_html_is_sanitized_on_the_server_by_default(tmp_path: Path) -> None:
     """)
     html = nodes[0]["p"]["html"]
     assert nodes[0]["p"]["mode"] == "sanitized"
-    assert '<p class="note">Hi <b>there</b></p>' in html
+    assert '<p>Hi <b>there</b></p>' in html
     for banned in ("<script", "alert(2)", "<style", "display:none", "javascript:", "onclick",
-                   "onerror", "<iframe", "id=", "style=", "<svg", "<form", "<input"):
+                   "onerror", "<iframe", "id=", "style=", "class=", "<svg", "<form", "<input"):
         assert banned not in html, banned
     assert '<a href="https://example.com" rel="noopener noreferrer">ok</a>' in html
     assert "over" in html
+
+
+def test_html_sanitizer_keeps_no_handle_on_the_pages_styles() -> None:
+    """Markup dressed in the page's own classes (the side nav's fixed, z-indexed one covered
+    the app's controls) or reaching for the top layer keeps its content, not its dress."""
+    from mesop_cli.runtime.safe_html import clean_html
+
+    cleaned = clean_html(
+        '<a href="https://example.com/" class="mesop-sidenav mesop-sidenav-start">'
+        '<img src="/big.png" width="3000" height="3000" class="mesop-sidenav" alt=""></a>'
+        '<details open class="mesop-tooltip-message"><summary class="x">more</summary>'
+        'inside</details><div popover="manual" CLASS="mesop-badge">pop</div>'
+        '<dialog open>dlg</dialog><table><tr><td colspan="1000" class="c">wide</td></tr>'
+        '</table><h1 dir="rtl" title="t" lang="en">Head</h1>')
+    assert cleaned == (
+        '<a href="https://example.com/" rel="noopener noreferrer">'
+        '<img src="/big.png" width="3000" height="3000" alt=""></a>'
+        '<details><summary>more</summary>inside</details><div>pop</div>dlg'
+        '<table><tbody><tr><td colspan="1000">wide</td></tr></tbody></table>'
+        '<h1 dir="rtl" title="t" lang="en">Head</h1>')
 
 
 def test_html_sandboxed_keeps_the_source_and_has_no_border(tmp_path: Path) -> None:

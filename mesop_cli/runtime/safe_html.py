@@ -2,10 +2,17 @@
 
 nh3 (Python bindings of the Rust crate ammonia) parses the HTML as a browser would and
 keeps only what an allow-list names, so what the client inserts can neither run script
-nor restyle or overlay the page: no ``<script>``, ``<style>``, frames, forms or inputs, no
-``on*`` attributes, no ``style`` or ``id`` (which could clobber the page's own names), and
-URLs only with the schemes a link may have. Text of dropped tags is kept, except inside
-``<script>`` and ``<style>``, whose content is dropped with them.
+nor restyle or overlay the page: no ``<script>``, ``<style>``, frames, forms, inputs,
+dialogs or SVG, no ``on*`` attributes, no ``style``, ``class`` or ``id`` (which would reach
+the page's own styles and names: a link dressed in the side nav's fixed, z-indexed class
+covered the app's controls), no ``popover``, and URLs only with the schemes a link may
+have. Text of dropped tags is kept, except inside ``<script>`` and ``<style>``, whose
+content is dropped with them.
+
+The client adds two walls of its own (web/static/client.js, mesop.css): the cleaned markup
+is put in a shadow root of its host element, which the page's stylesheets do not enter,
+and the host is a paint-contained box that scrolls, so whatever the markup lays out
+(giant images, 1000-column tables, right-to-left overflow) is drawn and hit only inside it.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ _TAGS = frozenset({
     "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
 })
 _ATTRIBUTES = {
-    "*": {"title", "lang", "dir", "class"},
+    "*": {"title", "lang", "dir"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},

@@ -53,11 +53,14 @@ def html(
     """HTML written by the app, shown safely.
 
     ``mode="sanitized"`` (the default) cleans it on the server against an allow-list of
-    tags and attributes: no script, style, event handler, form or frame survives, and a
-    link or image keeps only an http(s)/mailto/tel/relative URL. ``mode="sandboxed"``
-    shows it whole in an ``<iframe sandbox>`` of its own origin, which cannot reach the
-    page; that frame inherits the page's Content-Security-Policy, so inline scripts in
-    it do not run.
+    tags and attributes: no script, style, class, id, event handler, form or frame
+    survives, and a link or image keeps only an http(s)/mailto/tel/relative URL. The
+    client shows it in a shadow root of its host, out of reach of the page's stylesheets
+    (the app's ``stylesheets`` do not style it either). ``mode="sandboxed"`` shows it
+    whole in an ``<iframe sandbox>`` of its own origin, which cannot reach the page; that
+    frame inherits the page's Content-Security-Policy, so inline scripts in it do not run.
+    In both modes the host is a paint-contained box that scrolls: nothing in the markup
+    is drawn, or catches a click, outside it, so it cannot cover the app's controls.
     """
     chosen = choice("me.html()", "mode", mode or "sanitized", _HTML_MODES)
     source = text_or_empty(html)

@@ -392,6 +392,19 @@
     : null;
   function trustedHTML(html) { return htmlPolicy ? htmlPolicy.createHTML(html) : html; }
 
+  // The only style inside me.html's shadow roots, shared by all: links in the page's
+  // colour (custom properties do cross the shadow edge) and the sandbox frame filling its
+  // box. mesop.css makes the host itself a paint-contained box.
+  var htmlSheet = null;
+  function htmlShadowSheet() {
+    if (!htmlSheet) {
+      htmlSheet = new CSSStyleSheet();
+      htmlSheet.replaceSync("a { color: var(--sys-primary); }\n" +
+        "iframe { width: 100%; height: 100%; border: 0; display: block; }");
+    }
+    return htmlSheet;
+  }
+
   function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
 
   // Only overwrite a field's value when the server's value changed, so a stale render
@@ -746,6 +759,10 @@
     html: function () {
       var el = document.createElement("div");
       el.__mesopChildren = false;
+      // The markup lives in a shadow root: the page's stylesheets stop at its edge, so no
+      // class or selector of the page (the side nav's fixed, z-indexed ones) reaches it.
+      var root = el.attachShadow({ mode: "open" });
+      if (root.adoptedStyleSheets) root.adoptedStyleSheets = [htmlShadowSheet()];
       return el;
     },
     native_textarea: function (node, id) {
@@ -951,23 +968,24 @@
     },
     html: function (el, node) {
       var p = node.p;
-      if (el.__mode !== p.mode) { el.__mode = p.mode; el.__html = undefined; el.textContent = ""; }
+      var root = el.shadowRoot;
+      if (el.__mode !== p.mode) { el.__mode = p.mode; el.__html = undefined; root.textContent = ""; }
       el.className = "mesop-html mesop-html-" + p.mode;
       if (el.__html === p.html) return;
       el.__html = p.html;
       if (p.mode === "sandboxed") {
         // Its own opaque origin: what runs in it cannot reach this page, its cookies or state.
-        var frame = el.firstChild;
+        var frame = root.firstChild;
         if (!frame) {
           frame = document.createElement("iframe");
           frame.setAttribute("sandbox", "allow-scripts");
           frame.title = "Embedded content";
-          el.appendChild(frame);
+          root.appendChild(frame);
         }
         frame.srcdoc = trustedHTML(p.html);
       } else {
         // Cleaned on the server against an allow-list (mesop_cli/runtime/safe_html.py).
-        el.innerHTML = trustedHTML(p.html);
+        root.innerHTML = trustedHTML(p.html);
       }
     },
     native_textarea: function (control, node) {
