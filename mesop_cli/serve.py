@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import signal
 import socket
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def _backend(settings: Settings) -> SessionBackend:
 def _serve_dev(app_path: Path, settings: Settings, backend: SessionBackend) -> None:
     from werkzeug.serving import run_simple
 
-    from mesop_cli.web import create_app
+    from mesop_cli.web import create_app, shutdown
 
     try:
         app = create_app(app_path, settings, backend=backend)
@@ -81,8 +82,25 @@ def _serve_dev(app_path: Path, settings: Settings, backend: SessionBackend) -> N
         from mesop_cli.logs.request_log import JsonRequestLogHandler
 
         request_handler = JsonRequestLogHandler
-    run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False,
-               request_handler=request_handler)
+    previous = signal.signal(signal.SIGTERM, _stop_dev_server)
+    try:
+        run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False,
+                   request_handler=request_handler)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        # Streams end at their next yield and save their sessions; werkzeug's threads
+        # are daemons, so without this wait the process would end under them.
+        shutdown.begin_shutdown()
+        shutdown.wait_for_streams(GRACEFUL_TIMEOUT_SECONDS)
+
+
+def _stop_dev_server(signum: int, frame: object) -> None:
+    """SIGTERM stops the dev server as Ctrl-C does (werkzeug's loop ends on
+    KeyboardInterrupt), so the streams still running are wound down, not cut off."""
+    from mesop_cli.web import shutdown
+
+    shutdown.begin_shutdown()
+    raise KeyboardInterrupt
 
 
 def _serve_gunicorn(app_path: Path, settings: Settings) -> None:

@@ -101,12 +101,14 @@ def chat(
         prompt, current.input = current.input, ""
         current.output.append(ChatMessage(role="user", content=prompt))
         current.in_progress = True
-        yield
-        reply = ChatMessage(role="assistant")
-        pieces = _chunks(transform(prompt, current.output))
-        current.output.append(reply)
-        last = time.monotonic()
+        # From the first yield on: a turn closed at any yield (the tab went away, the
+        # server stops, the transform raised) must leave Send usable for the next one.
         try:
+            yield
+            reply = ChatMessage(role="assistant")
+            pieces = _chunks(transform(prompt, current.output))
+            current.output.append(reply)
+            last = time.monotonic()
             for piece in pieces:
                 reply.content += piece
                 if time.monotonic() - last >= STREAM_INTERVAL_SECONDS:

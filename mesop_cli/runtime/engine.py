@@ -111,9 +111,15 @@ class _Stream:
         self.navigations = 0
 
     def run(self, call: Callable[[], Any]) -> Iterator[Render]:
-        for _ in _steps(self.scope, call):
+        steps = _steps(self.scope, call)
+        try:
+            for _ in steps:
+                yield from self.after_step()
             yield from self.after_step()
-        yield from self.after_step()
+        finally:
+            # Closed here, when this stream is, rather than whenever the garbage collector
+            # gets to it: the handler's `finally` must run before the session is saved.
+            steps.close()
 
     def after_step(self) -> Iterator[Render]:
         target = self.scope.navigation

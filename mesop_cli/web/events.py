@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Response, request, stream_with_context
@@ -33,6 +33,7 @@ from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mes
 from mesop_cli.web.cookies import cookie_jar_for, write_cookies
 from mesop_cli.web.hooks import pending_event
 from mesop_cli.web.protocol import line
+from mesop_cli.web.shutdown import stopping, stream_ended, stream_started
 
 log = logging.getLogger("mesop_cli.web")
 
@@ -80,13 +81,19 @@ def events() -> Response:
             described = ("load", app.page_for(req.path).path, None)
         else:
             described = (req.event["kind"], session.path, req.event["handler"])
-        stream = _Primed(_stream(ctx, session, renders, pending.started, described, browser))
+
+        def redraw() -> Iterator[Render]:
+            assert session.path is not None  # set by the render that came before
+            return run_refresh(app, session.path, session.states, browser)
+
+        stream = _Primed(_stream(ctx, session, renders, pending.started, described, browser,
+                                 redraw), session)
         response = Response(stream_with_context(stream), mimetype="application/x-ndjson")
         try:
             # After the first line: a cookie set from now on raises at its call.
             write_cookies(response, browser.cookies.seal())
         except BaseException:
-            stream.close()  # logs the event; the teardown hook unlocks the session
+            stream.close()  # logs the event, saves and unlocks the session
             raise
         return response
     session.release_unsaved()
@@ -96,11 +103,18 @@ def events() -> Response:
 class _Primed:
     """An event's stream with its first line already produced (so the handler ran up to
     its first render before the headers are written); closing it closes the stream, whose
-    ``finally`` logs the event, even when no line was ever asked for."""
+    ``finally`` closes the handler and logs the event, even when no line was ever asked
+    for, and then saves and unlocks the session. A stopping server waits for that."""
 
-    def __init__(self, lines: Iterator[bytes]) -> None:
+    def __init__(self, lines: Iterator[bytes], session: ActiveSession) -> None:
+        self._session = session
+        stream_started()
         self._lines = lines
-        self._first = [first for first in (next(lines, None),) if first is not None]
+        try:
+            self._first = [first for first in (next(lines, None),) if first is not None]
+        except BaseException:
+            stream_ended()
+            raise
 
     def __iter__(self) -> _Primed:
         return self
@@ -111,22 +125,41 @@ class _Primed:
         return next(self._lines)
 
     def close(self) -> None:
-        close = getattr(self._lines, "close", None)
-        if close is not None:
-            close()
+        try:
+            close = getattr(self._lines, "close", None)
+            if close is not None:
+                close()
+        finally:
+            try:
+                self._session.close()
+            finally:
+                stream_ended()
 
 
 def _stream(
     ctx: MesopContext, session: ActiveSession, renders: Iterator[Render], started: float,
     described: tuple[str, str, str | None], browser: BrowserContext,
+    redraw: Callable[[], Iterator[Render]],
 ) -> Iterator[bytes]:
     """The renders as response lines; ``described`` is the event's (kind, page path,
-    handler id) for its log line. A failed event's cookies are not sent (as in Mesop)."""
+    handler id) for its log line. A failed event's cookies are not sent (as in Mesop).
+
+    However the stream ends (the handler finished or raised, the client went away, the
+    server is stopping), the handler is closed before this returns, so its ``finally``
+    has run when the session is saved: the state saved is the state of its last
+    completed ``yield`` plus what its clean-up did. When the server stops, the page gets
+    one last render of that state, so a tab on ``none`` holds it too.
+    """
     failed = False
     try:
         for render in renders:
             yield line(session.render_message(render))
             session.keep_lock()
+            if stopping():
+                _close(renders)
+                for last in redraw():
+                    yield line(session.render_message(last))
+                break
         session.finished_with_render()
     except HandlerError as exc:
         failed = True
@@ -148,9 +181,24 @@ def _stream(
         log.exception("event failed")
         yield line({"type": "error", "message": _describe(exc)})
     finally:
+        # Not left to the garbage collector: the session is saved right after this, and
+        # the handler's own clean-up must be in what is saved.
+        _close(renders)
         seconds = time.perf_counter() - started
         ctx.metrics.observe_event(seconds, failed)
         log_event(*described, seconds, ctx.backend.name, session.id, failed)
+
+
+def _close(renders: Iterator[Render]) -> None:
+    """Close the handler at the yield it stands at, so its ``finally`` runs now; idempotent.
+    An error raised by that clean-up is logged: the stream has ended either way."""
+    close = getattr(renders, "close", None)
+    if close is None:
+        return
+    try:
+        close()
+    except Exception:
+        log.exception("a handler failed while being closed")
 
 
 def _handler_error_message(ctx: MesopContext, exc: HandlerError) -> dict[str, Any]:
