@@ -9,7 +9,6 @@ is known while the headers can still change, so the cookies it set go out as
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -31,6 +30,7 @@ from mesop_cli.sessions.codec import CodecError
 from mesop_cli.web.active_session import ActiveSession
 from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
 from mesop_cli.web.cookies import cookie_jar_for, write_cookies
+from mesop_cli.web.errors import report
 from mesop_cli.web.hooks import pending_event
 from mesop_cli.web.protocol import line
 from mesop_cli.web.shutdown import stopping, stream_ended, stream_started
@@ -170,10 +170,7 @@ def _stream(
         # the developer is told which field; the stored state stays as it was.
         failed = True
         browser.cookies.discard()  # before the error line, which may be the first one
-        log.error("state could not be encoded: %s", exc)
-        message = "The state could not be stored; see the server log."
-        if not ctx.settings.prod:
-            message = f"The state could not be stored: {exc}."
+        message = report(ctx.settings.prod, "The state could not be stored", exc).message
         yield line({"type": "error", "message": message})
     except Exception as exc:  # a bug of ours or an unknown page/handler: never a bare 500
         failed = True
@@ -202,12 +199,11 @@ def _close(renders: Iterator[Render]) -> None:
 
 
 def _handler_error_message(ctx: MesopContext, exc: HandlerError) -> dict[str, Any]:
+    reported = report(ctx.settings.prod, "Something went wrong", exc, dev_message=str(exc),
+                      logged=f"{exc}\n{exc.traceback_text}")
     if ctx.settings.prod:
-        reference = secrets.token_hex(4)
-        log.error("handler error [%s]: %s\n%s", reference, exc, exc.traceback_text)
-        return {"type": "error", "message": f"Something went wrong (reference {reference})."}
-    log.error("handler error: %s\n%s", exc, exc.traceback_text)
-    return {"type": "error", "message": str(exc), "traceback": exc.traceback_text}
+        return {"type": "error", "message": reported.message}
+    return {"type": "error", "message": reported.message, "traceback": exc.traceback_text}
 
 
 def _describe(exc: Exception) -> str:

@@ -20,6 +20,7 @@ from mesop_cli.web import context
 from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
 from mesop_cli.web.body import read_body
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
+from mesop_cli.web.errors import report
 from mesop_cli.web.guard import protective_headers, refuse_cross_site
 from mesop_cli.web.hosts import refuse_unknown_host
 from mesop_cli.web.protocol import (
@@ -87,8 +88,9 @@ def open_event_session() -> Response | None:
     except LockTimeout as exc:
         return json_error(503, f"This tab's session is busy ({exc}); try again.")
     except BackendUnavailable as exc:
-        log.error("state backend unavailable: %s", exc)
-        return json_error(503, f"The state store is unavailable: {exc}.")
+        # The store's text names its directory, host and port: the log's, not the public's.
+        reported = report(ctx.settings.prod, "The state store is unavailable", exc)
+        return json_error(503, reported.message)
     except AppLoadError as exc:
         return app_error_response(exc)
     return None
@@ -138,7 +140,6 @@ def internal_error(exc: InternalServerError) -> Response | InternalServerError:
 
 
 def app_error_response(exc: AppLoadError) -> Response:
-    if mesop_context().settings.prod:
-        log.error("app failed to load: %s", exc)
-        return json_error(500, "The app failed to load; see the server log.")
-    return json_error(500, f"The app failed to load: {exc}")
+    reported = report(mesop_context().settings.prod, "The app failed to load", exc,
+                      dev_message=f"The app failed to load: {exc}")
+    return json_error(500, reported.message)

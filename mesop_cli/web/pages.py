@@ -9,8 +9,9 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from mesop_cli.runtime import AppLoadError, Page
 from mesop_cli.sessions.base import BackendUnavailable
-from mesop_cli.web.context import EVENTS_PATH, bp, json_error, mesop_context
+from mesop_cli.web.context import EVENTS_PATH, bp, mesop_context
 from mesop_cli.web.csp import page_headers
+from mesop_cli.web.errors import report
 from mesop_cli.web.metrics import render as render_metrics
 
 
@@ -20,7 +21,11 @@ def healthz() -> Response:
     try:
         ctx.backend.ping()
     except BackendUnavailable as exc:
-        return json_error(503, f"{ctx.backend.name} backend unavailable: {exc}")
+        # Answered under any Host, so in production it names no directory, host or port.
+        reported = report(ctx.settings.prod, "The state store is unavailable", exc,
+                          dev_message=f"{ctx.backend.name} backend unavailable: {exc}")
+        return Response(json.dumps({"status": "unavailable", "message": reported.message}),
+                        status=503, mimetype="application/json")
     return Response(json.dumps({"status": "ok", "backend": ctx.backend.name}),
                     mimetype="application/json")
 
@@ -44,9 +49,9 @@ def page(subpath: str) -> Response:
     try:
         app = ctx.holder.get()
     except AppLoadError as exc:
-        status, message = 500, "The app failed to load; see the server log."
-        if not ctx.settings.prod:
-            message = f"The app failed to load: {exc}"
+        status = 500
+        message = report(ctx.settings.prod, "The app failed to load", exc,
+                         dev_message=f"The app failed to load: {exc}").message
     else:
         found = app.pages.get(path)
         web_components = bool(app.web_modules)
