@@ -8,6 +8,7 @@ the app's pages keeps the state either way.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,12 +113,13 @@ def test_keep_on_reload_keeps_the_count_and_a_new_tab_starts_fresh(
 @pytest.mark.parametrize("backend", ["memory", "none"])
 def test_keep_on_reload_starts_afresh_once_the_session_expired(context: Any, backend: str,
                                                                tmp_path: Path) -> None:
-    """Kept while the session lives: past the TTL the signed copy is refused as well, and
-    the reload starts a fresh session, with no error shown."""
+    """Kept while the session lives: past the TTL (`none`: its own maximum age) the signed
+    copy is refused as well, and the reload starts a fresh session, saying so."""
     from playwright.sync_api import expect
 
-    env = {"MESOP_STATE_SESSION_BACKEND": backend, KEEP: "true",
-           "MESOP_STATE_SESSION_TTL_SECONDS": "2"}
+    age = "MESOP_STATE_SESSION_NONE_MAX_AGE_SECONDS" if backend == "none" \
+        else "MESOP_STATE_SESSION_TTL_SECONDS"
+    env = {"MESOP_STATE_SESSION_BACKEND": backend, KEEP: "true", age: "2"}
     with running_server([], env=env) as server:
         page = context.new_page()
         page.goto(server.url + "/")
@@ -126,7 +128,8 @@ def test_keep_on_reload_starts_afresh_once_the_session_expired(context: Any, bac
         time.sleep(4)  # past the TTL: no event since the last click
         page.reload()
         expect(page.get_by_text("Count: 0")).to_be_visible()
-        expect(page.locator("#mesop-status")).to_be_hidden()
+        expect(page.locator("#mesop-status")).to_have_text(
+            re.compile(r"^This page was reset after being idle for \d+ seconds\.$"))
         renewed = json.loads(page.evaluate("sessionStorage.getItem('mesop-session')"))
         assert renewed["id"] != stored["id"]
 

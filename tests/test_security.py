@@ -221,10 +221,11 @@ def test_the_unsigned_version_field_only_earns_a_miss(server: Any) -> None:
     assert status_line(tab) == "count=2 role=guest wiped=False"
 
 
-def test_none_copies_expire_with_the_ttl(tmp_path: Path) -> None:
+def test_none_copies_expire_with_their_max_age(tmp_path: Path) -> None:
     """The none backend cannot tell an old copy from the newest (the server keeps nothing),
-    so a replayed copy is bounded in time: after the TTL it starts a fresh session."""
-    env = {**backend_env("none", tmp_path), "MESOP_STATE_SESSION_TTL_SECONDS": "1"}
+    so a replayed copy is bounded in time: after MESOP_STATE_SESSION_NONE_MAX_AGE_SECONDS
+    it starts a fresh session, and says so."""
+    env = {**backend_env("none", tmp_path), "MESOP_STATE_SESSION_NONE_MAX_AGE_SECONDS": "1"}
     with running_server([], env=env, app=APP) as running:
         tab = tab_for("none", running)
         tab.click("Increment")
@@ -236,6 +237,7 @@ def test_none_copies_expire_with_the_ttl(tmp_path: Path) -> None:
         assert status == 200
         assert messages[-1]["session"] != old_id
         assert messages[-1]["state"]["State"]["count"] == 0
+        assert messages[-1]["notice"].startswith("This page was reset after being idle for ")
 
 
 # -- 4. session ids come from the server --------------------------------------------------

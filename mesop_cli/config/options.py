@@ -30,6 +30,9 @@ from mesop_cli.sessions.redis_url import (
 )
 
 BACKENDS = ("none", "memory", "file", "redis", "sql")
+#: Seven days: a tab left open over a long weekend or a week away keeps its work; beyond
+#: that, a state copy someone kept can no longer be sent back.
+NONE_MAX_AGE_DEFAULT = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class Settings:
     session_cache_mb: int = 32
     max_upload_bytes: int = 10 * 1024 * 1024
     log_format: str = "text"
+    #: 0: state copies of the none backend never expire.
+    none_max_age_seconds: int = NONE_MAX_AGE_DEFAULT
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
@@ -488,8 +493,18 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "ttl_seconds", "MESOP_STATE_SESSION_TTL_SECONDS", "600", int_between(1, 31_536_000),
         "a whole number of seconds from 1 to 31536000",
-        "Idle time after which a session expires; each event renews it. Signed state copies "
-        "expire after it too.",
+        "Idle time after which a session expires; each event renews it. The signed copy a "
+        "tab keeps to recover a session the store lost expires after it too.",
+    ),
+    Option(
+        "none_max_age_seconds", "MESOP_STATE_SESSION_NONE_MAX_AGE_SECONDS",
+        str(NONE_MAX_AGE_DEFAULT), int_between(0, 31_536_000),
+        "a whole number of seconds from 0 (never expire, as in Mesop) to 31536000",
+        "Idle time after which a tab's state on the none backend is refused, and the page "
+        "starts afresh with a notice saying so. Long, so a tab left over a weekend keeps its "
+        "work; anyone holding a copy of the state can send it back within this time (see "
+        "docs/security.md).",
+        backends=("none",),
     ),
     Option(
         "memory_max_mb", "MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB", "256",
@@ -513,9 +528,10 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "secret_key_previous", "MESOP_SECRET_KEY_PREVIOUS", None, cast_secret,
-        "the former MESOP_SECRET_KEY, during one TTL after a rotation",
+        "the former MESOP_SECRET_KEY, during one TTL after a rotation (none: one "
+        "MESOP_STATE_SESSION_NONE_MAX_AGE_SECONDS)",
         "Still accepted to verify signatures (never to sign), so rotating the key logs nobody "
-        "out; remove it one TTL after the rotation.",
+        "out; remove it one TTL after the rotation (none: one none max age).",
         secret=True,
     ),
     Option(

@@ -9,9 +9,12 @@ The order of one event, all of it in this class:
 2. The handler changes the objects; each render becomes one message through
    :meth:`ActiveSession.render_message`: the state is captured as an image (reusing every
    field image that did not change), diffed against the browser's copy, and signed.
-3. :meth:`ActiveSession.close`, when the response has been sent, saves the image of the
-   last render (captured again only if the handler changed the state after it), unless it
-   holds what the store already holds, and unlocks.
+3. :meth:`ActiveSession.save`, at the end of the response (before its last bytes, so the
+   browser can be told when it failed), saves the image of the last render (captured again
+   only if the handler changed the state after it), unless it holds what the store already
+   holds; only while the session's lock is still ours (else ``LockLost``: see
+   :meth:`ActiveSession.retry_message`). :meth:`ActiveSession.close`, when the response
+   has been sent, saves if that has not happened (the client went away) and unlocks.
 
 Nothing here knows how state is stored; that is the backend's job.
 """
@@ -25,7 +28,7 @@ from typing import Any
 
 from mesop_cli.runtime import BrowserContext, Render, ThemeSettings
 from mesop_cli.runtime.query_state import QueryState
-from mesop_cli.sessions.base import SessionBackend, SessionLock
+from mesop_cli.sessions.base import LockLost, SessionBackend, SessionLock
 from mesop_cli.sessions.codec import CodecError
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.image import StateImage, capture, image_from_json
@@ -81,12 +84,19 @@ class ActiveSession:
     #: The session's theme, saved with its state. The runtime changes this very object
     #: (``me.set_theme_mode``), through :meth:`browser_context`.
     theme: ThemeSettings = field(default_factory=ThemeSettings)
+    #: Said on every render of this event: the tab's session was gone for good (see
+    #: :func:`idle_notice`), so this one is new and the event was not run.
+    notice: str | None = None
     _closed: bool = field(default=False, repr=False)
     #: The image of the last render, and whether the state is still exactly that (the
     #: handler finished after it), so closing saves it without capturing again.
     _rendered: StateImage | None = field(default=None, repr=False)
     _rendered_is_final: bool = field(default=False, repr=False)
     _lock_renewed: float = field(default_factory=time.monotonic, repr=False)
+    _saved: bool = field(default=False, repr=False)
+    #: What the browser held, or was given, before this event's first render: what it
+    #: goes back to when the event cannot be saved (see :meth:`retry_message`).
+    _before: StateImage | None = field(default=None, repr=False)
 
     def render_message(self, render: Render) -> dict[str, Any]:
         """One render as the message the browser applies: the page, and the state as a
@@ -95,6 +105,8 @@ class ActiveSession:
         self.path = render.path
         if self._rendered is not None:
             self.version += 1
+        else:
+            self._before = self.stored if self.stored is not None else self.browser
         image = self._capture()
         message: dict[str, Any] = {
             "type": "render",
@@ -110,6 +122,8 @@ class ActiveSession:
             message["commands"] = render.commands
         if render.query is not None:  # me.query_params, me.navigate(query_params=...)
             message["query"] = render.query
+        if self.notice is not None:
+            message["notice"] = self.notice
         if self.browser is None:
             message["state"] = image.as_json()
         else:
@@ -141,21 +155,28 @@ class ActiveSession:
 
     def keep_lock(self) -> None:
         """Renew an expiring lock (Redis, SQLite) now and then while a handler streams, so
-        an event longer than the lock's expiry keeps its session to itself."""
+        an event longer than the lock's expiry keeps its session to itself. Raises
+        LockLost when the renewal fails: the event's save would be refused, so the
+        handler may as well stop."""
         if self.lock is None or time.monotonic() - self._lock_renewed < LOCK_RENEW_SECONDS:
             return
         self.lock.renew()
         self._lock_renewed = time.monotonic()
 
-    def close(self) -> None:
-        """Save and unlock; safe to call twice. A failed save is logged, not raised:
-        the browser still holds a signed copy, so the next event recovers it."""
-        if self._closed:
+    def save(self) -> None:
+        """Save the event's state, once; later calls do nothing. A failed save is logged,
+        not raised: the browser still holds a signed copy, so the next event recovers it.
+        Except LockLost: the session's lock was lost, another event may have saved since,
+        so the browser's copy of this event must not be kept (:meth:`retry_message`)."""
+        if self._saved:
             return
-        self._closed = True
+        self._saved = True
         try:
             if self.backend.server_side:
                 self._save()
+        except LockLost:
+            self._forget_live()
+            raise
         except CodecError as exc:
             # The app put a value in state that cannot be stored: the store keeps the
             # state as it was before the event, and so must the kept objects.
@@ -164,6 +185,17 @@ class ActiveSession:
         except Exception:
             log.exception("could not save session state to the %s backend", self.backend.name)
             self._forget_live()
+
+    def close(self) -> None:
+        """Save (unless :meth:`save` did) and unlock; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.save()
+        except LockLost as exc:
+            # The response has gone (or the client has): nobody left to tell.
+            log.warning("state not saved, the session's lock was lost: %s", exc)
         finally:
             if self.lock is not None:
                 self.lock.release()
@@ -175,7 +207,28 @@ class ActiveSession:
             # A read-only event writes nothing: loading already renewed the expiry.
             return
         image.states = self.states
-        self.backend.save_image(self.id, image)
+        # Fenced by the lock: written only while it is still ours (LockLost otherwise).
+        self.backend.save_image(self.id, image, self.lock)
+
+    def retry_message(self) -> dict[str, Any]:
+        """The last line of an event whose save was refused (LockLost): the browser must
+        send the event again, and first drop what this event's renders gave it, since the
+        store never held that state and another event's saved state may carry the same
+        version. It goes back to the copy the event started from (signed again here), or
+        to none when there was none; its copy is untouched when no render was sent."""
+        message: dict[str, Any] = {
+            "type": "retry",
+            "message": "This change was not saved: another request took over the session "
+                       "meanwhile. Sending it again…",
+        }
+        if self._rendered is None:
+            return message
+        before = self._before
+        message["session"] = self.id
+        message["state"] = None if before is None else before.as_json()
+        if before is not None:
+            message["sig"] = self.signer.sign(_signed_payload(self.id, before))
+        return message
 
     def release_unsaved(self) -> None:
         """Unlock without saving, for an event refused before its handler ran: a save would
@@ -207,6 +260,7 @@ def open_session(
     let anyone fill the store with ids of their choosing); a new session under a new id
     is started instead.
     """
+    found: ActiveSession | _Outcome | _Expired | None = None
     if request.session_id is not None:
         lock = backend.lock(request.session_id, timeout=lock_timeout) \
             if backend.server_side else None
@@ -224,7 +278,12 @@ def open_session(
             return None
     session_id = new_session_id()
     lock = backend.lock(session_id, timeout=lock_timeout) if backend.server_side else None
-    return ActiveSession(backend, signer, session_id, {}, lock)
+    fresh = ActiveSession(backend, signer, session_id, {}, lock)
+    if isinstance(found, _Expired):
+        # Never a silent reset: the page says why it starts afresh, and the event that
+        # found it so is not run against a state the user has not seen.
+        fresh.notice = idle_notice(found.age_seconds)
+    return fresh
 
 
 class _Outcome:
@@ -241,6 +300,32 @@ class _Outcome:
 _MISS = _Outcome("miss")
 #: Nothing valid knows this id: start a new session under a new id.
 _UNKNOWN = _Outcome("unknown")
+
+
+@dataclass(frozen=True)
+class _Expired:
+    """The session is gone for good: the store no longer holds it (or never did: `none`)
+    and the browser's copy, made by us, is older than its maximum age."""
+
+    #: How long ago the copy was signed, that is since the tab's last event; None when
+    #: that cannot be told (a copy signed ahead of this server's clock).
+    age_seconds: float | None
+
+
+def idle_notice(age_seconds: float | None) -> str:
+    """What the page says when its session expired, in the largest unit that fits."""
+    if age_seconds is None:
+        return "This page was reset: its session had expired."
+    return f"This page was reset after being idle for {_duration(age_seconds)}."
+
+
+def _duration(seconds: float) -> str:
+    for unit, size, up_to in (("second", 1, 120), ("minute", 60, 120 * 60),
+                              ("hour", 3600, 48 * 3600), ("day", 86_400, None)):
+        if up_to is None or seconds < up_to:
+            count = int(seconds // size)
+            return f"{count} {unit}" + ("" if count == 1 else "s")
+    raise AssertionError("unreachable: the last unit has no bound")
 
 
 @dataclass(frozen=True)
@@ -277,21 +362,23 @@ def _stored(backend: SessionBackend, session_id: str, classes: dict[str, type]
 
 
 def _browser_copy(signer: StateSigner, request: EventRequest, session_id: str,
-                  classes: dict[str, type]) -> _Found | None:
-    """The browser's signed copy, verified; None when it sent none or it has expired.
-    Raises TamperedState for a copy that we did not sign."""
+                  classes: dict[str, type]) -> _Found | _Expired | None:
+    """The browser's signed copy, verified; None when it sent none, :class:`_Expired`
+    when it is older than its maximum age. Raises TamperedState for a copy that we did
+    not sign."""
     if request.state is None:
         return None
     try:
         copy = image_from_json(request.state)
     except CodecError as exc:
         raise TamperedState(f"the state sent by the browser is not valid: {exc}") from None
-    verdict = signer.check(_signed_payload(session_id, copy), request.signature)
-    if verdict is Verdict.INVALID:
+    checked = signer.verify(_signed_payload(session_id, copy), request.signature)
+    if checked.verdict is Verdict.INVALID:
         raise TamperedState("the state sent by the browser does not match its signature")
-    if verdict is Verdict.EXPIRED:
-        log.info("a browser's state copy is older than the session TTL; starting afresh")
-        return None
+    if checked.verdict is Verdict.EXPIRED:
+        log.info("a browser's state copy is older than its maximum age (%s s); the tab "
+                 "starts afresh and is told so", signer.max_age)
+        return _Expired(checked.age_seconds)
     try:
         return _with_states(copy, classes)
     except CodecError as exc:
@@ -304,16 +391,18 @@ def _resume(
     request: EventRequest,
     lock: SessionLock | None,
     classes: dict[str, type],
-) -> ActiveSession | _Outcome:
+) -> ActiveSession | _Outcome | _Expired:
     session_id = request.session_id
     assert session_id is not None
     stored = _stored(backend, session_id, classes)
     try:
-        copy = _browser_copy(signer, request, session_id, classes)
+        sent = _browser_copy(signer, request, session_id, classes)
     except TamperedState:
         if backend.server_side:
             backend.count_lookup(found=stored is not None)
         raise
+    expired = sent if isinstance(sent, _Expired) else None
+    copy = sent if isinstance(sent, _Found) else None
 
     def resumed(found: _Found, in_step: bool) -> ActiveSession:
         active = ActiveSession(backend, signer, session_id, found.states, lock,
@@ -346,7 +435,9 @@ def _resume(
             # worker). The claim is unsigned, so it only earns a miss: the copy the
             # browser then sends is judged by the version it signed.
             backend.count_lookup(found=False)
-            return _MISS
+            # The browser already sent its copy, and it expired: asking again would only
+            # end in a silent fresh start; the store's older state is never adopted.
+            return _MISS if expired is None else expired
         backend.count_lookup(found=True)
         # A patch only fits the copy it was computed from. When the browser's copy is not
         # the stored version (an event whose renders never reached it saved a newer one),
@@ -362,6 +453,8 @@ def _resume(
         active = resumed(copy, in_step=True)
         active.recovered = backend.server_side
         return active
+    if expired is not None:
+        return expired
     if backend.server_side and request.has_copy and request.state is None:
         return _MISS
     return _UNKNOWN

@@ -38,11 +38,24 @@ class MesopContext:
         self.backend = backend
         self.metrics = Metrics(backend.name)
         previous = [settings.secret_key_previous] if settings.secret_key_previous else []
-        self.signer = StateSigner(settings.secret_key, settings.ttl_seconds, previous)
+        self.signer = StateSigner(settings.secret_key, signed_copy_max_age(settings, backend),
+                                  previous)
         #: Origins besides the request's own from which events are accepted (a proxy's).
         self.allowed_origins: tuple[str, ...] = settings.allowed_origins or ()
         self.host_policy = HostPolicy.from_settings(settings.allowed_hosts,
                                                     settings.allowed_origins, settings.prod)
+
+
+def signed_copy_max_age(settings: Settings, backend: SessionBackend) -> int | None:
+    """How long a tab's signed copy of its state is accepted; None: for ever.
+
+    A server-side backend's copy only recovers a session the store lost, and lives as long
+    as the session would have (the TTL). Under `none` the copy is the session itself, and
+    Mesop's never expires: it gets its own, long, maximum age, 0 meaning none.
+    """
+    if backend.server_side:
+        return settings.ttl_seconds
+    return settings.none_max_age_seconds or None
 
 
 def mesop_context() -> MesopContext:

@@ -210,7 +210,9 @@
       if (message.page_title != null) { document.title = message.page_title; titleSet = true; }
       else if (moved || !titleSet) document.title = message.title || document.title;
       // ---- end examples ----
-      showStatus("", false);
+      // A notice (the tab's session had expired, so this page is a fresh one) stays
+      // until the next event's render; anything else shown before is cleared.
+      showStatus(message.notice || "", false);
       renderTree(message.tree);
       applyTheme(message.theme);  // theme/viewport
       runCommands(message.commands);  // theme/viewport
