@@ -54,6 +54,7 @@ from gunicorn.workers.gthread import STOP_KEEPALIVE_LINGER, TConn, ThreadWorker
 
 from mesop_cli.request_arrival import Arrival
 from mesop_cli.web.context import MAX_REQUEST_BYTES
+from mesop_cli.web.shutdown import begin_shutdown
 
 if gunicorn.version_info < (27,):
     raise ImportError(f"{__name__} needs gunicorn 27 or newer, not {gunicorn.__version__}")
@@ -156,6 +157,12 @@ class BufferedThreadWorker(ThreadWorker):  # type: ignore[misc]
         self._stopping_at: float | None = None
 
     # ---- gunicorn's hooks ---------------------------------------------------------------
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        # SIGTERM: running streams end at their next yield and save their sessions, rather
+        # than being cut off when the graceful timeout runs out.
+        begin_shutdown()
+        super().handle_exit(sig, frame)
 
     def accept(self, listener: socket.socket) -> None:
         if not self._reads_ahead:
