@@ -26,7 +26,8 @@ file descriptor and a small buffer, not a thread:
 TLS, the PROXY protocol and HTTP/2 prior knowledge are negotiated in gunicorn's threads;
 with any of them configured, connections take gunicorn's own path, unprotected: put a
 proxy in front instead. Needs gunicorn 27 (its event loop, ``TConn.data_ready``,
-``Unreader.take_buffered``).
+``Unreader.take_buffered``, and the parser :mod:`mesop_cli.request_arrival` runs ahead of
+the threads, whose verdicts must be the threads'): pyproject.toml bounds it to 27.x.
 
 ``mesop --prod`` uses this worker. A plain gunicorn command line can too::
 
@@ -81,6 +82,8 @@ SWEEP_INTERVAL_SECONDS = 0.25
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _HEAD_TOO_LARGE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
                    b"Connection: close\r\nContent-Length: 0\r\n\r\n")
+_BAD_REQUEST = (b"HTTP/1.1 400 Bad Request\r\n"
+                b"Connection: close\r\nContent-Length: 0\r\n\r\n")
 
 
 class BufferedSocket:
@@ -125,7 +128,7 @@ class BufferedConn(TConn):  # type: ignore[misc]
         # The request is in before a thread sees it: gunicorn's wait for data is moot.
         self.data_ready = True
         self.linger = linger
-        self.arrival = Arrival(MAX_REQUEST_BYTES)
+        self.arrival = Arrival(MAX_REQUEST_BYTES, cfg, client)
         #: When the request being read, or the lingering close, is given up.
         self.deadline = 0.0
         #: Bytes read from the socket in the current phase (arriving, or lingering).
@@ -238,7 +241,7 @@ class BufferedThreadWorker(ThreadWorker):  # type: ignore[misc]
 
     def _arrive(self, conn: BufferedConn) -> None:
         """Read ``conn``'s next request here; a thread gets it once it is all in."""
-        conn.arrival = Arrival(MAX_REQUEST_BYTES)
+        conn.arrival = Arrival(MAX_REQUEST_BYTES, self.cfg, conn.client)
         conn.deadline = time.monotonic() + HEAD_DEADLINE_SECONDS
         conn.bytes_in = 0
         conn.close_after = False
@@ -274,10 +277,13 @@ class BufferedThreadWorker(ThreadWorker):  # type: ignore[misc]
 
     def _advance(self, conn: BufferedConn) -> None:
         arrival = conn.arrival
-        if arrival.head_too_large:
+        if arrival.head_too_large or arrival.refused or (arrival.invalid and arrival.head_done):
+            # Answered here: gunicorn's parser would wait for more, or might (see
+            # mesop_cli.request_arrival), and a thread must not; or the body's framing is
+            # broken, which gunicorn would only tell the app halfway through reading it.
             self._leave(conn)
             self.nr_conns -= 1
-            self._send(conn, _HEAD_TOO_LARGE)
+            self._send(conn, _HEAD_TOO_LARGE if arrival.head_too_large else _BAD_REQUEST)
             self._linger(conn)
         elif arrival.complete:
             self._leave(conn)

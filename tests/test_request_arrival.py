@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mesop_cli.request_arrival import MAX_HEAD_BYTES, Arrival
+from mesop_cli.request_arrival import MAX_HEAD_BYTES, MAX_TRAILER_BYTES, Arrival
 
 LIMIT = 1000
 POST = b"POST /e HTTP/1.1\r\nHost: x\r\n"
@@ -38,7 +38,9 @@ def arrival_of(*pieces: bytes) -> Arrival:
     (POST + b"Transfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n", True, False),
     # The last chunk's bytes inside chunk data do not end the body.
     (POST + b"Transfer-Encoding: chunked\r\n\r\n7\r\n0\r\n\r\n", False, False),
-    (POST + b"Transfer-Encoding: chunked\r\n\r\n3e9\r\n" + b"a" * 1001, True, True),
+    # Over the limit once gunicorn's read past the app's last byte (BODY_READ_SLACK) is in.
+    (POST + b"Transfer-Encoding: chunked\r\n\r\n801\r\n" + b"a" * 2025, True, True),
+    (POST + b"Transfer-Encoding: chunked\r\n\r\n801\r\n" + b"a" * 2024, False, False),
     (POST + b"Transfer-Encoding: chunked\r\n\r\n3e8\r\n" + b"a" * 1000, False, False),
     # Framing gunicorn refuses (smuggling-prone or broken) goes to it as it is, at once.
     (POST + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", True, True),
@@ -47,7 +49,16 @@ def arrival_of(*pieces: bytes) -> Arrival:
     (POST + b"Transfer-Encoding: gzip\r\n\r\n", True, True),
     (b"POST /e HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", True, True),
     (POST + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n", True, True),
-    (POST + b"Transfer-Encoding: chunked\r\n\r\n3\nabc", True, True),
+    # A bare LF does not end a chunk-size line: gunicorn waits for a CRLF, so do we.
+    (POST + b"Transfer-Encoding: chunked\r\n\r\n3\nabc", False, False),
+    (POST + b"Transfer-Encoding: chunked\r\n\r\n3\nabc\r\n", True, True),
+    # Any HTTP/1.x is chunked as HTTP/1.1 is.
+    (b"POST /e HTTP/1.2\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", False, False),
+    (b"POST /e HTTP/1.9\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", True, False),
+    (POST + b"Transfer-Encoding: chunked\r\n\r\n3\r\nabcXY", True, True),  # no CRLF after data
+    # gunicorn refuses a request line as soon as it ends, whether the head has or not.
+    (b"get / HTTP/1.1\r\nHost: x\r\n", True, True),
+    (b"GET / HTTP/2.0\r\nHost: x\r\n", True, True),
     (POST + b"no colon\r\n\r\n", True, True),
     (b"GET / HTTP/1.1\nHost: x\n", True, True),  # bare LF: refused at once
 ])
@@ -89,3 +100,22 @@ def test_how_the_bytes_are_split_does_not_matter(data: bytes, cuts: list[int]) -
     pieces = [data[start:end] for start, end in pairwise(bounds)]
     whole, split = arrival_of(data), arrival_of(*pieces)
     assert (split.complete, split.close_after) == (whole.complete, whole.close_after)
+
+
+CHUNKED = POST + b"Transfer-Encoding: chunked\r\n\r\n"
+
+
+@pytest.mark.parametrize(("data", "verdict"), [
+    # Trailers past our cap (gunicorn would read on to 800 KB): refused here, at once.
+    (CHUNKED + b"0\r\nX: " + b"t" * MAX_TRAILER_BYTES, "refused"),
+    (CHUNKED + b"0\r\nX: " + b"t" * 1000 + b"\r\n\r\n", "complete"),
+    (CHUNKED + b"0\r\nX: 1\nY: 2", "invalid"),  # gunicorn refuses a bare LF before reading on
+    (CHUNKED + b"0\r\nHost: y\r\n\r\n", "invalid"),  # a field forbidden in trailers
+    # A chunk-size line: under gunicorn's limit, ended right at it (whether gunicorn takes
+    # it depends on its reads), past it without a CRLF (gunicorn refuses before reading on).
+    (CHUNKED + b"1;e=" + b"x" * 8180 + b"\r\n", "incomplete"),
+    (CHUNKED + b"1;e=" + b"x" * 8190 + b"\r\n", "refused"),
+    (CHUNKED + b"1;e=" + b"x" * 8190, "invalid"),
+])
+def test_trailers_and_chunk_lines_near_the_limits(data: bytes, verdict: str) -> None:
+    assert arrival_of(data).verdict == verdict
