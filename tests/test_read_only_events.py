@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mesop_cli.sessions.base import SessionBackend
+from mesop_cli.sessions.base import SessionBackend, SessionLock
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.image import StateImage
 from mesop_cli.sessions.memory import MemoryBackend
@@ -49,9 +49,9 @@ def counting(backend: SessionBackend) -> list[str]:
     saved: list[str] = []
     original = backend.save_image
 
-    def save_image(session_id: str, image: StateImage) -> None:
+    def save_image(session_id: str, image: StateImage, lock: SessionLock | None = None) -> None:
         saved.append(session_id)
-        original(session_id, image)
+        original(session_id, image, lock)
 
     backend.save_image = save_image  # type: ignore[method-assign]
     return saved

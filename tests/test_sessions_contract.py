@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import threading
 import time
 import uuid
@@ -28,8 +29,10 @@ from mesop_cli.config import Settings
 from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.sessions import (
     InvalidSessionId,
+    LockLost,
     LockTimeout,
     SessionBackend,
+    SessionLock,
     create_backend,
     new_session_id,
 )
@@ -364,6 +367,123 @@ def test_concurrent_events_on_one_session_lose_nothing(stored: SessionBackend) -
         worker.join()
     assert not errors
     assert _load(stored, session_id) == {"Counter": Counter(rounds * threads)}
+
+
+# -- fenced saves: a save happens only under the lock it was made under -------------------
+
+
+def _lose_lock(backend: SessionBackend, session_id: str, held: SessionLock,
+               tmp_path: Path) -> None:
+    """Take ``held`` away from its holder as the world can: the Redis key deleted (as an
+    operator, a failover or an expiry does), the SQLite lease expired, the PostgreSQL
+    connection ended by the server, the lock file removed with ``rm``."""
+    if isinstance(backend, RedisBackend):
+        client = redis.Redis.from_url(redis_url())
+        assert client.delete(f"{_REDIS_PREFIX}lock:{session_id}") == 1
+        client.close()
+    elif isinstance(backend, SqlBackend) and backend._lock_engine is None:
+        engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'sessions.db'}")
+        with engine.begin() as conn:
+            expired = conn.execute(sqlalchemy.text(
+                "UPDATE mesop_state_sessions_locks SET expires_at = 0 WHERE id = :sid"),
+                {"sid": session_id}).rowcount
+        engine.dispose()
+        assert expired == 1
+    elif isinstance(backend, SqlBackend):
+        conn = held._shared._conn  # type: ignore[attr-defined]
+        pid = conn.execute(sqlalchemy.text("SELECT pg_backend_pid()")).scalar_one()
+        engine = sqlalchemy.create_engine(postgres_uri())
+        with engine.begin() as admin:
+            assert admin.execute(sqlalchemy.text("SELECT pg_terminate_backend(:pid)"),
+                                 {"pid": pid}).scalar_one()
+        engine.dispose()
+    else:
+        assert isinstance(backend, FileBackend)
+        os.unlink(os.path.join(backend.directory, f"mesop-session-{session_id}.lock"))
+
+
+#: The backends whose lock lives in a store, where it can be lost while an event runs.
+LOSABLE_BACKENDS = [param for param in BACKENDS
+                    if param.id in ("file", "redis", "sql-sqlite", "sql-postgresql")]
+
+
+@pytest.fixture(params=LOSABLE_BACKENDS)
+def make_losable(request: pytest.FixtureRequest,
+                 tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    yield from _maker(request, tmp_path)
+
+
+@pytest.mark.parametrize("as_image", [False, True], ids=["bytes", "image"])
+def test_a_save_after_the_lock_was_lost_is_refused_and_keeps_the_new_holders_value(
+    make_losable: Callable[..., SessionBackend], tmp_path: Path, as_image: bool,
+) -> None:
+    first, second = make_losable(), make_losable()
+    session_id = new_session_id()
+    first.save(session_id, b'{"n":0}')
+    held = first.lock(session_id, timeout=5)
+    assert first.load(session_id) == b'{"n":0}'
+    _lose_lock(first, session_id, held, tmp_path)
+
+    # Another event takes the session over and saves under its own lock.
+    theirs = second.lock(session_id, timeout=5)
+    second.save(session_id, b'{"n":1}', theirs)
+    theirs.release()
+
+    with pytest.raises(LockLost):
+        if as_image:
+            first.save_image(session_id, image_from_bytes(b'{"Counter":{"value":9}}'), held)
+        else:
+            first.save(session_id, b'{"n":9}', held)
+    held.release()
+    assert first.load(session_id) == b'{"n":1}'
+    assert second.load(session_id) == b'{"n":1}'
+
+
+def test_a_save_under_the_lock_still_held_is_written(backend: SessionBackend) -> None:
+    session_id = new_session_id()
+    held = backend.lock(session_id, timeout=5)
+    backend.save(session_id, b'{"n":1}', held)
+    held.release()
+    if backend.server_side:
+        assert backend.load(session_id) == b'{"n":1}'
+
+
+def test_a_save_under_a_released_or_another_sessions_lock_is_refused(
+    backend: SessionBackend,
+) -> None:
+    session_id, other = new_session_id(), new_session_id()
+    held = backend.lock(other, timeout=5)
+    with pytest.raises(LockLost):
+        backend.save(session_id, b'{"n":1}', held)
+    held.release()
+    with pytest.raises(LockLost):
+        backend.save(other, b'{"n":1}', held)
+    if backend.server_side:
+        assert backend.load(session_id) is None and backend.load(other) is None
+
+
+@pytest.mark.parametrize("make_losable", [p for p in LOSABLE_BACKENDS
+                                          if p.id in ("redis", "sql-sqlite")],
+                         indirect=True)
+def test_a_renewal_that_fails_stops_the_save(
+    make_losable: Callable[..., SessionBackend], tmp_path: Path,
+) -> None:
+    """Locks that expire (Redis, SQLite leases): once a renewal found the lock gone, no
+    save goes through under it, not even one the store would take (the lease row came
+    back, say, or the key was set again with our token by a late command)."""
+    backend = make_losable()
+    session_id = new_session_id()
+    held = backend.lock(session_id, timeout=5)
+    _lose_lock(backend, session_id, held, tmp_path)
+    make_losable().lock(session_id, timeout=5).release()  # another event came and went
+    with pytest.raises(LockLost):
+        held.renew()
+    with pytest.raises(LockLost):
+        held.renew()
+    with pytest.raises(LockLost):
+        backend.save(session_id, b'{"n":1}', held)
+    held.release()
+    assert backend.load(session_id) is None
 
 
 def test_ping_sweep_and_close_answer(backend: SessionBackend) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from mesop_cli.sessions.base import (
     BackendStats,
     BackendUnavailable,
+    LockLost,
     LockTimeout,
     SessionBackend,
     SessionLock,
@@ -27,6 +28,7 @@ __all__ = [
     "BackendStats",
     "BackendUnavailable",
     "InvalidSessionId",
+    "LockLost",
     "LockTimeout",
     "SessionBackend",
     "SessionLock",

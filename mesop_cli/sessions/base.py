@@ -11,6 +11,15 @@ Concurrency: events of one session must be serialized. ``lock`` returns a held
 has two levels: a thread lock per session in this process, then, for backends shared
 between processes, the store's own lock (:meth:`SessionBackend.acquire_shared`). Threads
 of one process queue on the first, so only one of them at a time waits on the store.
+
+A store's lock can be lost while an event runs (it expired, a Redis failover lost it, an
+operator deleted it, the database ended its connection): another event may then take the
+session, and whichever saves last would silently undo the other. So a save is *fenced*:
+``save`` and ``save_image`` take the held lock, and the store writes only while that lock
+is still ours, in the same step as the check (a Lua script, the lock's own transaction, a
+look at the lock file's inode just before the rename); otherwise :class:`LockLost`. A
+renewal that fails marks the lock lost too, and every later save under it is refused.
+The in-process lock alone (``memory``, ``none``) cannot be lost while its holder lives.
 """
 
 from __future__ import annotations
@@ -37,6 +46,14 @@ class LockTimeout(Exception):
     """Another event of the same session held the lock for too long."""
 
 
+class LockLost(Exception):
+    """The session's lock stopped being ours before a save (expired, deleted, its store
+    failed over or ended its connection), or a renewal failed: the save was not made, and
+    another event may have changed the session meanwhile. Nothing was overwritten; the
+    event must be sent again. Not a :class:`BackendUnavailable`: the store may be fine.
+    """
+
+
 @dataclass
 class BackendStats:
     """This backend object's own counts (tests, the memory cap); the launch's counts,
@@ -61,7 +78,16 @@ class SessionLock(ABC):
 
     def renew(self) -> None:
         """Push back the expiry of a lock that has one (Redis, SQLite leases), so a long
-        streaming event keeps its session. Locks that cannot expire do nothing."""
+        streaming event keeps its session. Locks that cannot expire do nothing. Raises
+        :class:`LockLost` when the lock turns out not to be ours any more, or cannot be
+        renewed."""
+        return None
+
+    def fence(self, session_id: str) -> SharedLock | None:
+        """The store's half of this lock, which a save of ``session_id`` must still hold
+        when it writes; None where there is none (the in-process lock cannot be lost).
+        Raises :class:`LockLost` when this lock is known lost, released, or another
+        session's."""
         return None
 
 
@@ -77,6 +103,11 @@ class SharedLock(SessionLock):
     #: lock already free and takes it without polling.
     release_local_first: ClassVar[bool] = False
 
+    def renew(self) -> None:
+        """As :meth:`SessionLock.renew`; raise :class:`LockLost` on any failure, since a
+        lock that could not be renewed may expire before the save."""
+        return None
+
 
 class _HeldLock(SessionLock):
     """A session's in-process lock, plus the backend's shared lock when it has one."""
@@ -88,10 +119,29 @@ class _HeldLock(SessionLock):
         self._entry = entry
         self._shared = shared
         self._held = True
+        #: Why this lock is no longer ours (a failed renewal), once it is known.
+        self._lost: str | None = None
 
     def renew(self) -> None:
+        if self._lost is not None:
+            raise LockLost(self._lost)
         if self._held and self._shared is not None:
-            self._shared.renew()
+            try:
+                self._shared.renew()
+            except LockLost as exc:
+                # Marked, so that the event's save is refused even if the store would
+                # still take it (a renewal that timed out may yet have expired the lock).
+                self._lost = str(exc)
+                raise
+
+    def fence(self, session_id: str) -> SharedLock | None:
+        if session_id != self._session_id:
+            raise LockLost("the lock given is another session's")
+        if not self._held:
+            raise LockLost("the session's lock was already released")
+        if self._lost is not None:
+            raise LockLost(self._lost)
+        return self._shared
 
     def release(self) -> None:
         if not self._held:
@@ -206,10 +256,16 @@ class SessionBackend(ABC):
             self.count_lookup(data is not None)
         return data
 
-    def save(self, session_id: str, data: bytes) -> None:
+    def save(self, session_id: str, data: bytes, lock: SessionLock | None = None) -> None:
+        """Store ``data``; with ``lock`` (the session's, held), only while the store's half
+        of it is still ours, else :class:`LockLost` and nothing is written."""
         validate_session_id(session_id)
+        shared = None if lock is None else lock.fence(session_id)
         try:
-            self.upsert(session_id, data)
+            if shared is None:
+                self.upsert(session_id, data)
+            else:
+                self.upsert_fenced(session_id, data, shared)
         except BackendUnavailable:
             self._store_error()
             raise
@@ -326,8 +382,10 @@ class SessionBackend(ABC):
         data = self.load(session_id, count)
         return None if data is None else image_from_bytes(data)
 
-    def save_image(self, session_id: str, image: StateImage) -> None:
-        self.save(session_id, image.to_bytes())
+    def save_image(self, session_id: str, image: StateImage,
+                   lock: SessionLock | None = None) -> None:
+        """Store ``image``; ``lock`` as in :meth:`save`."""
+        self.save(session_id, image.to_bytes(), lock)
 
     def forget_live(self, session_id: str) -> None:
         """The state objects handed out with this session's image were changed without
@@ -344,3 +402,9 @@ class SessionBackend(ABC):
 
     @abstractmethod
     def delete(self, session_id: str) -> None: ...
+
+    def upsert_fenced(self, session_id: str, data: bytes, shared: SharedLock) -> None:
+        """``upsert``, in one step with checking that ``shared`` (this backend's own, from
+        :meth:`acquire_shared`) is still held; :class:`LockLost` otherwise. Every backend
+        whose :meth:`acquire_shared` returns a lock implements it."""
+        raise NotImplementedError(f"the {self.name} backend cannot fence a save")

@@ -15,6 +15,21 @@ a sweep of this process too, while the threads of the process queue on the threa
 Releasing the lock of a session that has no data removes the lock file, so ids nobody
 issued (an attacker's) leave nothing behind.
 
+A save under a held lock checks, after writing its temporary file and just before the
+rename, that the lock file's path still names the file our descriptor locks: the sweep
+never removes a locked file, so a lock file that went (an operator's ``rm``, the directory
+removed) means another event may hold a new one, and the save is refused with
+:class:`~mesop_cli.sessions.base.LockLost` rather than overwrite what that event saved.
+Only a removal in the instant between check and rename escapes it.
+
+The private directory may be removed while the server runs (``systemd-tmpfiles`` ageing
+``/tmp``, an operator's ``rm -rf``). The next lock, save or health check that finds it
+missing makes it again, with the checks made at start; sessions stored in it are gone, and
+browsers restore theirs from their signed copies. The base directory is the operator's:
+it is made at start when missing, never while serving (a volume that went away must not
+be replaced by an empty directory on another disk), so until it exists again events and
+healthz answer 503, saying so.
+
 Expiry is sliding, by modification time: a load touches the file. Stale files are swept
 on the first save and then at most every :data:`SWEEP_INTERVAL` seconds, and by
 :meth:`FileBackend.sweep`.
@@ -31,7 +46,7 @@ import stat
 import tempfile
 import time
 
-from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SharedLock
+from mesop_cli.sessions.base import BackendUnavailable, LockLost, LockTimeout, SharedLock
 from mesop_cli.sessions.ids import (
     ID_LENGTH,
     InvalidSessionId,
@@ -61,6 +76,19 @@ class _FileLock(SharedLock):
         self._fd: int | None = fd
         self._lock_path = lock_path
         self._data_path = data_path
+
+    def verify(self) -> None:
+        """:class:`LockLost` unless the lock file's path still names the file we lock."""
+        fd = self._fd
+        if fd is None:
+            raise LockLost("the session's lock was already released")
+        try:
+            current = os.stat(self._lock_path, follow_symlinks=False)
+        except (FileNotFoundError, NotADirectoryError):
+            current = None
+        if current is None or not _same_file(current, os.fstat(fd)):
+            raise LockLost("the session's lock file was removed while the event ran (another "
+                           "event may hold a new one); nothing was written")
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
@@ -168,7 +196,11 @@ class FileBackend(NearCachedBackend):
 
     def acquire_shared(self, session_id: str, deadline: float) -> SharedLock:
         try:
-            fd = _acquire(self._path(session_id, LOCK_SUFFIX), deadline)
+            try:
+                fd = _acquire(self._path(session_id, LOCK_SUFFIX), deadline)
+            except FileNotFoundError:
+                self._restore_directory()
+                fd = _acquire(self._path(session_id, LOCK_SUFFIX), deadline)
         except OSError as exc:
             raise self._unavailable("lock a session", exc) from None
         if fd is None:
@@ -211,11 +243,17 @@ class FileBackend(NearCachedBackend):
                 raise self._unavailable("read a session", exc) from None
             return data
 
-    def store_value(self, session_id: str, data: bytes) -> None:
+    def store_value(self, session_id: str, data: bytes, fence: SharedLock | None = None
+                    ) -> None:
+        assert fence is None or isinstance(fence, _FileLock)
         try:
-            fd, tmp = tempfile.mkstemp(
-                prefix=f"{PREFIX}{session_id}.", suffix=TMP_SUFFIX, dir=self.directory
-            )
+            try:
+                fd, tmp = self._temporary(session_id)
+            except FileNotFoundError:
+                if fence is not None:
+                    fence.verify()  # the directory went, and our lock file with it
+                self._restore_directory()
+                fd, tmp = self._temporary(session_id)
         except OSError as exc:
             raise self._unavailable("write a session", exc) from None
         try:
@@ -228,11 +266,40 @@ class FileBackend(NearCachedBackend):
                 # the file whole for every reader; a power cut can at worst leave a
                 # file that does not decode, which is discarded, and the browser's
                 # signed copy then restores the session.
+            if fence is not None:
+                fence.verify()
             os.replace(tmp, self._path(session_id, DATA_SUFFIX))
-        except OSError as exc:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            raise self._unavailable("write a session", exc) from None
+            if isinstance(exc, OSError):
+                raise self._unavailable("write a session", exc) from None
+            raise
+
+    def _temporary(self, session_id: str) -> tuple[int, str]:
+        return tempfile.mkstemp(prefix=f"{PREFIX}{session_id}.", suffix=TMP_SUFFIX,
+                                dir=self.directory)
+
+    def _restore_directory(self) -> None:
+        """Make the private directory again after it was removed (see the module
+        docstring), checked as at start; :class:`BackendUnavailable` when the base dir is
+        missing too, or the directory cannot be made safely."""
+        base_dir = os.path.dirname(self.directory)
+        if not os.path.isdir(base_dir):
+            raise BackendUnavailable(
+                f"the session base directory {self.base_dir!r} ({_SETTING}) no longer exists; "
+                "create it again and sessions resume (mesop makes it only at start)")
+        try:
+            ensure_private_dir(base_dir)
+        except UnsafeDirectory as exc:
+            raise BackendUnavailable(f"{_SETTING}={self.base_dir!r}: {exc}") from None
+        except OSError as exc:
+            raise BackendUnavailable(
+                f"cannot make the session directory {self.directory!r} again ({_SETTING}): "
+                f"{exc.strerror or exc}") from None
+        logger.warning("the session directory %s had been removed; made it again (the "
+                       "sessions it held are restored from browsers' signed copies)",
+                       self.directory)
 
     def remove_value(self, session_id: str) -> None:
         # The lock file stays: the caller may hold it; the sweep removes it later.
@@ -241,7 +308,11 @@ class FileBackend(NearCachedBackend):
 
     def ping(self) -> None:
         try:
-            fd, probe = tempfile.mkstemp(prefix=".mesop-ping-", dir=self.directory)
+            try:
+                fd, probe = tempfile.mkstemp(prefix=".mesop-ping-", dir=self.directory)
+            except FileNotFoundError:
+                self._restore_directory()
+                fd, probe = tempfile.mkstemp(prefix=".mesop-ping-", dir=self.directory)
             os.close(fd)
             os.unlink(probe)
         except OSError as exc:

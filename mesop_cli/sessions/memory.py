@@ -19,7 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from mesop_cli.sessions.base import SessionBackend
+from mesop_cli.sessions.base import SessionBackend, SessionLock
 from mesop_cli.sessions.ids import validate_session_id
 from mesop_cli.sessions.image import StateImage, image_from_bytes
 
@@ -65,8 +65,11 @@ class MemoryBackend(SessionBackend):
             return data
         return image_from_bytes(data)
 
-    def save_image(self, session_id: str, image: StateImage) -> None:
+    def save_image(self, session_id: str, image: StateImage,
+                   lock: SessionLock | None = None) -> None:
         validate_session_id(session_id)
+        if lock is not None:
+            lock.fence(session_id)  # refuses a released lock; this one cannot be lost
         self._put(session_id, image, image.size)
         self.meters.bytes_written.inc(image.size)
         self._maybe_sweep()

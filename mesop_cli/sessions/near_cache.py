@@ -22,7 +22,7 @@ import threading
 from abc import abstractmethod
 from collections import OrderedDict
 
-from mesop_cli.sessions.base import BackendUnavailable, SessionBackend
+from mesop_cli.sessions.base import BackendUnavailable, SessionBackend, SessionLock, SharedLock
 from mesop_cli.sessions.ids import validate_session_id
 from mesop_cli.sessions.image import StateImage, image_from_bytes
 
@@ -143,7 +143,10 @@ class NearCachedBackend(SessionBackend):
         its expiry; None if absent or expired."""
 
     @abstractmethod
-    def store_value(self, session_id: str, value: bytes) -> None: ...
+    def store_value(self, session_id: str, value: bytes, fence: SharedLock | None = None
+                    ) -> None:
+        """Store ``value``; with ``fence`` (this backend's shared lock), only while it is
+        still held, checked in the same step as the write: :class:`LockLost` otherwise."""
 
     @abstractmethod
     def remove_value(self, session_id: str) -> None: ...
@@ -161,6 +164,10 @@ class NearCachedBackend(SessionBackend):
     def upsert(self, session_id: str, data: bytes) -> None:
         self._cache.drop(session_id)
         self.store_value(session_id, data)
+
+    def upsert_fenced(self, session_id: str, data: bytes, shared: SharedLock) -> None:
+        self._cache.drop(session_id)
+        self.store_value(session_id, data, shared)
 
     def delete(self, session_id: str) -> None:
         self._cache.drop(session_id)
@@ -193,14 +200,18 @@ class NearCachedBackend(SessionBackend):
             self._cache.put(session_id, tag, image, len(data))
         return image
 
-    def save_image(self, session_id: str, image: StateImage) -> None:
+    def save_image(self, session_id: str, image: StateImage,
+                   lock: SessionLock | None = None) -> None:
         validate_session_id(session_id)
+        fence = None if lock is None else lock.fence(session_id)
         data = image.to_bytes()
         tag = new_tag()
-        self._cache.drop(session_id)  # until the store holds the new state
+        # Until the store holds the new state; kept only once it does, so a save refused
+        # for a lost lock (LockLost) leaves no copy that the store does not hold.
+        self._cache.drop(session_id)
         try:
             self.store_value(session_id,
-                             tagged(tag, data, self.padding(HEADER_BYTES + len(data))))
+                             tagged(tag, data, self.padding(HEADER_BYTES + len(data))), fence)
         except BackendUnavailable:
             self._store_error()
             raise

@@ -20,6 +20,11 @@ lock command sent just before such a timeout may still be applied when Redis wak
 a release that timed out never happened: either leaves a lock nobody will release for its
 whole expiry. The process concerned remembers the token and deletes that lock (only while
 it still holds that token) once Redis answers again.
+
+A save under a held lock is one Lua script (:data:`_SET_IF_TOKEN`): the value is written
+only while the lock key still holds our token, so an event whose lock expired, or was
+deleted or lost in a failover, cannot overwrite what the event that took the session over
+saved (:class:`~mesop_cli.sessions.base.LockLost` instead).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from redis.sentinel import Sentinel
 
 from mesop_cli.sessions.base import (
     BackendUnavailable,
+    LockLost,
     LockTimeout,
     SharedLock,
 )
@@ -81,6 +87,15 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+#: Sets the session's value (KEYS[2] to ARGV[2], expiring in ARGV[3] seconds) only while
+#: its lock (KEYS[1]) holds our token (ARGV[1]): the check and the write in one step.
+_SET_IF_TOKEN = """
+if redis.call('get', KEYS[1]) ~= ARGV[1] then
+    return 0
+end
+redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
 
 
 class _RedisSessionLock(SharedLock):
@@ -98,16 +113,27 @@ class _RedisSessionLock(SharedLock):
         self._orphans = orphans
         self._held = True
 
+    @property
+    def key(self) -> str:
+        return self._shared.name
+
+    @property
+    def token(self) -> str:
+        return self._token
+
     def renew(self) -> None:
-        """Restart the lock's expiry; a failure is logged: the event goes on regardless."""
+        """Restart the lock's expiry; :class:`LockLost` when it is no longer ours, or
+        Redis did not answer (the lock may expire before the event ends)."""
         if not self._held:
             return
         try:
             self._shared.reacquire()
         except LockError:
-            logger.warning("session lock expired before it could be renewed")
+            raise LockLost("the session lock expired or was taken before it could be "
+                           "renewed") from None
         except RedisError as exc:
-            logger.warning("could not renew session lock at Redis %s: %s", self._where, exc)
+            raise LockLost(f"could not renew the session lock at Redis {self._where}: "
+                           f"{exc}") from None
 
     def release(self) -> None:
         """Release the Redis lock; a Redis failure here is logged, not raised.
@@ -190,6 +216,7 @@ class RedisBackend(NearCachedBackend):
         self._health_client = connect(url, HEALTH_TIMEOUT_SECONDS,
                                       retry=Retry(ExponentialBackoff(), retries=0))
         self._orphans = _OrphanedLocks(self._health_client)
+        self._set_if_token = self._client.register_script(_SET_IF_TOKEN)
         kwargs = self._client.connection_pool.connection_kwargs
         self._password = kwargs.get("password")
         self._where = where(url, kwargs)
@@ -227,9 +254,19 @@ class RedisBackend(NearCachedBackend):
             header, renewed = pipe.execute()
         return header if renewed else None
 
-    def store_value(self, session_id: str, value: bytes) -> None:
+    def store_value(self, session_id: str, value: bytes, fence: SharedLock | None = None
+                    ) -> None:
+        if fence is None:
+            with self._errors():
+                self._client.set(self._key(session_id), value, ex=self.ttl_seconds)
+            return
+        assert isinstance(fence, _RedisSessionLock)
         with self._errors():
-            self._client.set(self._key(session_id), value, ex=self.ttl_seconds)
+            written = self._set_if_token(keys=[fence.key, self._key(session_id)],
+                                         args=[fence.token, value, self.ttl_seconds])
+        if not written:
+            raise LockLost("the session lock expired or was taken by another event before "
+                           "the save; nothing was written")
 
     def remove_value(self, session_id: str) -> None:
         with self._errors():

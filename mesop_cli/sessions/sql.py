@@ -25,6 +25,16 @@ The per-session lock differs by database:
 Either way, threads of one process queue on the base class's local lock first, so only one
 of them at a time waits on the database and a hand-over inside a process is immediate.
 
+A save under a held lock is fenced, so an event that lost its lock cannot overwrite the
+session after another event took it (:class:`~mesop_cli.sessions.base.LockLost` instead):
+
+* PostgreSQL: the upsert runs in the lock's own transaction and commits it, which also
+  ends the lock. A transaction whose connection the server ended (a restart, a failover,
+  ``idle_in_transaction_session_timeout``, ``pg_terminate_backend``) has lost its lock, and
+  the write fails with it. The lock is spent by that save: a second one under it is refused.
+* SQLite: the upsert and an update of the lease row that matches only while we own it
+  (which renews it too) run in one transaction; no row matched, nothing is written.
+
 What one event costs on PostgreSQL, where each round trip and each byte the server handles
 counts (a 1 MB state took 33 ms per event before these):
 
@@ -88,6 +98,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from mesop_cli.sessions.base import (
     BackendUnavailable,
+    LockLost,
     LockTimeout,
     SharedLock,
 )
@@ -118,6 +129,24 @@ class _PostgresSessionLock(SharedLock):
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._held = True
+        #: The transaction was committed by a save, which ended the lock with it.
+        self._spent = False
+
+    def store(self, statement: Any, params: dict[str, Any]) -> None:
+        """Run ``statement`` in the lock's transaction and commit both: written only
+        while the lock is held. :class:`LockLost` when the transaction (and so the lock)
+        was gone; other failures as SQLAlchemy raised them."""
+        if self._spent or not self._held:
+            raise LockLost("the session's lock ended with an earlier save")
+        self._spent = True
+        try:
+            self._conn.execute(statement, params)
+            self._conn.commit()
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise LockLost("the session lock's database connection was lost before "
+                               "the save, and the lock with it; nothing was written") from None
+            raise
 
     def release(self) -> None:
         if not self._held:
@@ -136,15 +165,21 @@ class _LeaseSessionLock(SharedLock):
         self._lease = lease
         self._held = True
 
+    @property
+    def lease(self) -> _Lease:
+        return self._lease
+
     def renew(self) -> None:
-        """Extend the lease; a database failure is logged: the event goes on regardless."""
+        """Extend the lease; :class:`LockLost` when it is no longer ours, or the database
+        did not answer (the lease may expire before the event ends)."""
         if not self._held:
             return
         try:
-            if not self._lease.extend():
-                logger.warning("session lease expired and was taken before it was renewed")
+            extended = self._lease.extend()
         except SQLAlchemyError as exc:
-            logger.warning("could not renew session lease: %s", exc)
+            raise LockLost(f"could not renew the session lease: {exc}") from None
+        if not extended:
+            raise LockLost("the session lease expired and was taken before it was renewed")
 
     def release(self) -> None:
         """Drop the lease; a database failure is logged, since the lease expires anyway."""
@@ -322,11 +357,22 @@ class SqlBackend(NearCachedBackend):
             read = statements.read_header if header else statements.read_data
             return conn.execute(read, {"sid": session_id}).scalar_one()
 
-    def store_value(self, session_id: str, value: bytes) -> None:
+    def store_value(self, session_id: str, value: bytes, fence: SharedLock | None = None
+                    ) -> None:
+        row = {"sid": session_id, "value": value, "new_expiry": time.time() + self.ttl_seconds}
+        if isinstance(fence, _PostgresSessionLock):
+            self._ensure_table()
+            with self._errors():
+                fence.store(self._statements.store, row)
+            return
         with self._transaction() as conn:
-            conn.execute(self._statements.store, {
-                "sid": session_id, "value": value,
-                "new_expiry": time.time() + self.ttl_seconds})
+            if isinstance(fence, _LeaseSessionLock):
+                # First, so that this transaction takes SQLite's write lock at once.
+                if conn.execute(self._statements.extend_lease, fence.lease.extended()
+                                ).rowcount != 1:
+                    raise LockLost("the session lease expired and was taken by another "
+                                   "event before the save; nothing was written")
+            conn.execute(self._statements.store, row)
 
     def padding(self, length: int) -> int:
         """On SQLite, spaces after the state so that its length changes in steps.
@@ -397,7 +443,10 @@ class SqlBackend(NearCachedBackend):
         with self._errors():
             conn = self._lock_engine.connect()
         try:
-            conn.execute(select(func.set_config("lock_timeout", wait, True)))
+            # The save commits in this transaction (see the module docstring): asynchronously,
+            # as the data connections do.
+            conn.execute(select(func.set_config("lock_timeout", wait, True),
+                                func.set_config("synchronous_commit", "off", True)))
             conn.execute(select(func.pg_advisory_xact_lock(key)))
         except DBAPIError as exc:
             conn.close()
@@ -437,12 +486,14 @@ class _Lease:
         self._statements = statements
         self._mine = {"sid": session_id, "lease_owner": owner}
 
+    def extended(self) -> dict[str, Any]:
+        """The parameters of ``extend_lease``: ours, expiring LOCK_EXPIRY_SECONDS from now."""
+        return {**self._mine, "new_expiry": time.time() + LOCK_EXPIRY_SECONDS}
+
     def extend(self) -> bool:
         """True when the lease was still ours and now expires LOCK_EXPIRY_SECONDS from now."""
         with self._engine.begin() as conn:
-            result = conn.execute(self._statements.extend_lease,
-                                  {**self._mine,
-                                   "new_expiry": time.time() + LOCK_EXPIRY_SECONDS})
+            result = conn.execute(self._statements.extend_lease, self.extended())
         return result.rowcount == 1
 
     def release(self) -> None:

@@ -9,9 +9,12 @@ The order of one event, all of it in this class:
 2. The handler changes the objects; each render becomes one message through
    :meth:`ActiveSession.render_message`: the state is captured as an image (reusing every
    field image that did not change), diffed against the browser's copy, and signed.
-3. :meth:`ActiveSession.close`, when the response has been sent, saves the image of the
-   last render (captured again only if the handler changed the state after it), unless it
-   holds what the store already holds, and unlocks.
+3. :meth:`ActiveSession.save`, at the end of the response (before its last bytes, so the
+   browser can be told when it failed), saves the image of the last render (captured again
+   only if the handler changed the state after it), unless it holds what the store already
+   holds; only while the session's lock is still ours (else ``LockLost``: see
+   :meth:`ActiveSession.retry_message`). :meth:`ActiveSession.close`, when the response
+   has been sent, saves if that has not happened (the client went away) and unlocks.
 
 Nothing here knows how state is stored; that is the backend's job.
 """
@@ -25,7 +28,7 @@ from typing import Any
 
 from mesop_cli.runtime import BrowserContext, Render, ThemeSettings
 from mesop_cli.runtime.query_state import QueryState
-from mesop_cli.sessions.base import SessionBackend, SessionLock
+from mesop_cli.sessions.base import LockLost, SessionBackend, SessionLock
 from mesop_cli.sessions.codec import CodecError
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.image import StateImage, capture, image_from_json
@@ -90,6 +93,10 @@ class ActiveSession:
     _rendered: StateImage | None = field(default=None, repr=False)
     _rendered_is_final: bool = field(default=False, repr=False)
     _lock_renewed: float = field(default_factory=time.monotonic, repr=False)
+    _saved: bool = field(default=False, repr=False)
+    #: What the browser held, or was given, before this event's first render: what it
+    #: goes back to when the event cannot be saved (see :meth:`retry_message`).
+    _before: StateImage | None = field(default=None, repr=False)
 
     def render_message(self, render: Render) -> dict[str, Any]:
         """One render as the message the browser applies: the page, and the state as a
@@ -98,6 +105,8 @@ class ActiveSession:
         self.path = render.path
         if self._rendered is not None:
             self.version += 1
+        else:
+            self._before = self.stored if self.stored is not None else self.browser
         image = self._capture()
         message: dict[str, Any] = {
             "type": "render",
@@ -146,21 +155,28 @@ class ActiveSession:
 
     def keep_lock(self) -> None:
         """Renew an expiring lock (Redis, SQLite) now and then while a handler streams, so
-        an event longer than the lock's expiry keeps its session to itself."""
+        an event longer than the lock's expiry keeps its session to itself. Raises
+        LockLost when the renewal fails: the event's save would be refused, so the
+        handler may as well stop."""
         if self.lock is None or time.monotonic() - self._lock_renewed < LOCK_RENEW_SECONDS:
             return
         self.lock.renew()
         self._lock_renewed = time.monotonic()
 
-    def close(self) -> None:
-        """Save and unlock; safe to call twice. A failed save is logged, not raised:
-        the browser still holds a signed copy, so the next event recovers it."""
-        if self._closed:
+    def save(self) -> None:
+        """Save the event's state, once; later calls do nothing. A failed save is logged,
+        not raised: the browser still holds a signed copy, so the next event recovers it.
+        Except LockLost: the session's lock was lost, another event may have saved since,
+        so the browser's copy of this event must not be kept (:meth:`retry_message`)."""
+        if self._saved:
             return
-        self._closed = True
+        self._saved = True
         try:
             if self.backend.server_side:
                 self._save()
+        except LockLost:
+            self._forget_live()
+            raise
         except CodecError as exc:
             # The app put a value in state that cannot be stored: the store keeps the
             # state as it was before the event, and so must the kept objects.
@@ -169,6 +185,17 @@ class ActiveSession:
         except Exception:
             log.exception("could not save session state to the %s backend", self.backend.name)
             self._forget_live()
+
+    def close(self) -> None:
+        """Save (unless :meth:`save` did) and unlock; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.save()
+        except LockLost as exc:
+            # The response has gone (or the client has): nobody left to tell.
+            log.warning("state not saved, the session's lock was lost: %s", exc)
         finally:
             if self.lock is not None:
                 self.lock.release()
@@ -180,7 +207,28 @@ class ActiveSession:
             # A read-only event writes nothing: loading already renewed the expiry.
             return
         image.states = self.states
-        self.backend.save_image(self.id, image)
+        # Fenced by the lock: written only while it is still ours (LockLost otherwise).
+        self.backend.save_image(self.id, image, self.lock)
+
+    def retry_message(self) -> dict[str, Any]:
+        """The last line of an event whose save was refused (LockLost): the browser must
+        send the event again, and first drop what this event's renders gave it, since the
+        store never held that state and another event's saved state may carry the same
+        version. It goes back to the copy the event started from (signed again here), or
+        to none when there was none; its copy is untouched when no render was sent."""
+        message: dict[str, Any] = {
+            "type": "retry",
+            "message": "This change was not saved: another request took over the session "
+                       "meanwhile.",
+        }
+        if self._rendered is None:
+            return message
+        before = self._before
+        message["session"] = self.id
+        message["state"] = None if before is None else before.as_json()
+        if before is not None:
+            message["sig"] = self.signer.sign(_signed_payload(self.id, before))
+        return message
 
     def release_unsaved(self) -> None:
         """Unlock without saving, for an event refused before its handler ran: a save would

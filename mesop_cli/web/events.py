@@ -26,6 +26,7 @@ from mesop_cli.runtime import (
     run_load,
     run_refresh,
 )
+from mesop_cli.sessions.base import LockLost
 from mesop_cli.sessions.codec import CodecError
 from mesop_cli.web.active_session import ActiveSession
 from mesop_cli.web.context import EVENTS_PATH, MesopContext, bp, json_error, mesop_context
@@ -161,6 +162,10 @@ def _stream(
                     yield line(session.render_message(last))
                 break
         session.finished_with_render()
+    except LockLost:
+        # The session's lock could not be renewed: the handler stops here, since its
+        # save would be refused; the browser is told below to send the event again.
+        failed = True
     except HandlerError as exc:
         failed = True
         browser.cookies.discard()  # before the error line, which may be the first one
@@ -184,6 +189,15 @@ def _stream(
         seconds = time.perf_counter() - started
         ctx.metrics.observe_event(seconds, failed)
         log_event(*described, seconds, ctx.backend.name, session.id, failed)
+    # Saved here, before the response ends, rather than once it has: a save refused
+    # because the session's lock was lost (another event may have saved meanwhile) can
+    # still be answered, with a last line that has the browser drop this event's renders
+    # and send it again.
+    try:
+        session.save()
+    except LockLost as exc:
+        log.warning("event not saved, the session's lock was lost: %s", exc)
+        yield line(session.retry_message())
 
 
 def _close(renders: Iterator[Render]) -> None:

@@ -45,6 +45,9 @@ class Tab:
         self.last_round_trip_seconds = 0.0
         self.misses = 0
         self.renders_seen = 0
+        #: Events the server could not save (their session's lock was lost) and that
+        #: were sent again, as client.js does on a "retry" line.
+        self.retries = 0
 
     # ---- actions ----------------------------------------------------------------------
 
@@ -82,7 +85,8 @@ class Tab:
 
     # ---- protocol ---------------------------------------------------------------------
 
-    def _send(self, event: dict[str, Any] | None, with_copy: bool = False) -> list[dict[str, Any]]:
+    def _send(self, event: dict[str, Any] | None, with_copy: bool = False,
+              attempt: int = 0) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"session": self.session_id, "path": self.path, "event": event,
                                 "has_copy": self.state is not None,
                                 "version": self.state.get("#version") if self.state else None}
@@ -114,6 +118,15 @@ class Tab:
                 return self._send(event, with_copy=True)
             if message["type"] == "error":
                 raise ServerError(200, message["message"])
+            if message["type"] == "retry":
+                # Not saved: back to the copy the server names, and the event again.
+                self.retries += 1
+                if "state" in message:
+                    self.session_id = message["session"]
+                    self.state, self.sig = message["state"], message.get("sig")
+                if attempt >= 3:
+                    raise ServerError(200, message["message"])
+                return self._send(event, attempt=attempt + 1)
             self._apply(message)
         return messages
 

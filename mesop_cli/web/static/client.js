@@ -147,6 +147,7 @@
       }
       if (!response.ok) return failed(response, "");
       return readLines(response, function (message) {
+        if (message.type === "retry") return retryUnsaved(message, item, attempt);
         return handleMessage(message, item, withCopy);
       });
     });
@@ -186,6 +187,26 @@
       });
     }
     return step();
+  }
+
+  // The server could not save the event (its session's lock was lost, and another request
+  // may have changed the session meanwhile): the renders it sent are not the session's
+  // state. Go back to the copy it names (the one the event started from; none when it
+  // names none; ours, untouched, when it names nothing) and send the event again.
+  function retryUnsaved(message, item, attempt) {
+    if (message.state !== undefined) {
+      session.id = message.session;
+      session.state = message.state;
+      session.sig = message.sig || null;
+      storeSession();
+    }
+    if (attempt >= RETRY_DELAYS_MS.length) {
+      showStatus(message.message, true);
+      return null;
+    }
+    showStatus(message.message + " Retrying…", true);
+    return new Promise(function (resolve) { setTimeout(resolve, RETRY_DELAYS_MS[attempt]); })
+      .then(function () { return send(item, false, attempt + 1); });
   }
 
   function handleMessage(message, item, alreadyRetried) {
