@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mesop_cli.sessions import BackendUnavailable, LockTimeout, file
+from mesop_cli.sessions import BackendUnavailable, LockLost, LockTimeout, file
 from mesop_cli.sessions.codec import canonical_bytes
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.ids import new_session_id
@@ -284,3 +284,37 @@ def test_a_lock_held_by_another_process_times_out(backend: FileBackend, session_
         release.set()
         holder.join(30)
     backend.lock(session_id, timeout=5).release()
+
+
+def test_a_removed_private_directory_is_made_again_on_the_next_event(
+    backend: FileBackend, session_dir: Path
+) -> None:
+    session_id = new_session_id()
+    held = backend.lock(session_id, timeout=5)
+    shutil.rmtree(session_dir)  # systemd-tmpfiles, or rm -rf, mid-event
+    with pytest.raises(LockLost):  # our lock file went with it: another may hold a new one
+        backend.save(session_id, b'{"a":1}', held)
+    held.release()
+    assert not session_dir.exists()
+
+    held = backend.lock(session_id, timeout=5)  # the next event makes it again
+    backend.save(session_id, b'{"a":2}', held)
+    held.release()
+    assert stat.S_IMODE(os.stat(session_dir).st_mode) == 0o700
+    assert backend.load(session_id) == b'{"a":2}'
+    shutil.rmtree(session_dir)
+    backend.ping()
+    assert session_dir.is_dir()
+
+
+def test_a_removed_base_dir_is_left_to_the_operator(
+    backend: FileBackend, session_dir: Path
+) -> None:
+    shutil.rmtree(session_dir.parent)
+    for call in (backend.ping, lambda: backend.lock(new_session_id(), timeout=1)):
+        with pytest.raises(BackendUnavailable, match="no longer exists; create it again"):
+            call()
+    assert not session_dir.parent.exists()
+    session_dir.parent.mkdir()
+    backend.ping()
+    assert session_dir.is_dir()
