@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from mesop_cli.sessions.file import FileBackend
+from mesop_cli.sessions.footprint import resident_bytes
 from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.image import StateImage, capture
 from mesop_cli.sessions.near_cache import HEADER_BYTES, NearCache, NearCachedBackend, new_tag
@@ -160,7 +161,8 @@ def test_cache_off_reads_the_store_every_time(make: MakeBackend) -> None:
 
 
 def test_the_cache_keeps_the_most_recent_within_its_bytes() -> None:
-    cache = NearCache(max_bytes=100)
+    charge = resident_bytes(image_of(1), 40)
+    cache = NearCache(max_bytes=charge * 5 // 2)  # room for two
     tags = {name: new_tag() for name in "abc"}
     images = {name: image_of(1) for name in "abc"}
     cache.put("a", tags["a"], images["a"], 40)
@@ -171,8 +173,23 @@ def test_the_cache_keeps_the_most_recent_within_its_bytes() -> None:
     assert cache.get("a", tags["a"]) is images["a"] and cache.get("c", tags["c"]) is not None
     assert cache.get("a", new_tag()) is None  # another tag: dropped
     assert not cache.has("a")
-    cache.put("big", new_tag(), image_of(1), 101)  # larger than the whole cache
+    cache.put("big", new_tag(), image_of(1), charge * 3)  # larger than the whole cache
     assert not cache.has("big") and cache.has("c")
+
+
+def test_the_cache_charges_what_a_session_costs_not_its_json() -> None:
+    """Charged by JSON length, a cache of 100 KB kept some 800 small sessions (about 3 MB of
+    objects); charged their estimated cost it keeps what 100 KB holds."""
+    cache = NearCache(max_bytes=100_000)
+    image = image_of(3)
+    state_bytes = len(image.to_bytes())
+    assert resident_bytes(image, state_bytes) > 5 * state_bytes
+    ids = [new_session_id() for _ in range(800)]
+    for sid in ids:
+        cache.put(sid, new_tag(), image_of(3), state_bytes)
+    kept = sum(cache.has(sid) for sid in ids)
+    assert kept == 100_000 // resident_bytes(image, state_bytes)
+    assert all(cache.has(sid) for sid in ids[-kept:])  # the most recent ones
 
 
 def test_one_tab_alternating_between_two_instances_counts_every_click(

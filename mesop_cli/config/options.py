@@ -472,8 +472,9 @@ OPTIONS: tuple[Option, ...] = (
         int_between(0, 1_048_576), "a whole number of megabytes from 0 (off) to 1048576",
         "State each process keeps of the sessions it saved last: while no other process "
         "has saved a session since, its next event reads a 20-byte tag from the store "
-        "instead of the whole state. Per process, counting the state's bytes (Python's "
-        "objects take about twice that); least recently used sessions go first.",
+        "instead of the whole state. Per process, each session charged its estimated "
+        "memory (objects, digests, the state's bytes); least recently used sessions go "
+        "first.",
         backends=("file", "redis", "sql"),
     ),
     Option(
@@ -509,7 +510,8 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "memory_max_mb", "MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB", "256",
         int_between(1, 1_048_576), "a whole number of megabytes from 1 to 1048576",
-        "Cap of the memory backend; least recently used sessions are evicted past it.",
+        "Cap of the memory backend, each session charged its estimated memory (objects, "
+        "digests, the state's bytes); least recently used sessions are evicted past it.",
         backends=("memory",),
     ),
     Option(

@@ -164,6 +164,11 @@ class FieldImage:
         # is a memcmp (a memoryview's ``==`` would go item by item, 25 times slower).
         return self._binary == _binary_key(value)
 
+    def binary_size(self) -> int:
+        """The length of the bytes or file this image was captured from, which are kept
+        beside their base64 (see ``_binary``); 0 for any other field."""
+        return 0 if self._binary is None else len(self._binary[0])
+
     def only_strings(self) -> bool:
         """Whether the value is a list of strings only, for which Python's ``==`` with
         another list is JSON equality (nothing but a string equals a string)."""

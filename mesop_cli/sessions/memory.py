@@ -3,13 +3,20 @@
 Fast and dependency-free, but each process has its own: with several workers and no
 session affinity most events miss (the launcher warns about that). Expiry is sliding
 (each load renews it), and a byte cap evicts the least recently used sessions, counted
-in ``stats.evictions``. The cap counts the stored bytes, not Python's overhead.
+in ``stats.evictions``. The cap charges each session what it costs in memory, estimated by
+:func:`mesop_cli.sessions.footprint.resident_bytes` (a fixed cost per session and per
+field, plus the items and bytes of its data; measured figures there): the sample app's
+fresh session is charged 3.4 KB, not the 23 bytes of its values, so a cap of 1 MB holds
+about 300 of them and a server grows by about the cap, not by 9 MB per 2,500 sessions.
+What ``stats.bytes_stored`` and the ``mesop_session_bytes_stored`` gauge show is that
+charge.
 
 What the web layer saves here is kept as it is, never turned into bytes: the state image
 and the live state objects it was captured from. The next event of the session gets both
 back, so it decodes nothing and hashes only what it changes; that is what makes an event's
 cost independent of the state's size. Bytes saved through :meth:`save` (tests, tools) are
-kept as bytes and read back as bytes.
+kept as bytes and read back as bytes, and charged their length alone: there the cap's
+arithmetic is what is exercised.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import time
 from collections import OrderedDict
 
 from mesop_cli.sessions.base import SessionBackend, SessionLock
+from mesop_cli.sessions.footprint import resident_bytes
 from mesop_cli.sessions.ids import validate_session_id
 from mesop_cli.sessions.image import StateImage, image_from_bytes
 
@@ -45,7 +53,7 @@ class MemoryBackend(SessionBackend):
     def __init__(self, ttl_seconds: int, max_bytes: int) -> None:
         super().__init__(ttl_seconds)
         self.max_bytes = max_bytes
-        # session id -> (data, its size, last use); least recently used first.
+        # session id -> (data, what the cap charges it, last use); least recently used first.
         self._entries: OrderedDict[str, tuple[_Stored, int, float]] = OrderedDict()
         self._guard = threading.Lock()
 
@@ -70,8 +78,9 @@ class MemoryBackend(SessionBackend):
         validate_session_id(session_id)
         if lock is not None:
             lock.fence(session_id)  # refuses a released lock; this one cannot be lost
-        self._put(session_id, image, image.size)
-        self.meters.bytes_written.inc(image.size)
+        state_bytes = image.size
+        self._put(session_id, image, resident_bytes(image, state_bytes))
+        self.meters.bytes_written.inc(state_bytes)
         self._maybe_sweep()
 
     def forget_live(self, session_id: str) -> None:
@@ -105,8 +114,8 @@ class MemoryBackend(SessionBackend):
                 # Storing it would evict everyone else and still break the cap; the
                 # browser's signed copy recovers it on the next event, as after any miss.
                 logger.warning(
-                    "a session of %d bytes exceeds MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB "
-                    "on its own; it is not kept",
+                    "a session taking about %d bytes of memory exceeds "
+                    "MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB on its own; it is not kept",
                     size,
                 )
                 self.count_eviction()

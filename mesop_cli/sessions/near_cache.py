@@ -12,7 +12,9 @@ before.
 Why this is safe: an event loads and saves under the session's lock, and a store writes
 the state and its tag in one transaction; the tag is read before the state, so a kept image
 can only ever be paired with the tag written with it. Bounded by bytes, least recently used
-first out; an entry whose live objects may have been changed without a save is dropped.
+first out, each session charged what it costs in memory (estimated as for the ``memory``
+backend's cap: :mod:`mesop_cli.sessions.footprint`); an entry whose live objects may have
+been changed without a save is dropped.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from abc import abstractmethod
 from collections import OrderedDict
 
 from mesop_cli.sessions.base import BackendUnavailable, SessionBackend, SessionLock, SharedLock
+from mesop_cli.sessions.footprint import resident_bytes
 from mesop_cli.sessions.ids import validate_session_id
 from mesop_cli.sessions.image import StateImage, image_from_bytes
 
 TAG_BYTES = 16
-#: Default bytes of state each process keeps of the sessions it saved last.
+#: Default bytes of memory each process spends on the sessions it saved last.
 DEFAULT_CACHE_BYTES = 32 * 1024 * 1024
 
 
@@ -37,11 +40,11 @@ def new_tag() -> bytes:
 
 
 class NearCache:
-    """Images kept under their write tags, at most ``max_bytes`` of state in all."""
+    """Images kept under their write tags, costing at most ``max_bytes`` of memory in all."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        # session id -> (write tag, image, its size); least recently used first.
+        # session id -> (write tag, image, what it is charged); least recently used first.
         self._entries: OrderedDict[str, tuple[bytes, StateImage, int]] = OrderedDict()
         self._bytes = 0
         self._guard = threading.Lock()
@@ -69,10 +72,14 @@ class NearCache:
             self._entries.move_to_end(session_id)
             return entry[1]
 
-    def put(self, session_id: str, tag: bytes, image: StateImage, size: int) -> None:
-        """Keep ``image`` (about ``size`` bytes) as saved under ``tag``."""
+    def put(self, session_id: str, tag: bytes, image: StateImage, state_bytes: int) -> None:
+        """Keep ``image`` (whose stored state is ``state_bytes`` long) as saved under
+        ``tag``."""
         if not self.enabled:
             return
+        # The stored length counts each field's digest once more than the estimate needs
+        # (about 80 bytes a field): an overcharge, never an undercharge.
+        size = resident_bytes(image, state_bytes)
         with self._guard:
             self._pop(session_id)
             if size > self.max_bytes:
