@@ -4,7 +4,9 @@
 `gunicorn -w 3 'mesop_cli.wsgi:create_app("main.py")'` without --preload runs our factory
 in each worker instead, after the fork, so siblings would each make up a different key and
 refuse each other's signed state. They agree through a small file named after their
-common parent (the gunicorn master), created once, atomically, readable only by this user.
+common parent (the gunicorn master), created once, atomically, readable only by this user,
+in a directory that :mod:`mesop_cli.sessions.private_dir` verifies as it does the file
+backend's: no other user can read it, plant a key in it, or swap it for theirs.
 """
 
 from __future__ import annotations
@@ -40,13 +42,16 @@ def shared_launch_key(group: int, directory: Path | None = None) -> str:
 
 
 def _ensure_private_directory(directory: Path) -> None:
-    # Another user could have made the directory first to read or plant keys: the same
-    # checks as the file backend's session directory refuse it.
+    # Another user could have made the directory first, or could swap it (or a directory
+    # on the way to it) for theirs while workers start, to read or plant keys: the file
+    # backend's checks refuse both (owner, mode 0700, no foreign symlink or parent).
     try:
         ensure_private_dir(str(directory.parent), directory.name)
     except UnsafeDirectory as exc:
-        raise LaunchKeyError(f"{directory} is not a private directory of this user: {exc}"
-                             ) from None
+        raise LaunchKeyError(
+            f"{directory}, where the workers of one launch share its key, is not a private "
+            f"directory of this user: {exc.problem}; remove it if someone else made it, or "
+            "set TMPDIR to a directory that only this user (or root) can change") from None
     except OSError as exc:
         raise LaunchKeyError(f"cannot create {directory}: {exc.strerror or exc}") from None
 

@@ -36,6 +36,11 @@ FIX = ("Fix: use a base directory that only the serving user (or root) can chang
 class UnsafeDirectory(Exception):
     """The directory cannot hold sessions privately; the message says why and the fix."""
 
+    def __init__(self, message: str, problem: str | None = None) -> None:
+        super().__init__(message)
+        #: Why, without the fix: for a caller that names a fix of its own (launch keys).
+        self.problem = problem or message
+
 
 def describe_owner(uid: int) -> str:
     """``name (uid N)`` for messages, or ``uid N`` when the user has no name."""
@@ -144,7 +149,7 @@ def ensure_private_dir(base_dir: str, name: str | None = None) -> str:
         problem = privacy_problem(base_dir, name)
         if problem is None:
             return directory
-    raise UnsafeDirectory(f"{problem}. {FIX}")
+    raise UnsafeDirectory(f"{problem}. {FIX}", problem)
 
 
 def _make_private_dirs(directory: str) -> None:
