@@ -81,7 +81,7 @@ def backends(tmp: Path) -> dict[str, dict[str, str]]:
 
 def unavailable(env: dict[str, str]) -> str | None:
     """Why this backend's store cannot be used here, or None."""
-    from mesop_cli.checks import check_redis, check_sql
+    from mesop_cli.check_config import check_redis, check_sql
 
     if env["MESOP_STATE_SESSION_BACKEND"] == "redis":
         check = check_redis(env["MESOP_STATE_SESSION_BACKEND_REDIS_URL"], timeout=2)

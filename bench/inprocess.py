@@ -131,13 +131,13 @@ def served_in_process(app_path: Path, env: dict[str, str]) -> Iterator[Any]:
     """The WSGI app as one `--prod` worker builds it, with the backend named in ``env``
     (the same variables the launcher reads); the backend is closed afterwards."""
     from mesop_cli.sessions import create_backend
-    from mesop_cli.web import create_app
+    from mesop_cli.web import create_flask_app
     from tests.support.flask_tab import make_settings
 
     overrides = {field: env[name] for name, field in BACKEND_ENV.items() if name in env}
     settings = make_settings(prod=True, reload=False, **overrides)
     backend = create_backend(settings)
     try:
-        yield create_app(app_path, settings, backend=backend)
+        yield create_flask_app(app_path, settings, backend=backend)
     finally:
         backend.close()

@@ -10,9 +10,18 @@ import sys as _sys
 
 from mesop_cli.compat.names import UnsupportedMesopName
 from mesop_cli.compat.names import mesop_cli_getattr as __getattr__  # noqa: F401
-from mesop_cli.compat.wsgi_app import CallableModule as _CallableModule
-from mesop_cli.compat.wsgi_app import create_wsgi_app
-from mesop_cli.runtime.commands import focus_component, scroll_into_view
+from mesop_cli.runtime.browser.commands import focus_component, scroll_into_view
+from mesop_cli.runtime.browser.cookieclass import cookie, cookieclass, delete_cookie, set_cookie
+from mesop_cli.runtime.browser.navigation import navigate
+from mesop_cli.runtime.browser.page_title import set_page_title
+from mesop_cli.runtime.browser.query_params import query_params
+from mesop_cli.runtime.browser.theme import (
+    set_theme_density,
+    set_theme_mode,
+    theme_brightness,
+    theme_var,
+)
+from mesop_cli.runtime.browser.viewport import Size, viewport_size
 from mesop_cli.runtime.components import (
     AutocompleteOption,
     AutocompleteOptionGroup,
@@ -73,7 +82,6 @@ from mesop_cli.runtime.components import (
     video,
 )
 from mesop_cli.runtime.components.web_component import insert_web_component, web_component
-from mesop_cli.runtime.cookies import cookie, cookieclass, delete_cookie, set_cookie
 from mesop_cli.runtime.events import (
     AutocompleteEnterEvent,
     AutocompleteSelectionChangeEvent,
@@ -110,10 +118,7 @@ from mesop_cli.runtime.exceptions import (
     MesopInternalException,
     MesopUserException,
 )
-from mesop_cli.runtime.navigation import navigate
 from mesop_cli.runtime.page import page
-from mesop_cli.runtime.page_title import set_page_title
-from mesop_cli.runtime.query_params import query_params
 from mesop_cli.runtime.security_policy import SecurityPolicy
 from mesop_cli.runtime.stateclass import (
     StateClassError,
@@ -122,9 +127,9 @@ from mesop_cli.runtime.stateclass import (
     stateclass,
 )
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
-from mesop_cli.runtime.theme import set_theme_density, set_theme_mode, theme_brightness, theme_var
-from mesop_cli.runtime.uploaded_file import UploadedFile
-from mesop_cli.runtime.viewport import Size, viewport_size
+from mesop_cli.serving.mesop_entry import CallableModule as _CallableModule
+from mesop_cli.serving.mesop_entry import create_wsgi_app
+from mesop_cli.state_format.uploaded_file import UploadedFile
 
 __all__ = [
     # ---- examples ----

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from mesop_cli import checks
+from mesop_cli import check_config as checks
 from mesop_cli.config import (
     OPTIONS,
     ConfigReport,
@@ -28,8 +28,8 @@ from mesop_cli.config import (
     redact_url,
 )
 from mesop_cli.config.options import cast_bool
-from mesop_cli.hosts import HostPolicy
-from mesop_cli.sessions.redis_url import DEFAULT_KEY_PREFIX
+from mesop_cli.config.redis_url import DEFAULT_KEY_PREFIX
+from mesop_cli.web.host_policy import HostPolicy
 
 _F = Callable[..., Any]
 
@@ -271,6 +271,6 @@ def main(
     export_env_file(report.env)
     for line in banner(app, report):
         click.echo(line)
-    from mesop_cli import serve
+    from mesop_cli.serving import launch as serve
 
     serve.serve(app, report.settings)

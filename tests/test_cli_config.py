@@ -37,8 +37,9 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, Settings]]:
     """Replace the server: record what `serve` was called with instead of serving."""
     calls: list[tuple[Path, Settings]] = []
-    module = sys.modules.get("mesop_cli.serve") or types.ModuleType("mesop_cli.serve")
-    monkeypatch.setitem(sys.modules, "mesop_cli.serve", module)
+    module = (sys.modules.get("mesop_cli.serving.launch")
+              or types.ModuleType("mesop_cli.serving.launch"))
+    monkeypatch.setitem(sys.modules, "mesop_cli.serving.launch", module)
     monkeypatch.setattr(module, "serve", lambda app, settings: calls.append((app, settings)),
                         raising=False)
     return calls

@@ -21,8 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mesop_cli.runtime.uploaded_file import UploadedFile
-from mesop_cli.sessions.codec import (
+from mesop_cli.state_format.codec import (
     CodecError,
     canonical_bytes,
     decode_state,
@@ -31,6 +30,7 @@ from mesop_cli.sessions.codec import (
     encode_states,
     json_equal,
 )
+from mesop_cli.state_format.uploaded_file import UploadedFile
 
 
 @dataclass

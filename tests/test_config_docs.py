@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mesop_cli.config import CODES
-from mesop_cli.config.docs import codes_table, settings_table
+from mesop_cli.config.settings_table import codes_table, settings_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -16,10 +16,10 @@ def config_section() -> str:
 
 
 def test_readme_settings_table_is_current() -> None:
-    assert settings_table() in config_section(), "run: python -m mesop_cli.config.docs"
+    assert settings_table() in config_section(), "run: python -m mesop_cli.config.settings_table"
 
 
 def test_readme_codes_table_is_current_and_complete() -> None:
     section = config_section()
-    assert codes_table() in section, "run: python -m mesop_cli.config.docs"
+    assert codes_table() in section, "run: python -m mesop_cli.config.settings_table"
     assert all(f"`{code}`" in section for code in CODES)

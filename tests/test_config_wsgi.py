@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mesop_cli import launch_key, wsgi
+from mesop_cli.serving import launch_key
+from mesop_cli.serving import wsgi_factory as wsgi
 from tests.support.server import free_port
 from tests.support.tab import Tab
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from mesop_cli.checks import cookie_key_problem
 from mesop_cli.runtime import load_app
+from mesop_cli.runtime.browser.cookieclass import cookie_key_problem
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import create_app
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings
 
 APP_SOURCE = '''
@@ -88,7 +88,7 @@ def app_file(tmp_path: Path) -> Path:
 
 
 def flask_app(app_file: Path, **settings: Any) -> Any:
-    return create_app(app_file, make_settings(**settings),
+    return create_flask_app(app_file, make_settings(**settings),
                       backend=MemoryBackend(ttl_seconds=600, max_bytes=1 << 20))
 
 

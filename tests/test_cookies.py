@@ -15,12 +15,12 @@ from typing import Any, cast
 import pytest
 
 import mesop_cli as me
-from mesop_cli.runtime import cookie_codec
-from mesop_cli.runtime.browser import BrowserContext
-from mesop_cli.runtime.context import Scope, activated
-from mesop_cli.runtime.cookie_jar import CookieJar, CookieSecrets
-from mesop_cli.runtime.cookie_rules import OutgoingCookie
-from mesop_cli.runtime.cookies import cookieclass_info, snake_case
+from mesop_cli.runtime.browser import cookie_codec
+from mesop_cli.runtime.browser.browser_context import BrowserContext
+from mesop_cli.runtime.browser.cookie_jar import CookieJar, CookieSecrets
+from mesop_cli.runtime.browser.cookie_rules import OutgoingCookie
+from mesop_cli.runtime.browser.cookieclass import cookieclass_info, snake_case
+from mesop_cli.runtime.scope import Scope, activated
 
 SECRETS = CookieSecrets("current-secret-" * 3)
 ROTATED = CookieSecrets("next-secret-" * 3, previous=(SECRETS.current,))
@@ -333,7 +333,7 @@ def test_unknown_fields_are_ignored_and_missing_ones_default() -> None:
 def test_altered_or_foreign_values_read_as_defaults_with_one_quiet_warning(
         cls: type, tamper: Any, caplog: pytest.LogCaptureFixture) -> None:
     value = tamper(written(cls()).value)
-    from mesop_cli.runtime import cookies
+    from mesop_cli.runtime.browser import cookieclass as cookies
 
     cookies._REFUSALS = type(cookies._REFUSALS)()  # a fresh throttle: this test's line shows
     with caplog.at_level(logging.WARNING, logger="mesop_cli.cookies"):

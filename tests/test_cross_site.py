@@ -11,7 +11,7 @@ import pytest
 import requests
 from flask import Flask, request
 
-from mesop_cli.origins import normalize_origin
+from mesop_cli.config.origins import normalize_origin
 from mesop_cli.web.guard import check_event_request
 from tests.support.server import RunningServer, running_server
 from tests.support.tab import EVENTS_PATH, Tab

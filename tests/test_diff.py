@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mesop_cli.sessions.codec import canonical_bytes
-from mesop_cli.sessions.image import StateImage, capture, image_from_bytes
-from mesop_cli.web.diff import make_patch, patch_images, same
+from mesop_cli.state_format.codec import canonical_bytes
+from mesop_cli.state_format.diff import make_patch, patch_images, same
+from mesop_cli.state_format.image import StateImage, capture, image_from_bytes
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 3)
@@ -79,7 +79,7 @@ def images_patch_applies(old: StateImage, new: StateImage) -> list[dict[str, Any
 
 def test_an_appended_list_is_patched_with_its_new_items_only(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import mesop_cli.web.diff as diff_module
+    import mesop_cli.state_format.diff as diff_module
 
     chat = Chat(rows=[f"row {i:05}" for i in range(5000)],
                 items=[{"n": i} for i in range(5000)])

@@ -11,8 +11,8 @@ import pytest
 
 from mesop_cli.sessions.base import BackendUnavailable
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import create_app
-from mesop_cli.web.errors import report
+from mesop_cli.web import create_flask_app
+from mesop_cli.web.error_reports import report
 from tests.support.flask_tab import Client, make_settings, write_app
 
 DETAIL = "redis at 10.1.2.3:6390 refused the connection"
@@ -56,7 +56,8 @@ def test_report_in_dev_gives_the_detail(caplog: pytest.LogCaptureFixture) -> Non
 def test_a_dead_store_on_an_event_and_healthz(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, prod: bool
 ) -> None:
-    flask_app = create_app(write_app(tmp_path), make_settings(prod=prod), backend=DeadBackend())
+    flask_app = create_flask_app(write_app(tmp_path), make_settings(prod=prod),
+                                 backend=DeadBackend())
     client = Client(flask_app)
     client.send(None)  # a new session needs no load
     with caplog.at_level(logging.ERROR, logger="mesop_cli.web"):

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from mesop_cli.logs.formatters import FIELDS, JsonFormatter, configure_logging
-from mesop_cli.sessions.codec import CodecError, decode_state, encode_state
-from mesop_cli.sessions.ids import session_hash
-from mesop_cli.web import create_app
+from mesop_cli.state_format.codec import CodecError, decode_state, encode_state
+from mesop_cli.state_format.session_ids import session_hash
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings, write_app
 
 
@@ -27,7 +27,7 @@ def test_a_load_logs_the_pages_registered_path_not_the_browsers_text(tmp_path: P
     before = list(root.handlers)
     configure_logging("text", stream)
     try:
-        client = Client(create_app(write_app(tmp_path), make_settings()))
+        client = Client(create_flask_app(write_app(tmp_path), make_settings()))
         client.path = "/?x\n2026-11-25 10:00:00,000 INFO mesop_cli.web: FORGED"
         client.send(None)
     finally:  # leave logging as it was, for the tests that count handlers
@@ -92,7 +92,7 @@ def test_a_web_event_cannot_forge_an_uploaded_file_in_state(tmp_path: Path) -> N
     (tmp_path / "comp.js").write_text(
         "customElements.define('x-comp', class extends HTMLElement {});\n")
     (tmp_path / "main.py").write_text(WEB_APP)
-    client = Client(create_app(tmp_path / "main.py", make_settings(backend="none")))
+    client = Client(create_flask_app(tmp_path / "main.py", make_settings(backend="none")))
     client.send(None)
     stack, handler = [client.tree], None
     while stack:

@@ -9,7 +9,7 @@ import jsonpatch
 import pytest
 
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import create_app
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings, write_app
 
 
@@ -23,7 +23,7 @@ def test_state_saved_without_a_render_reaches_the_browser_whole(app_file: Path) 
     a version ahead of the browser; the next event must not patch the browser's copy as if
     it held that version, or the copy drifts from its signature and a later miss loses it."""
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     assert client.click("Half")[-1]["type"] == "error"
     assert client.state is not None and client.state["State"]["words"] == []
@@ -61,7 +61,7 @@ def test_page_raising_while_finding_a_closure_handler_is_a_handler_error(tmp_pat
     app_file = tmp_path / "main.py"
     app_file.write_text(CLOSURE_APP)
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     handler = client.handler("Bump")
     assert client.click("Bump")[-1]["type"] == "error"  # count is 1: the page now raises
@@ -77,13 +77,13 @@ def test_unexpected_failure_on_the_event_endpoint_is_json(
     app_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
 
     def broken(*args: object) -> None:
         raise KeyError("a bug of ours")
 
-    monkeypatch.setattr("mesop_cli.web.events.run_load", broken)
+    monkeypatch.setattr("mesop_cli.web.events_endpoint.run_load", broken)
     status, body = client.post({"session": client.session, "path": "/", "event": None})
     assert status == 500 and isinstance(body, dict) and "server" in body["message"]
     backend.lock(client.session or "", timeout=0.5).release()
@@ -91,7 +91,7 @@ def test_unexpected_failure_on_the_event_endpoint_is_json(
 
 
 def test_deeply_nested_body_gets_a_clear_400(app_file: Path) -> None:
-    http = create_app(app_file, make_settings()).test_client()
+    http = create_flask_app(app_file, make_settings()).test_client()
     body = b'{"path": "/", "event": {"handler": "x", "kind": "click", "value": '
     body += b"[" * 100_000 + b"]" * 100_000 + b"}}"
     response = http.post("/__mesop__/events", data=body, content_type="application/json")
@@ -104,7 +104,7 @@ def test_deeply_nested_state_copy_gets_a_clear_400(app_file: Path, depth: int) -
     """However deep, a forged copy is refused with a sentence, never a 500:
     deeper than the request parser walks it is "nested too deeply", below that the codec
     walks it and the signature refuses it."""
-    client = Client(create_app(app_file, make_settings(backend="none")))
+    client = Client(create_flask_app(app_file, make_settings(backend="none")))
     client.send(None)
     head = json.dumps({"session": client.session, "path": "/", "event": None,
                        "sig": "forged"})[:-1].encode()
@@ -119,7 +119,7 @@ def test_deeply_nested_state_copy_gets_a_clear_400(app_file: Path, depth: int) -
 def test_only_a_refused_session_tells_the_browser_to_drop_it(app_file: Path) -> None:
     """The client script starts afresh only on ``reset``: an unknown handler (a page edited
     under an open tab) must not cost the tab its state."""
-    client = Client(create_app(app_file, make_settings(backend="none")))
+    client = Client(create_flask_app(app_file, make_settings(backend="none")))
     client.send(None)
     unknown = {"handler": "gone", "kind": "click", "key": ""}
     status, body = client.post({"session": client.session, "path": "/", "event": unknown,
@@ -137,7 +137,7 @@ def test_stream_broken_off_midway_leaves_a_copy_the_next_event_can_trust(app_fil
     went on: the browser's copy is that first render, the server saved the last one. They
     must not share a version, or the next patch is applied to the wrong copy."""
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     event = {"handler": client.handler("Stream"), "kind": "click", "key": "", "value": None}
     body = {"session": client.session, "path": "/", "event": event,
@@ -164,7 +164,7 @@ def test_stream_broken_off_midway_leaves_a_copy_the_next_event_can_trust(app_fil
 
 def test_refused_event_leaves_the_stored_session_as_the_browser_holds_it(app_file: Path) -> None:
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     client.click("Increment")
     stored = backend.load(client.session or "")
@@ -199,7 +199,7 @@ def test_state_value_the_codec_cannot_store_names_the_field(tmp_path: Path) -> N
     app_file = tmp_path / "main.py"
     app_file.write_text(UNSTORABLE_APP)
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     error = client.click("Add")[-1]
     assert error["type"] == "error" and "State.tags" in error["message"]

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from mesop_cli.config.private_dir import private_dir_name
 from mesop_cli.sessions import BackendUnavailable, LockLost, LockTimeout, file
-from mesop_cli.sessions.codec import canonical_bytes
 from mesop_cli.sessions.file import FileBackend
-from mesop_cli.sessions.ids import new_session_id
-from mesop_cli.sessions.private_dir import private_dir_name
+from mesop_cli.state_format.codec import canonical_bytes
+from mesop_cli.state_format.session_ids import new_session_id
 
 
 class Clock:

@@ -24,13 +24,14 @@ import pytest
 import requests
 from click.testing import CliRunner, Result
 
-import mesop_cli.serve
+import mesop_cli.serving.launch
 from mesop_cli.cli import main
-from mesop_cli.sessions import file, private_dir
+from mesop_cli.config import private_dir
+from mesop_cli.config.private_dir import path_problem, private_dir_name
+from mesop_cli.sessions import file
 from mesop_cli.sessions.base import BackendUnavailable
 from mesop_cli.sessions.file import FileBackend
-from mesop_cli.sessions.ids import ID_LENGTH, redact_session_ids
-from mesop_cli.sessions.private_dir import path_problem, private_dir_name
+from mesop_cli.state_format.session_ids import ID_LENGTH, redact_session_ids
 from tests.support.server import MESOP_COMMAND, SAMPLE_APP, clean_env, running_server
 from tests.support.tab import Tab
 
@@ -261,7 +262,7 @@ def cli(args: list[str], base_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Res
     def serve(*_args: object) -> None:
         raise AssertionError("served despite an unsafe session directory")
 
-    monkeypatch.setattr(mesop_cli.serve, "serve", serve)
+    monkeypatch.setattr(mesop_cli.serving.launch, "serve", serve)
     return CliRunner().invoke(main, args, catch_exceptions=False)
 
 
@@ -360,7 +361,7 @@ def test_check_config_probes_the_directory_the_backend_writes_in() -> None:
         private.mkdir(mode=0o500)
         for path in (base, private):
             os.chown(path, nobody(), nobody())
-        code = ("import os, sys; from mesop_cli.checks import check_file_dir; "
+        code = ("import os, sys; from mesop_cli.check_config import check_file_dir; "
                 "os.setegid(int(sys.argv[2])); os.seteuid(int(sys.argv[2])); "
                 "check = check_file_dir(sys.argv[1]); print(check.ok, check.detail)")
         result = subprocess.run([sys.executable, "-c", code, str(base), str(nobody())],

@@ -1,4 +1,4 @@
-"""DNS rebinding: the Host headers a server answers (mesop_cli/hosts.py, web/hosts.py)."""
+"""DNS rebinding: the Host headers a server answers (mesop_cli/web/host_policy.py, web/guard.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 
 from mesop_cli.config import load_config
 from mesop_cli.config.options import Invalid, cast_hosts
-from mesop_cli.hosts import HostPolicy, host_name
 from mesop_cli.logs.throttle import MAX_SUBJECTS, Throttle
-from mesop_cli.web.app import create_app
+from mesop_cli.web.flask_app import create_flask_app
+from mesop_cli.web.host_policy import HostPolicy, host_name
 from tests.support.flask_tab import make_settings
 from tests.support.server import RunningServer, memory_server_fixture
 
@@ -97,7 +97,7 @@ def test_check_config_reports_the_policy(tmp_path: Path) -> None:
 
 
 def flask_client(**settings: object):  # type: ignore[no-untyped-def]
-    return create_app(APP, make_settings(reload=False, **settings)).test_client()
+    return create_flask_app(APP, make_settings(reload=False, **settings)).test_client()
 
 
 def test_rebound_name_gets_400_on_pages_and_events_before_any_session() -> None:

@@ -11,8 +11,8 @@ import pytest
 from mesop_cli.config.options import NONE_MAX_AGE_DEFAULT
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.sessions.none import NoneBackend
-from mesop_cli.sessions.signing import StateSigner, Verdict
-from mesop_cli.web import create_app
+from mesop_cli.state_format.signing import StateSigner, Verdict
+from mesop_cli.web import create_flask_app
 from mesop_cli.web.active_session import idle_notice
 from mesop_cli.web.context import signed_copy_max_age
 from tests.support.flask_tab import Client, make_settings, write_app
@@ -105,7 +105,7 @@ def test_the_notice_without_an_age() -> None:
 
 def test_none_keeps_a_tab_idle_longer_than_the_ttl(app_file: Path, clock: FakeClock) -> None:
     """The default settings: a copy older than the TTL (600 s) is still the session."""
-    client = Client(create_app(app_file, make_settings(backend="none")))
+    client = Client(create_flask_app(app_file, make_settings(backend="none")))
     client.send(None, with_copy=True)
     client.click("Increment", with_copy=True)
     first = client.session
@@ -117,7 +117,7 @@ def test_none_keeps_a_tab_idle_longer_than_the_ttl(app_file: Path, clock: FakeCl
 
 
 def test_none_past_its_max_age_resets_with_a_notice(app_file: Path, clock: FakeClock) -> None:
-    client = Client(create_app(app_file, make_settings(backend="none")))
+    client = Client(create_flask_app(app_file, make_settings(backend="none")))
     client.send(None, with_copy=True)
     client.click("Increment", with_copy=True)
     first = client.session
@@ -134,7 +134,7 @@ def test_none_past_its_max_age_resets_with_a_notice(app_file: Path, clock: FakeC
 
 def test_none_max_age_zero_never_resets(app_file: Path, clock: FakeClock) -> None:
     settings = make_settings(backend="none", none_max_age_seconds=0)
-    client = Client(create_app(app_file, settings))
+    client = Client(create_flask_app(app_file, settings))
     client.send(None, with_copy=True)
     client.click("Increment", with_copy=True)
     clock.now += 300 * DAY
@@ -150,7 +150,7 @@ def test_an_expired_session_and_copy_reset_with_a_notice(
     app_file: Path, clock: FakeClock
 ) -> None:
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     client.click("Increment")
     first = client.session
@@ -169,7 +169,7 @@ def test_a_copy_within_the_ttl_still_recovers_silently(
     app_file: Path, clock: FakeClock
 ) -> None:
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     client.click("Increment")
     backend.remove(client.session or "")  # evicted, say

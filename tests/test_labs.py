@@ -15,7 +15,7 @@ import pytest
 
 from mesop_cli.labs.chat import ChatMessage
 from mesop_cli.runtime import load_app
-from mesop_cli.web import create_app
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings
 
 CHAT_APP = Path(__file__).parent / "apps" / "mesop_chat.py"
@@ -59,7 +59,7 @@ def settings_for(backend: str, tmp_path: Path) -> Any:
 
 @pytest.mark.parametrize("backend", ["none", "memory", "file", "sql"])
 def test_chat_streams_its_reply_and_keeps_the_history(backend: str, tmp_path: Path) -> None:
-    client = Client(create_app(CHAT_APP, settings_for(backend, tmp_path)))
+    client = Client(create_flask_app(CHAT_APP, settings_for(backend, tmp_path)))
     client.send(None)
     assert "Mesop Demo Chat" in texts(client.tree)
     renders = ask(client, "hello")
@@ -80,12 +80,12 @@ def test_chat_streams_its_reply_and_keeps_the_history(backend: str, tmp_path: Pa
 
 def test_the_history_survives_into_another_worker(tmp_path: Path) -> None:
     settings = settings_for("file", tmp_path)
-    first = Client(create_app(CHAT_APP, settings))
+    first = Client(create_flask_app(CHAT_APP, settings))
     first.send(None)
     ask(first, "one")
     # A second app over the same store, as a second gunicorn worker would load it: the chat
     # module is already imported, so only the loader's labs inclusion names its state.
-    second = Client(create_app(CHAT_APP, settings))
+    second = Client(create_flask_app(CHAT_APP, settings))
     second.session, second.state, second.sig = first.session, first.state, first.sig
     second.send(None)
     ask(second, "two")
@@ -111,7 +111,7 @@ def test_a_transform_returning_a_string_and_an_empty_prompt(tmp_path: Path) -> N
         def home():
             mel.chat(lambda text, history: f"{len(history)} messages", bot_user="Counter")
     """))
-    client = Client(create_app(app, settings_for("memory", tmp_path)))
+    client = Client(create_flask_app(app, settings_for("memory", tmp_path)))
     client.send(None)
     assert len(ask(client, "   ")) == 1  # nothing to send: one render, nothing added
     assert not any(t.endswith("messages</p>\n") for t in texts(client.tree))
@@ -141,7 +141,7 @@ TEXT_APP = """
 def test_text_to_text_streams_the_transform(tmp_path: Path, path: str, expected: str) -> None:
     app = tmp_path / "main.py"
     app.write_text(textwrap.dedent(TEXT_APP))
-    client = Client(create_app(app, settings_for("memory", tmp_path)))
+    client = Client(create_flask_app(app, settings_for("memory", tmp_path)))
     client.path = path
     client.send(None)
     field = find(client.tree, "textarea")

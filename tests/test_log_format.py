@@ -18,7 +18,7 @@ from mesop_cli.cli import main
 from mesop_cli.config import load_config
 from mesop_cli.logs import EVENT_LOGGER, JsonFormatter, TextFormatter, configure_logging, log_event
 from mesop_cli.logs.formatters import FIELDS
-from mesop_cli.sessions.ids import HASH_LENGTH, redact_session_ids, session_hash
+from mesop_cli.state_format.session_ids import HASH_LENGTH, redact_session_ids, session_hash
 from tests.support.server import RunningServer, running_server
 from tests.support.tab import Tab
 
@@ -240,7 +240,7 @@ def gunicorn_logger(logger_class: type, accesslog: str | None = None):  # type: 
 
 def test_gunicorn_text_lines_keep_its_format_with_ids_redacted(
         capsys: pytest.CaptureFixture[str]) -> None:
-    from mesop_cli.logs.gunicorn_logger import launch_logger_class
+    from mesop_cli.serving.gunicorn_logger import launch_logger_class
 
     session_id = secrets.token_urlsafe(32)
     gunicorn_logger(launch_logger_class("text")).error("worker lost %s", session_id)
@@ -250,7 +250,7 @@ def test_gunicorn_text_lines_keep_its_format_with_ids_redacted(
 
 def test_plain_gunicorns_logger_class_reads_the_format_from_the_environment(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from mesop_cli.logs.gunicorn_logger import GunicornLogger
+    from mesop_cli.serving.gunicorn_logger import GunicornLogger
 
     monkeypatch.setenv("MESOP_LOG_FORMAT", "JSON")
     gunicorn_logger(GunicornLogger).info("Booting worker with pid: %s", 42)
@@ -276,7 +276,7 @@ def test_plain_gunicorn_with_the_logger_class_writes_only_json(tmp_path: Path) -
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
         [str(gunicorn), "-w", "2", "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
-         "--logger-class", "mesop_cli.logs.gunicorn_logger.GunicornLogger",
+         "--logger-class", "mesop_cli.serving.gunicorn_logger.GunicornLogger",
          f'mesop_cli.wsgi:create_app("{SAMPLE_APP}")'],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env=clean_env({"MESOP_LOG_FORMAT": "json", "MESOP_STATE_SESSION_BACKEND": "memory",

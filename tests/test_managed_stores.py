@@ -20,22 +20,22 @@ import redis
 import sqlalchemy
 from click.testing import CliRunner, Result
 
-from mesop_cli.checks import check_redis, check_sql, store_problems
+from mesop_cli.check_config import check_redis, check_sql, store_problems
 from mesop_cli.cli import main
 from mesop_cli.config import load_config
 from mesop_cli.config.options import Invalid, cast_redis_key_prefix, cast_redis_url, cast_sql_uri
-from mesop_cli.sessions import create_backend
-from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
-from mesop_cli.sessions.ids import new_session_id
-from mesop_cli.sessions.redis import RedisBackend
-from mesop_cli.sessions.redis_url import (
+from mesop_cli.config.redis_url import (
     DEFAULT_KEY_PREFIX,
     SentinelUrl,
     parse_sentinel_url,
     tls_summary,
 )
+from mesop_cli.sessions import create_backend
+from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
+from mesop_cli.sessions.redis import RedisBackend
 from mesop_cli.sessions.sql import SqlBackend
-from mesop_cli.web.app import create_app
+from mesop_cli.state_format.session_ids import new_session_id
+from mesop_cli.web.flask_app import create_flask_app
 from tests.support.flask_tab import Client, make_settings, write_app
 from tests.support.redis_servers import (
     SERVICE,
@@ -345,7 +345,7 @@ def test_events_go_through_sentinel_to_the_master(
         backend.save(sid, b"via sentinel")
         lock.release()
         assert backend.load(sid) == b"via sentinel"
-        client = Client(create_app(write_app(tmp_path), settings, backend=backend))
+        client = Client(create_flask_app(write_app(tmp_path), settings, backend=backend))
         client.send(None)
         client.click("Increment")
         client.click("Increment")

@@ -14,9 +14,9 @@ import pytest
 
 from mesop_cli.sessions import footprint, memory
 from mesop_cli.sessions.footprint import resident_bytes
-from mesop_cli.sessions.ids import new_session_id
-from mesop_cli.sessions.image import StateImage, capture
 from mesop_cli.sessions.memory import MemoryBackend
+from mesop_cli.state_format.image import StateImage, capture
+from mesop_cli.state_format.session_ids import new_session_id
 
 
 class Clock:

@@ -14,7 +14,7 @@ import pytest
 import mesop_cli as me
 import mesop_cli.labs as mel
 from mesop_cli.runtime import InvalidEvent
-from tests.test_labs import Client, create_app, find, settings_for
+from tests.test_labs import Client, create_flask_app, find, settings_for
 from tests.test_runtime_compat_components import fire, rendered
 
 # ---- select ----------------------------------------------------------------------------
@@ -135,7 +135,7 @@ IMAGE_APP = """
 def _generate(tmp_path: Path, path: str, prompt: str) -> Client:
     app = tmp_path / "main.py"
     app.write_text(textwrap.dedent(IMAGE_APP))
-    client = Client(create_app(app, settings_for("memory", tmp_path)))
+    client = Client(create_flask_app(app, settings_for("memory", tmp_path)))
     client.path = path
     client.send(None)
     field = find(client.tree, "textarea")

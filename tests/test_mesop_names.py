@@ -232,8 +232,8 @@ def test_a_real_mesop_install_wins_with_a_warning(tmp_path: Path) -> None:
 
 
 def test_readme_compatibility_table_is_current() -> None:
-    from mesop_cli.compat.docs import compatibility_table
+    from mesop_cli.compat.support_table import compatibility_table
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     section = readme[readme.index("<!-- compat:start -->"):readme.index("<!-- compat:end -->")]
-    assert compatibility_table() in section, "run: python -m mesop_cli.compat.docs"
+    assert compatibility_table() in section, "run: python -m mesop_cli.compat.support_table"

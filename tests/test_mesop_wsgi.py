@@ -15,9 +15,9 @@ import pytest
 import requests
 
 import mesop_cli
-from mesop_cli import wsgi
-from mesop_cli.compat import wsgi_app
 from mesop_cli.runtime import load_app
+from mesop_cli.serving import mesop_entry as wsgi_app
+from mesop_cli.serving import wsgi_factory as wsgi
 from tests.support.server import clean_env, free_port
 from tests.support.tab import Tab
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from mesop_cli.serving import launch_dir
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
-from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.telemetry import launch_dir
+from mesop_cli.state_format.session_ids import new_session_id
 from mesop_cli.telemetry.meters import MULTIPROC_VARIABLE, exposition, families
-from mesop_cli.web import create_app
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings, write_app
 
 
@@ -51,7 +51,7 @@ def test_load_counts_a_hit_or_a_miss() -> None:
 
 def test_near_cache_hits_are_counted_among_the_hits(tmp_path: Path) -> None:
     from mesop_cli.sessions.file import FileBackend
-    from mesop_cli.sessions.image import capture
+    from mesop_cli.state_format.image import capture
     from tests.test_near_cache import State
 
     backend = FileBackend(ttl_seconds=600, base_dir=str(tmp_path))
@@ -130,7 +130,7 @@ def test_store_errors_on_a_dead_redis() -> None:
 
 
 def test_events_errors_and_duration_from_the_event_endpoint(tmp_path: Path) -> None:
-    client = Client(create_app(write_app(tmp_path), make_settings()))
+    client = Client(create_flask_app(write_app(tmp_path), make_settings()))
     moved = Deltas("mesop_events_total", "mesop_event_errors_total",
                    "mesop_event_duration_seconds_count", "mesop_session_hits_total")
     client.send(None)  # a page load is an event too
@@ -144,7 +144,7 @@ def test_events_errors_and_duration_from_the_event_endpoint(tmp_path: Path) -> N
 
 def test_a_stale_copy_in_the_store_counts_as_a_miss_and_a_recovery(tmp_path: Path) -> None:
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(write_app(tmp_path), make_settings(), backend=backend))
+    client = Client(create_flask_app(write_app(tmp_path), make_settings(), backend=backend))
     client.send(None)
     client.click("Increment")
     stale = backend.load(client.session or "")
@@ -161,7 +161,7 @@ def test_a_stale_copy_in_the_store_counts_as_a_miss_and_a_recovery(tmp_path: Pat
 
 
 def test_the_endpoint_shows_every_series_of_its_backend(tmp_path: Path) -> None:
-    flask_app = create_app(write_app(tmp_path), make_settings(backend="file",
+    flask_app = create_flask_app(write_app(tmp_path), make_settings(backend="file",
                                                               file_base_dir=str(tmp_path)))
     response = flask_app.test_client().get("/__mesop__/metrics")
     text = response.get_data(as_text=True)
@@ -205,7 +205,7 @@ def test_launch_directory_is_private_and_removed_only_by_its_maker(
 
 
 def test_a_backend_that_does_not_measure_its_store_shows_no_bytes_held(tmp_path: Path) -> None:
-    flask_app = create_app(write_app(tmp_path), make_settings(backend="file",
+    flask_app = create_flask_app(write_app(tmp_path), make_settings(backend="file",
                                                               file_base_dir=str(tmp_path)))
     client = Client(flask_app)
     client.send(None)

@@ -147,7 +147,7 @@ def test_plain_gunicorn_with_the_config_module_adds_workers_up(tmp_path: Path) -
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [str(GUNICORN), "-c", "python:mesop_cli.gunicorn_conf", "-w", "2",
-         "-k", "mesop_cli.buffered_worker.BufferedThreadWorker", "--threads", "4",
+         "-k", "mesop_cli.serving.buffered_worker.BufferedThreadWorker", "--threads", "4",
          "--bind", f"127.0.0.1:{port}", f'mesop_cli.wsgi:create_app("{app}")'],
         cwd=tmp_path, env=clean_env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True)

@@ -15,9 +15,9 @@ import pytest
 
 import mesop_cli as me
 from mesop_cli.runtime import load_app, run_event, run_load
-from mesop_cli.runtime.browser import BrowserContext
-from mesop_cli.runtime.context import Scope, activated
-from mesop_cli.runtime.query_state import QueryState
+from mesop_cli.runtime.browser.browser_context import BrowserContext
+from mesop_cli.runtime.browser.query_state import QueryState
+from mesop_cli.runtime.scope import Scope, activated
 from tests.support.browser import watched_tab
 from tests.support.server import RunningServer, running_server
 

@@ -15,12 +15,12 @@ import redis
 
 from mesop_cli.sessions.file import FileBackend
 from mesop_cli.sessions.footprint import resident_bytes
-from mesop_cli.sessions.ids import new_session_id
-from mesop_cli.sessions.image import StateImage, capture
 from mesop_cli.sessions.near_cache import HEADER_BYTES, NearCache, NearCachedBackend, new_tag
 from mesop_cli.sessions.redis import RedisBackend
 from mesop_cli.sessions.sql import SqlBackend
-from mesop_cli.web import create_app
+from mesop_cli.state_format.image import StateImage, capture
+from mesop_cli.state_format.session_ids import new_session_id
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings, write_app
 from tests.test_redis_backend import prefix, url  # noqa: F401 (fixtures)
 from tests.test_sql_backend import _postgresql_table
@@ -196,9 +196,9 @@ def test_one_tab_alternating_between_two_instances_counts_every_click(
         make: MakeBackend, tmp_path: Path) -> None:
     app_file = write_app(tmp_path)
     settings = make_settings(backend="memory")  # the backends are given
-    instances = [create_app(app_file, settings, backend=make()).test_client()
+    instances = [create_flask_app(app_file, settings, backend=make()).test_client()
                  for _ in range(2)]
-    tab = Client(create_app(app_file, settings, backend=make()))
+    tab = Client(create_flask_app(app_file, settings, backend=make()))
     tab.http = instances[0]
     tab.send(None)
     for click in range(1, 9):

@@ -11,7 +11,7 @@ import pytest
 
 from mesop_cli.runtime import AppLoadError, load_app
 from mesop_cli.runtime.security_policy import InvalidPageConfig, SecurityPolicy, csp_source
-from mesop_cli.web import create_app
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import make_settings
 
 
@@ -60,7 +60,7 @@ POLICY_APP = """
 
 @pytest.fixture()
 def http(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return create_app(write(tmp_path, POLICY_APP), make_settings()).test_client()
+    return create_flask_app(write(tmp_path, POLICY_APP), make_settings()).test_client()
 
 
 def test_policy_widens_the_page_csp(http) -> None:  # type: ignore[no-untyped-def]

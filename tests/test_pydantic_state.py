@@ -13,9 +13,9 @@ import pytest
 
 import mesop_cli as me
 from mesop_cli.runtime import load_app
-from mesop_cli.sessions.codec import CodecError, decode_state, encode_state
 from mesop_cli.sessions.file import FileBackend
-from mesop_cli.web import create_app
+from mesop_cli.state_format.codec import CodecError, decode_state, encode_state
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings
 from tests.test_labs import texts
 
@@ -94,12 +94,12 @@ def test_mesops_pydantic_example_counts_on_every_backend(tmp_path: Path, backend
     instances take turns, so the model is also rebuilt from what the other one stored."""
     settings = make_settings(backend=backend, file_base_dir=str(tmp_path / "sessions"))
     if backend == "file":
-        instances = [create_app(APP, settings, backend=FileBackend(
+        instances = [create_flask_app(APP, settings, backend=FileBackend(
             ttl_seconds=600, base_dir=str(tmp_path / "sessions"))).test_client()
             for _ in range(2)]
     else:
-        instances = [create_app(APP, settings).test_client()]
-    tab = Client(create_app(APP, settings))
+        instances = [create_flask_app(APP, settings).test_client()]
+    tab = Client(create_flask_app(APP, settings))
     tab.http = instances[0]
     tab.path = "/pydantic_state"
     tab.send(None)
@@ -111,7 +111,7 @@ def test_mesops_pydantic_example_counts_on_every_backend(tmp_path: Path, backend
 
 
 def test_model_classes_are_told_from_other_classes() -> None:
-    from mesop_cli.runtime.pydantic_models import is_model_class
+    from mesop_cli.state_format.pydantic_models import is_model_class
 
     assert is_model_class(Profile) and not is_model_class(State)
     assert not is_model_class(Profile())  # an instance is not a class

@@ -13,12 +13,12 @@ import pytest
 
 import mesop_cli as me
 from mesop_cli.runtime import load_app, run_event, run_load
-from mesop_cli.runtime.browser import BrowserContext
-from mesop_cli.runtime.context import Scope, activated
+from mesop_cli.runtime.browser.browser_context import BrowserContext
+from mesop_cli.runtime.browser.query_state import MAX_QUERY_CHARS, MAX_QUERY_PAIRS, QueryState
 from mesop_cli.runtime.errors import HandlerError
-from mesop_cli.runtime.query_state import MAX_QUERY_CHARS, MAX_QUERY_PAIRS, QueryState
+from mesop_cli.runtime.scope import Scope, activated
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import create_app
+from mesop_cli.web import create_flask_app
 from mesop_cli.web.protocol import ProtocolError, parse_event_request
 from tests.support.flask_tab import Client, make_settings
 
@@ -368,7 +368,7 @@ def test_a_malformed_percent_escape_reads_as_text() -> None:
 
 def web_client(app_file: Path) -> Client:
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    return Client(create_app(app_file, make_settings(backend="memory"), backend=backend))
+    return Client(create_flask_app(app_file, make_settings(backend="memory"), backend=backend))
 
 
 def send(client: Client, event: dict[str, Any] | None, query: Any) -> list[dict[str, Any]]:

@@ -8,9 +8,9 @@ import pytest
 
 from mesop_cli.sessions.base import SessionBackend, SessionLock
 from mesop_cli.sessions.file import FileBackend
-from mesop_cli.sessions.image import StateImage
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import create_app
+from mesop_cli.state_format.image import StateImage
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings
 
 APP = '''
@@ -64,7 +64,7 @@ def test_a_read_only_event_writes_nothing(kind: str, tmp_path: Path) -> None:
     backend: SessionBackend = (MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
                                if kind == "memory"
                                else FileBackend(ttl_seconds=600, base_dir=str(tmp_path / "s")))
-    client = Client(create_app(app_file, make_settings(backend=kind), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(backend=kind), backend=backend))
     client.send(None)
     saved = counting(backend)
     version = client.state["#version"] if client.state else None

@@ -16,8 +16,8 @@ import redis
 
 from mesop_cli.sessions import redis as redis_module
 from mesop_cli.sessions.base import LockTimeout
-from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.redis import RedisBackend
+from mesop_cli.state_format.session_ids import new_session_id
 from tests.support.services import redis_url
 from tests.support.store_checks import (
     check_dead_store,

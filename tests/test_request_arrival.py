@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mesop_cli.request_arrival import MAX_HEAD_BYTES, MAX_TRAILER_BYTES, Arrival
+from mesop_cli.serving.request_arrival import MAX_HEAD_BYTES, MAX_TRAILER_BYTES, Arrival
 
 LIMIT = 1000
 POST = b"POST /e HTTP/1.1\r\nHost: x\r\n"

@@ -21,7 +21,7 @@ from gunicorn.http.parser import RequestParser
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from mesop_cli.request_arrival import MAX_TRAILER_BYTES, Arrival
+from mesop_cli.serving.request_arrival import MAX_TRAILER_BYTES, Arrival
 from tests.support.services import in_ci
 
 #: Far above any body generated here, so the verdict is about framing only.

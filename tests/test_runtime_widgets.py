@@ -14,7 +14,7 @@ import pytest
 import mesop_cli as me
 from mesop_cli.runtime import InvalidEvent
 from mesop_cli.runtime.events import build_event
-from mesop_cli.sessions.codec import CodecError, decode_state, encode_state
+from mesop_cli.state_format.codec import CodecError, decode_state, encode_state
 from tests.test_runtime_compat_components import fire, rendered
 
 # ---- sidenav -------------------------------------------------------------------------------

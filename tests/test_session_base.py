@@ -17,7 +17,7 @@ from mesop_cli.sessions.base import (
     SessionLock,
     SharedLock,
 )
-from mesop_cli.sessions.ids import new_session_id
+from mesop_cli.state_format.session_ids import new_session_id
 
 
 class FakeShared(SharedLock):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from mesop_cli.sessions.ids import ID_LENGTH, InvalidSessionId, new_session_id, validate_session_id
+from mesop_cli.state_format.session_ids import (
+    ID_LENGTH,
+    InvalidSessionId,
+    new_session_id,
+    validate_session_id,
+)
 
 
 def test_new_ids_are_43_url_safe_characters_and_unique() -> None:

@@ -26,7 +26,6 @@ import redis
 import sqlalchemy
 
 from mesop_cli.config import Settings
-from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.sessions import (
     InvalidSessionId,
     LockLost,
@@ -36,14 +35,15 @@ from mesop_cli.sessions import (
     create_backend,
     new_session_id,
 )
-from mesop_cli.sessions.codec import canonical_bytes, decode_states, encode_states
 from mesop_cli.sessions.file import FileBackend
-from mesop_cli.sessions.ids import ID_LENGTH
-from mesop_cli.sessions.image import capture, image_from_bytes
 from mesop_cli.sessions.memory import MemoryBackend
 from mesop_cli.sessions.none import NoneBackend
 from mesop_cli.sessions.redis import RedisBackend
 from mesop_cli.sessions.sql import SqlBackend
+from mesop_cli.state_format.codec import canonical_bytes, decode_states, encode_states
+from mesop_cli.state_format.image import capture, image_from_bytes
+from mesop_cli.state_format.session_ids import ID_LENGTH
+from mesop_cli.state_format.uploaded_file import UploadedFile
 from tests.support.services import postgres_uri, redis_url
 
 Factory = Callable[[Path, int], SessionBackend]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mesop_cli.sessions.codec import canonical_bytes
-from mesop_cli.sessions.signing import StateSigner, Verdict
+from mesop_cli.state_format.codec import canonical_bytes
+from mesop_cli.state_format.signing import StateSigner, Verdict
 
 DATA = canonical_bytes({"State": {"count": 1, "text": "héllo"}})
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from mesop_cli.buffered_worker import BODY_IDLE_SECONDS, HEAD_DEADLINE_SECONDS
+from mesop_cli.serving.buffered_worker import BODY_IDLE_SECONDS, HEAD_DEADLINE_SECONDS
 from tests.support.raw_http import (
     EVENTS_PATH,
     PAGE_LOAD,
@@ -172,7 +172,7 @@ def plain_gunicorn(tmp_path: Path) -> Iterator[RunningServer]:
     port = free_port()
     log_path = tmp_path / "gunicorn.log"
     command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1",
-               "-k", "mesop_cli.buffered_worker.BufferedThreadWorker", "--threads", "8",
+               "-k", "mesop_cli.serving.buffered_worker.BufferedThreadWorker", "--threads", "8",
                "--bind", f"127.0.0.1:{port}", "--no-control-socket",
                f'mesop_cli.wsgi:create_app("{SAMPLE_APP}")']
     with open(log_path, "wb") as log:

@@ -17,8 +17,8 @@ import sqlalchemy
 
 from mesop_cli.sessions import sql as sql_module
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
-from mesop_cli.sessions.ids import new_session_id
 from mesop_cli.sessions.sql import SqlBackend
+from mesop_cli.state_format.session_ids import new_session_id
 from tests.support.services import postgres_uri
 from tests.support.store_checks import (
     check_dead_store,

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mesop_cli.runtime.uploaded_file import UploadedFile
-from mesop_cli.sessions.codec import CodecError, canonical_bytes
-from mesop_cli.sessions.image import (
+from mesop_cli.sessions.memory import MemoryBackend
+from mesop_cli.state_format.codec import CodecError, canonical_bytes
+from mesop_cli.state_format.image import (
     DIGESTS_KEY,
     FieldImage,
     StateImage,
@@ -21,8 +21,8 @@ from mesop_cli.sessions.image import (
     image_from_bytes,
     image_from_json,
 )
-from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import create_app
+from mesop_cli.state_format.uploaded_file import UploadedFile
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings
 
 
@@ -174,7 +174,7 @@ def test_memory_hands_the_next_event_the_objects_the_last_one_left(tmp_path: Pat
     app_file = tmp_path / "main.py"
     app_file.write_text(APP)
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     client.click("Increment")
     kept = backend.load_image(client.session or "")
@@ -190,7 +190,7 @@ def test_memory_forgets_objects_an_event_spoiled_without_saving(tmp_path: Path) 
     app_file = tmp_path / "main.py"
     app_file.write_text(APP)
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     client.click("Increment")
     messages = client.click("Bad")
@@ -264,7 +264,7 @@ def assert_same_as_fresh(image: StateImage, doc: Doc) -> None:
 @pytest.fixture
 def hashed_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Lengths of the canonical bytes made by captures from now on."""
-    import mesop_cli.sessions.image as image_module
+    import mesop_cli.state_format.image as image_module
 
     sizes: list[int] = []
     real = image_module.canonical_bytes
@@ -339,7 +339,7 @@ def test_a_change_that_is_not_an_append_is_hashed_whole(change: str) -> None:
 @pytest.mark.parametrize("first_items", [[], ["a"], [1], [[]], [{}]])
 def test_short_lists_and_first_appends_match_a_fresh_hash(
         first_items: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    import mesop_cli.sessions.image as image_module
+    import mesop_cli.state_format.image as image_module
 
     monkeypatch.setattr(image_module, "OPEN_LIST_MIN_BYTES", 0)  # even [] keeps its state
     doc = Doc(rows=[], flags=list(first_items))
@@ -380,7 +380,7 @@ _steps = st.lists(st.tuples(st.sampled_from(["append", "extend", "pop", "set", "
 @given(start=st.lists(_items, max_size=6), steps=_steps)
 def test_any_sequence_of_changes_gives_the_digest_of_a_fresh_hash(
         start: list[Any], steps: list[tuple[str, Any]]) -> None:
-    import mesop_cli.sessions.image as image_module
+    import mesop_cli.state_format.image as image_module
 
     saved = image_module.OPEN_LIST_MIN_BYTES
     image_module.OPEN_LIST_MIN_BYTES = 0  # every list keeps its state, however short

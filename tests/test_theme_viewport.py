@@ -12,13 +12,17 @@ import pytest
 
 import mesop_cli as me
 from mesop_cli.runtime import load_app, render, run_event, run_load, run_refresh
-from mesop_cli.runtime.browser import DEFAULT_VIEWPORT, BrowserContext, ThemeSettings
-from mesop_cli.runtime.theme import THEME_VARS
+from mesop_cli.runtime.browser.browser_context import (
+    DEFAULT_VIEWPORT,
+    BrowserContext,
+    ThemeSettings,
+)
+from mesop_cli.runtime.browser.theme import THEME_VARS
 from mesop_cli.sessions.base import SessionBackend
 from mesop_cli.sessions.file import FileBackend
-from mesop_cli.sessions.image import capture, image_from_json
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import create_app
+from mesop_cli.state_format.image import capture, image_from_json
+from mesop_cli.web import create_flask_app
 from mesop_cli.web.protocol import ProtocolError, parse_event_request
 from tests.support.flask_tab import Client, make_settings
 
@@ -202,7 +206,7 @@ def test_commands_ride_on_the_next_render_only(app_file: Path) -> None:
 
 
 def test_commands_refuse_a_key_that_is_not_a_string(app_file: Path) -> None:
-    from mesop_cli.runtime.context import Scope, activated
+    from mesop_cli.runtime.scope import Scope, activated
 
     with activated(Scope(load_app(app_file), {})), \
             pytest.raises(TypeError, match="key= as a string"):
@@ -210,7 +214,7 @@ def test_commands_refuse_a_key_that_is_not_a_string(app_file: Path) -> None:
 
 
 def test_bad_theme_mode_and_density_are_refused(app_file: Path) -> None:
-    from mesop_cli.runtime.context import Scope, activated
+    from mesop_cli.runtime.scope import Scope, activated
 
     with activated(Scope(load_app(app_file), {})):
         with pytest.raises(ValueError, match="'light', 'dark' or 'system'"):
@@ -310,7 +314,7 @@ def test_odd_stored_theme_reads_as_default_parts(stored: Any) -> None:
 
 
 def web_client(app_file: Path, backend: SessionBackend, name: str) -> Client:
-    return Client(create_app(app_file, make_settings(backend=name), backend=backend))
+    return Client(create_flask_app(app_file, make_settings(backend=name), backend=backend))
 
 
 def text_of(client: Client, prefix: str) -> str:

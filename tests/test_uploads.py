@@ -24,7 +24,7 @@ from mesop_cli.runtime.uploads import (
     read_upload,
 )
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import create_app
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings
 
 
@@ -233,7 +233,7 @@ def make_tab(tmp_path: Path, backend_name: str) -> UploadTab:
     settings = make_settings(backend=backend_name, max_upload_bytes=1000)
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20) \
         if backend_name == "memory" else None
-    tab = UploadTab(create_app(path, settings, backend=backend))
+    tab = UploadTab(create_flask_app(path, settings, backend=backend))
     tab.server_side = backend_name == "memory"  # type: ignore[attr-defined]
     tab.send(None)
     return tab
@@ -313,7 +313,7 @@ def test_upload_to_a_forged_or_unshown_handler_runs_nothing(tmp_path: Path) -> N
 def test_page_tells_the_client_script_the_limit(tmp_path: Path) -> None:
     path = tmp_path / "main.py"
     path.write_text(UPLOAD_APP)
-    http = create_app(path, make_settings(max_upload_bytes=1234)).test_client()
+    http = create_flask_app(path, make_settings(max_upload_bytes=1234)).test_client()
     page = http.get("/").get_data(as_text=True)
     boot = re.search(r'data-boot="([^"]*)"', page)
     assert boot is not None

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from mesop_cli.sessions.base import BackendUnavailable, SessionLock
-from mesop_cli.sessions.ids import ID_LENGTH
-from mesop_cli.sessions.image import StateImage
 from mesop_cli.sessions.memory import MemoryBackend
-from mesop_cli.web import active_session, create_app
+from mesop_cli.state_format.image import StateImage
+from mesop_cli.state_format.session_ids import ID_LENGTH
+from mesop_cli.web import active_session, create_flask_app
 from mesop_cli.web import context as web_context
 from tests.support.flask_tab import APP_SOURCE, Client, make_settings, write_app
 
@@ -24,7 +24,7 @@ def app_file(tmp_path: Path) -> Path:
 
 
 def test_page_shell_has_title_and_strict_csp(app_file: Path) -> None:
-    http = create_app(app_file, make_settings()).test_client()
+    http = create_flask_app(app_file, make_settings()).test_client()
     response = http.get("/")
     assert response.status_code == 200
     assert b"<title>Home</title>" in response.data
@@ -35,7 +35,7 @@ def test_page_shell_has_title_and_strict_csp(app_file: Path) -> None:
 
 def test_flask_cookie_session_is_off_and_holds_no_secret(app_file: Path) -> None:
     settings = make_settings()
-    flask_app = create_app(app_file, settings)
+    flask_app = create_flask_app(app_file, settings)
     assert flask_app.config["SECRET_KEY"] is None
     http = flask_app.test_client()
     # An app's own cookie named "session" is the app's: Flask neither reads nor rewrites it.
@@ -53,7 +53,7 @@ def test_flask_cookie_session_is_off_and_holds_no_secret(app_file: Path) -> None
 
 
 def test_first_load_sends_full_state_then_only_patches(app_file: Path) -> None:
-    client = Client(create_app(app_file, make_settings()))
+    client = Client(create_flask_app(app_file, make_settings()))
     first = client.send(None)
     assert first[0]["state"] == {"State": {"count": 0, "words": []}, "#version": 1, "#path": "/"}
     assert len(client.session or "") == ID_LENGTH
@@ -65,7 +65,7 @@ def test_first_load_sends_full_state_then_only_patches(app_file: Path) -> None:
 
 
 def test_generator_handler_streams_one_render_per_yield(app_file: Path) -> None:
-    client = Client(create_app(app_file, make_settings()))
+    client = Client(create_flask_app(app_file, make_settings()))
     client.send(None)
     renders = client.click("Stream")
     assert len(renders) == 4  # three yields and the final render
@@ -74,7 +74,7 @@ def test_generator_handler_streams_one_render_per_yield(app_file: Path) -> None:
 
 def test_miss_is_answered_by_resending_the_signed_copy(app_file: Path) -> None:
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    flask_app = create_app(app_file, make_settings(), backend=backend)
+    flask_app = create_flask_app(app_file, make_settings(), backend=backend)
     client = Client(flask_app)
     client.send(None)
     client.click("Increment")
@@ -94,7 +94,7 @@ def test_stale_server_copy_is_not_trusted(app_file: Path) -> None:
     """A `memory` worker may hold an old copy of a session another worker moved on; the
     version in the browser's copy exposes it, and the browser's copy wins."""
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     client.click("Increment")
     stale = backend.load(client.session or "")
@@ -112,7 +112,7 @@ def test_stale_server_copy_is_not_trusted(app_file: Path) -> None:
 
 
 def test_tampered_copy_is_refused_with_400(app_file: Path) -> None:
-    client = Client(create_app(app_file, make_settings(backend="none")))
+    client = Client(create_flask_app(app_file, make_settings(backend="none")))
     client.send(None)
     client.click("Increment", with_copy=True)
     assert client.state is not None
@@ -124,7 +124,7 @@ def test_tampered_copy_is_refused_with_400(app_file: Path) -> None:
 
 
 def test_copy_signed_for_another_session_is_refused(app_file: Path) -> None:
-    flask_app = create_app(app_file, make_settings(backend="none"))
+    flask_app = create_flask_app(app_file, make_settings(backend="none"))
     first, second = Client(flask_app), Client(flask_app)
     first.send(None)
     second.send(None)
@@ -149,7 +149,7 @@ class SpyBackend(MemoryBackend):
 )
 def test_forged_session_id_never_reaches_the_backend(app_file: Path, forged: object) -> None:
     backend = SpyBackend()
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     status, body = client.post({"session": forged, "path": "/", "event": None})
     assert status == 400 and "session id" in body["message"]
     assert backend.seen == []
@@ -164,14 +164,14 @@ def test_forged_session_id_never_reaches_the_backend(app_file: Path, forged: obj
     (b'{"path": "/", "state": {"State": {}}}', "signature"),
 ])
 def test_malformed_requests_get_a_clear_400(app_file: Path, body: bytes, words: str) -> None:
-    http = create_app(app_file, make_settings()).test_client()
+    http = create_flask_app(app_file, make_settings()).test_client()
     response = http.post("/__mesop__/events", data=body, content_type="application/json")
     assert response.status_code == 400
     assert words in response.get_json()["message"]
 
 
 def test_huge_request_is_refused_with_413_and_changes_nothing(app_file: Path) -> None:
-    http = create_app(app_file, make_settings()).test_client()
+    http = create_flask_app(app_file, make_settings()).test_client()
     huge = b'{"path": "/", "pad": "' + b"x" * (web_context.MAX_REQUEST_BYTES + 1) + b'"}'
     response = http.post("/__mesop__/events", data=huge, content_type="application/json")
     assert response.status_code == 413
@@ -179,7 +179,7 @@ def test_huge_request_is_refused_with_413_and_changes_nothing(app_file: Path) ->
 
 
 def test_unknown_handler_and_unknown_page(app_file: Path) -> None:
-    client = Client(create_app(app_file, make_settings()))
+    client = Client(create_flask_app(app_file, make_settings()))
     client.send(None)
     status, body = client.post({"session": client.session, "path": "/", "event": {
         "handler": "os:system", "kind": "click", "key": ""}})
@@ -189,7 +189,7 @@ def test_unknown_handler_and_unknown_page(app_file: Path) -> None:
 
 
 def test_handler_error_in_dev_shows_file_and_line(app_file: Path) -> None:
-    client = Client(create_app(app_file, make_settings()))
+    client = Client(create_flask_app(app_file, make_settings()))
     client.send(None)
     messages = client.click("Explode")
     error = messages[-1]
@@ -203,7 +203,7 @@ def test_handler_error_in_dev_shows_file_and_line(app_file: Path) -> None:
 def test_handler_error_in_prod_is_redacted(
     app_file: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = Client(create_app(app_file, make_settings(prod=True)))
+    client = Client(create_flask_app(app_file, make_settings(prod=True)))
     client.send(None)
     error = client.click("Explode")[-1]
     assert error["type"] == "error" and "reference" in error["message"]
@@ -212,7 +212,7 @@ def test_handler_error_in_prod_is_redacted(
 
 
 def test_concurrent_events_of_one_session_lose_nothing(app_file: Path) -> None:
-    flask_app = create_app(app_file, make_settings())
+    flask_app = create_flask_app(app_file, make_settings())
     first = Client(flask_app)
     first.send(None)
     handler = first.handler("Increment")
@@ -237,7 +237,7 @@ def test_concurrent_events_of_one_session_lose_nothing(app_file: Path) -> None:
 
 def test_busy_session_times_out_with_503(app_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     monkeypatch.setattr(web_context, "LOCK_TIMEOUT_SECONDS", 0.2)
     held = backend.lock(client.session or "")
@@ -263,7 +263,7 @@ class DeadBackend(MemoryBackend):
 
 
 def test_dead_backend_gives_503_and_health_says_so(app_file: Path) -> None:
-    flask_app = create_app(app_file, make_settings(), backend=DeadBackend())
+    flask_app = create_flask_app(app_file, make_settings(), backend=DeadBackend())
     client = Client(flask_app)
     client.send(None)  # a new session needs no load
     status, body = client.post({"session": client.session, "path": "/", "event": None})
@@ -273,14 +273,14 @@ def test_dead_backend_gives_503_and_health_says_so(app_file: Path) -> None:
 
 
 def test_healthz_ok(app_file: Path) -> None:
-    health = create_app(app_file, make_settings()).test_client().get("/__mesop__/healthz")
+    health = create_flask_app(app_file, make_settings()).test_client().get("/__mesop__/healthz")
     assert health.status_code == 200 and health.get_json()["backend"] == "memory"
 
 
 def test_app_file_is_reloaded_in_dev_and_errors_shown(app_file: Path) -> None:
     import os
 
-    client = Client(create_app(app_file, make_settings()))
+    client = Client(create_flask_app(app_file, make_settings()))
     client.send(None)
     client.click("Increment")
     app_file.write_text(APP_SOURCE.replace('f"Count: {s.count}"', 'f"Total: {s.count}"'))
@@ -298,7 +298,7 @@ def test_app_file_is_reloaded_in_dev_and_errors_shown(app_file: Path) -> None:
 def test_no_reload_in_prod(app_file: Path) -> None:
     import os
 
-    client = Client(create_app(app_file, make_settings(prod=True)))
+    client = Client(create_flask_app(app_file, make_settings(prod=True)))
     client.send(None)
     app_file.write_text(textwrap.dedent("def broken(:\n"))
     os.utime(app_file, (3, 3))
@@ -331,7 +331,7 @@ def test_streaming_event_renews_its_session_lock(
 ) -> None:
     monkeypatch.setattr(active_session, "LOCK_RENEW_SECONDS", 0.0)
     backend = RenewCountingBackend()
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     before = backend.renewals
     client.click("Stream")
@@ -351,7 +351,7 @@ def test_helper_modules_of_the_app_are_reloaded_too(
         "import mesop_cli as me\nfrom greetings import greeting").replace(
         'me.text(f"Count: {s.count}")', 'me.text(greeting())'))
     monkeypatch.delitem(__import__("sys").modules, "greetings", raising=False)
-    client = Client(create_app(app_file, make_settings()))
+    client = Client(create_flask_app(app_file, make_settings()))
     client.send(None)
     assert client.tree["c"][0]["p"]["text"] == "Hello"
     helper.write_text('def greeting():\n    return "Bonjour"\n')
@@ -363,10 +363,10 @@ def test_helper_modules_of_the_app_are_reloaded_too(
 def test_saved_state_is_the_state_of_the_last_render(app_file: Path) -> None:
     """What the backend keeps is the browser's copy (beside the digests of its fields),
     after a plain event, a streamed one, and one whose handler raised after a change."""
-    from mesop_cli.sessions.codec import canonical_bytes
+    from mesop_cli.state_format.codec import canonical_bytes
 
     backend = MemoryBackend(ttl_seconds=600, max_bytes=1 << 20)
-    client = Client(create_app(app_file, make_settings(), backend=backend))
+    client = Client(create_flask_app(app_file, make_settings(), backend=backend))
     client.send(None)
     for label in ("Increment", "Stream"):
         client.click(label)

@@ -18,7 +18,7 @@ from mesop_cli.runtime import AppLoadError, load_app, render
 from mesop_cli.runtime.engine import run_event
 from mesop_cli.runtime.errors import HandlerError, InvalidEvent, UnknownHandler
 from mesop_cli.runtime.events import MAX_WEB_EVENT_BYTES, MAX_WEB_EVENT_DEPTH, build_event
-from mesop_cli.web import create_app
+from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings
 
 COUNTER_JS = "customElements.define('my-counter', class extends HTMLElement {});\n"
@@ -328,7 +328,7 @@ def served(tmp_path: Path) -> tuple[Any, Path]:
     main = write_app(app_dir)
     (app_dir / "parts" / "other.js").write_text("// not registered\n")
     (tmp_path / "outside.js").write_text("// outside\n")
-    return create_app(main, make_settings()).test_client(), app_dir
+    return create_flask_app(main, make_settings()).test_client(), app_dir
 
 
 def test_registered_module_is_served_as_javascript(served: tuple[Any, Path]) -> None:
@@ -384,14 +384,14 @@ def test_pages_of_apps_with_web_components_allow_lits_policy(served: tuple[Any, 
     assert page["script-src"] == ["'self'"]
     plain = tmp_path / "plain"
     plain.mkdir()
-    other = create_app(write_app(plain, 'import mesop_cli as me\n\n@me.page(path="/")\n'
+    other = create_flask_app(write_app(plain, 'import mesop_cli as me\n\n@me.page(path="/")\n'
                                         'def home():\n    me.text("x")\n', js={}),
                        make_settings()).test_client()
     assert csp(other.get("/"))["trusted-types"] == ["mesop-cli"]
 
 
 def test_web_event_over_http_reaches_the_handler(tmp_path: Path) -> None:
-    tab = Client(create_app(write_app(tmp_path), make_settings()))
+    tab = Client(create_flask_app(write_app(tmp_path), make_settings()))
     tab.send(None)
     handler = web_nodes(tab.tree)[0]["p"]["events"]["incrementEvent"]
     tab.send({"handler": handler, "kind": "web", "key": "c", "value": {"value": 5}})

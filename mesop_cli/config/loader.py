@@ -24,8 +24,7 @@ from mesop_cli.config.options import (
     Settings,
     closest,
 )
-from mesop_cli.config.problems import REDACTED, Problem, redact_url
-from mesop_cli.sessions.pg_ssl import (
+from mesop_cli.config.pg_ssl import (
     SSLMODES,
     UNENCRYPTED_POSSIBLE,
     effective_sslmode,
@@ -33,8 +32,9 @@ from mesop_cli.sessions.pg_ssl import (
     is_local,
     promise,
 )
-from mesop_cli.sessions.private_dir import FIX as PRIVATE_DIR_FIX
-from mesop_cli.sessions.private_dir import privacy_problem
+from mesop_cli.config.private_dir import FIX as PRIVATE_DIR_FIX
+from mesop_cli.config.private_dir import privacy_problem
+from mesop_cli.config.problems import REDACTED, Problem, redact_url
 
 #: Private variable carrying the per-launch key to the processes a launch starts.
 LAUNCH_KEY_VARIABLE = "_MESOP_LAUNCH_SECRET_KEY"

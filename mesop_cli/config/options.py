@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from mesop_cli.config.origins import normalize_origin
+from mesop_cli.config.pg_ssl import SSLMODES
 from mesop_cli.config.problems import REDACTED, redact_url
-from mesop_cli.origins import normalize_origin
-from mesop_cli.sessions.pg_ssl import SSLMODES
-from mesop_cli.sessions.redis_url import (
+from mesop_cli.config.redis_url import (
     DEFAULT_KEY_PREFIX,
     MAX_KEY_PREFIX,
     SENTINEL_SCHEME,
@@ -29,6 +29,7 @@ from mesop_cli.sessions.redis_url import (
     parse_sentinel_url,
 )
 
+#: The state session backends, one module each in mesop_cli/sessions/ (the one list).
 BACKENDS = ("none", "memory", "file", "redis", "sql")
 #: Seven days: a tab left open over a long weekend or a week away keeps its work; beyond
 #: that, a state copy someone kept can no longer be sent back.

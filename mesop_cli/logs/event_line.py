@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from mesop_cli.logs.formatters import FIELDS
-from mesop_cli.sessions.ids import session_hash
+from mesop_cli.state_format.session_ids import session_hash
 
 #: Its own logger, so the event lines can be silenced (or raised to) on their own.
 EVENT_LOGGER = logging.getLogger("mesop_cli.events")

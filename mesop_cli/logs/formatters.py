@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 import msgspec
 
-from mesop_cli.sessions.ids import redact_session_ids
+from mesop_cli.state_format.session_ids import redact_session_ids
 
 #: Attribute of a log record holding its structured fields (an event's kind, path...),
 #: set with ``extra={FIELDS: {...}}``. JSON lines carry them as keys; text lines carry

@@ -5,8 +5,7 @@ This is the interface the web layer uses; it knows nothing of HTTP or of session
 
 from __future__ import annotations
 
-from mesop_cli.runtime.app import App, load_app
-from mesop_cli.runtime.browser import BrowserContext, ThemeSettings
+from mesop_cli.runtime.browser.browser_context import BrowserContext, ThemeSettings
 from mesop_cli.runtime.engine import Render, render, run_event, run_load, run_refresh
 from mesop_cli.runtime.errors import (
     AppLoadError,
@@ -15,6 +14,7 @@ from mesop_cli.runtime.errors import (
     PageNotFound,
     UnknownHandler,
 )
+from mesop_cli.runtime.loaded_app import App, load_app
 from mesop_cli.runtime.registry import Page
 
 __all__ = [

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from mesop_cli.runtime.app import App
-from mesop_cli.runtime.browser import BrowserContext
-from mesop_cli.runtime.context import Scope, TreeBuilder, activated
+from mesop_cli.runtime.browser.browser_context import BrowserContext
 from mesop_cli.runtime.errors import HandlerError, InvalidEvent, UnknownHandler
 from mesop_cli.runtime.events import LoadEvent, build_event
+from mesop_cli.runtime.loaded_app import App
+from mesop_cli.runtime.scope import Scope, TreeBuilder, activated
 
 # How many navigations one event may chain (on_load navigating on) before it is a loop.
 _MAX_NAVIGATIONS = 16

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mesop_cli.runtime.errors import InvalidEvent
-from mesop_cli.runtime.uploaded_file import UploadedFile
 from mesop_cli.runtime.uploads import read_upload
+from mesop_cli.state_format.uploaded_file import UploadedFile
 
 
 @dataclass(kw_only=True)

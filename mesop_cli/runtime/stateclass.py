@@ -16,10 +16,10 @@ import types
 import typing
 from typing import Any, TypeVar
 
-from mesop_cli.runtime.context import current_scope
-from mesop_cli.runtime.pydantic_models import is_model_class
 from mesop_cli.runtime.registry import STATECLASS_MARK, declare_state_class
-from mesop_cli.runtime.uploaded_file import UploadedFile
+from mesop_cli.runtime.scope import current_scope
+from mesop_cli.state_format.pydantic_models import is_model_class
+from mesop_cli.state_format.uploaded_file import UploadedFile
 
 T = TypeVar("T")
 

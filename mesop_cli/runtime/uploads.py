@@ -22,7 +22,7 @@ import unicodedata
 from typing import Any
 
 from mesop_cli.runtime.errors import InvalidEvent
-from mesop_cli.runtime.uploaded_file import UploadedFile
+from mesop_cli.state_format.uploaded_file import UploadedFile
 
 _FIELDS = {"name": str, "size": int, "mime_type": str, "contents": str}
 #: Longest name kept; longer ones are cut, keeping a short extension.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mesop_cli.config.options import BACKENDS
 from mesop_cli.sessions.base import (
     BackendStats,
     BackendUnavailable,
@@ -16,12 +17,10 @@ from mesop_cli.sessions.base import (
     SessionBackend,
     SessionLock,
 )
-from mesop_cli.sessions.ids import InvalidSessionId, new_session_id, validate_session_id
+from mesop_cli.state_format.session_ids import InvalidSessionId, new_session_id, validate_session_id
 
 if TYPE_CHECKING:
     from mesop_cli.config import Settings
-
-BACKENDS = ("none", "memory", "file", "redis", "sql")
 
 __all__ = [
     "BACKENDS",

@@ -1,6 +1,6 @@
 """The state session backend interface.
 
-A backend stores opaque bytes (already encoded by :mod:`mesop_cli.sessions.codec`)
+A backend stores opaque bytes (already encoded by :mod:`mesop_cli.state_format.codec`)
 under a validated session id. Load, save, counting, id validation, the lock and the
 throttled sweep are written once here; each backend implements only ``retrieve``,
 ``upsert`` and ``delete``, plus ``sweep`` where the store has no expiry of its own and
@@ -31,8 +31,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from mesop_cli.sessions.ids import validate_session_id
-from mesop_cli.sessions.image import StateImage, image_from_bytes
+from mesop_cli.state_format.image import StateImage, image_from_bytes
+from mesop_cli.state_format.session_ids import validate_session_id
 from mesop_cli.telemetry.meters import BackendMeters
 
 logger = logging.getLogger(__name__)

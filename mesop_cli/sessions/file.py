@@ -1,7 +1,7 @@
 """The ``file`` backend: one file per session in a directory shared by the host's processes.
 
 Files live in ``<base dir>/mesop-sessions-<uid>``, a directory of the serving user's with
-mode 0700 (see :mod:`mesop_cli.sessions.private_dir`): their names contain session ids,
+mode 0700 (see :mod:`mesop_cli.config.private_dir`): their names contain session ids,
 which no other user may list. ``mesop-session-<id>.json`` holds the state. Writes go to a
 temporary file in the same directory, are flushed to disk, then renamed over the old file,
 so a reader sees the old state or the new one, never half of one. A file that is not a
@@ -46,15 +46,15 @@ import stat
 import tempfile
 import time
 
+from mesop_cli.config.private_dir import UnsafeDirectory, describe_owner, ensure_private_dir
 from mesop_cli.sessions.base import BackendUnavailable, LockLost, LockTimeout, SharedLock
-from mesop_cli.sessions.ids import (
+from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
+from mesop_cli.state_format.session_ids import (
     ID_LENGTH,
     InvalidSessionId,
     redact_session_ids,
     validate_session_id,
 )
-from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
-from mesop_cli.sessions.private_dir import UnsafeDirectory, describe_owner, ensure_private_dir
 
 logger = logging.getLogger(__name__)
 

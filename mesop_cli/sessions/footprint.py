@@ -1,7 +1,7 @@
 """What a session kept in this process costs in memory: the figure byte caps charge.
 
 The ``memory`` backend and the near cache of ``file``/``redis``/``sql`` keep a session as
-its :class:`~mesop_cli.sessions.image.StateImage` (one object, a digest and a size per
+its :class:`~mesop_cli.state_format.image.StateImage` (one object, a digest and a size per
 field, the field's JSON data) plus the live state objects it was captured from, under its
 id in an ordered dict. Charging only the JSON bytes of the values undercharged small
 sessions a hundredfold: a fresh session of the sample app is 23 bytes of values (888
@@ -56,7 +56,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mesop_cli.sessions.image import StateImage
+from mesop_cli.state_format.image import StateImage
 
 #: The id (a 43-character string), the ordered dict's entry and its tuple, the last-use
 #: time, the StateImage object with its dict of classes, and the dict of live objects.

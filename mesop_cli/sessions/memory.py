@@ -28,8 +28,8 @@ from collections import OrderedDict
 
 from mesop_cli.sessions.base import SessionBackend, SessionLock
 from mesop_cli.sessions.footprint import resident_bytes
-from mesop_cli.sessions.ids import validate_session_id
-from mesop_cli.sessions.image import StateImage, image_from_bytes
+from mesop_cli.state_format.image import StateImage, image_from_bytes
+from mesop_cli.state_format.session_ids import validate_session_id
 
 #: What an entry holds: bytes saved as bytes, or an image saved as one.
 _Stored = bytes | StateImage

@@ -26,8 +26,8 @@ from collections import OrderedDict
 
 from mesop_cli.sessions.base import BackendUnavailable, SessionBackend, SessionLock, SharedLock
 from mesop_cli.sessions.footprint import resident_bytes
-from mesop_cli.sessions.ids import validate_session_id
-from mesop_cli.sessions.image import StateImage, image_from_bytes
+from mesop_cli.state_format.image import StateImage, image_from_bytes
+from mesop_cli.state_format.session_ids import validate_session_id
 
 TAG_BYTES = 16
 #: Default bytes of memory each process spends on the sessions it saved last.

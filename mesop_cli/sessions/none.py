@@ -1,7 +1,7 @@
 """The ``none`` backend: nothing is kept on the server.
 
 The state travels to the browser and back with every event, signed by
-:mod:`mesop_cli.sessions.signing`; the web layer verifies the signature. This class exists
+:mod:`mesop_cli.state_format.signing`; the web layer verifies the signature. This class exists
 so that every backend answers the same interface: it always misses and stores nothing.
 """
 

@@ -6,7 +6,7 @@ with its write tag, which a process that saved the session reads alone (``GETRAN
 know whether its kept copy still holds (see :mod:`mesop_cli.sessions.near_cache`). Locks are
 ``<key_prefix>lock:<id>``: every key starts with the prefix, so apps with different prefixes
 share a database without seeing each other's keys. The URL may be ``redis://``,
-``rediss://`` (TLS) or ``redis+sentinel://`` (see :mod:`mesop_cli.sessions.redis_url`). The
+``rediss://`` (TLS) or ``redis+sentinel://`` (see :mod:`mesop_cli.config.redis_url`). The
 per-session lock is redis-py's :class:`redis.lock.Lock` (a random owner token, an expiry, a
 Lua-scripted release that only deletes the key while the token still matches), so events of
 one session are serialized across threads, processes and machines, and a crashed holder
@@ -45,21 +45,21 @@ from redis.lock import Lock
 from redis.retry import Retry
 from redis.sentinel import Sentinel
 
-from mesop_cli.sessions.base import (
-    BackendUnavailable,
-    LockLost,
-    LockTimeout,
-    SharedLock,
-)
-from mesop_cli.sessions.ids import ID_LENGTH
-from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
-from mesop_cli.sessions.redis_url import (
+from mesop_cli.config.redis_url import (
     DEFAULT_KEY_PREFIX,
     LOCK_INFIX,
     SentinelUrl,
     is_sentinel_url,
     parse_sentinel_url,
 )
+from mesop_cli.sessions.base import (
+    BackendUnavailable,
+    LockLost,
+    LockTimeout,
+    SharedLock,
+)
+from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
+from mesop_cli.state_format.session_ids import ID_LENGTH
 
 logger = logging.getLogger(__name__)
 

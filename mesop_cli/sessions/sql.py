@@ -1,6 +1,6 @@
 """The ``sql`` backend: one row per session, through SQLAlchemy Core (SQLite or PostgreSQL).
 
-Table ``<table>``: ``id`` (the session id, :data:`~mesop_cli.sessions.ids.ID_LENGTH`
+Table ``<table>``: ``id`` (the session id, :data:`~mesop_cli.state_format.session_ids.ID_LENGTH`
 characters, primary key), ``data`` (the encoded state) and ``expires_at`` (seconds since the
 epoch, indexed). It is created when missing. ``load`` pushes ``expires_at`` forward, so the
 TTL slides with each event; rows past it are invisible to ``load`` and deleted by
@@ -102,8 +102,8 @@ from mesop_cli.sessions.base import (
     LockTimeout,
     SharedLock,
 )
-from mesop_cli.sessions.ids import ID_LENGTH
 from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
+from mesop_cli.state_format.session_ids import ID_LENGTH
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from mesop_cli.web.app import create_app
+from mesop_cli.web.flask_app import create_flask_app
 
-__all__ = ["create_app"]
+__all__ = ["create_flask_app"]

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mesop_cli.runtime import BrowserContext, Render, ThemeSettings
-from mesop_cli.runtime.query_state import QueryState
+from mesop_cli.runtime.browser.query_state import QueryState
 from mesop_cli.sessions.base import LockLost, SessionBackend, SessionLock
-from mesop_cli.sessions.codec import CodecError
-from mesop_cli.sessions.ids import new_session_id
-from mesop_cli.sessions.image import StateImage, capture, image_from_json
-from mesop_cli.sessions.signing import StateSigner, Verdict
-from mesop_cli.web.diff import patch_images
+from mesop_cli.state_format.codec import CodecError
+from mesop_cli.state_format.diff import patch_images
+from mesop_cli.state_format.image import StateImage, capture, image_from_json
+from mesop_cli.state_format.session_ids import new_session_id
+from mesop_cli.state_format.signing import StateSigner, Verdict
 from mesop_cli.web.protocol import EventRequest
 
 log = logging.getLogger("mesop_cli.web")

@@ -7,10 +7,10 @@ import json
 from flask import Blueprint, Response, current_app
 
 from mesop_cli.config import Settings
-from mesop_cli.hosts import HostPolicy
 from mesop_cli.sessions.base import SessionBackend
-from mesop_cli.sessions.signing import StateSigner
+from mesop_cli.state_format.signing import StateSigner
 from mesop_cli.web.app_holder import AppHolder
+from mesop_cli.web.host_policy import HostPolicy
 from mesop_cli.web.metrics import Metrics
 
 #: Largest request body accepted. Only the `none` backend uploads state with each event.

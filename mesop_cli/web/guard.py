@@ -1,4 +1,8 @@
-"""Cross-site and content-type checks on the event endpoint, before any session is touched.
+"""The requests we refuse before anything runs: unknown Host names (DNS rebinding; the
+policy and its reasons are in ``mesop_cli/web/host_policy.py``), and cross-site or
+non-JSON posts to the event endpoint, before any session is touched.
+
+Cross-site posts and content types:
 
 A page on another site can make a browser POST to us: a form, or ``fetch`` in ``no-cors``
 mode, sends ``text/plain``, ``application/x-www-form-urlencoded`` or ``multipart/form-data``
@@ -19,7 +23,8 @@ import logging
 
 from flask import Request, Response, request
 
-from mesop_cli.origins import normalize_origin
+from mesop_cli.config.origins import normalize_origin
+from mesop_cli.logs.throttle import Throttle
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
 
 log = logging.getLogger("mesop_cli.web")
@@ -84,3 +89,30 @@ def protective_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
+
+
+# Answered whatever the Host: probes often use an address or an internal name, and it
+# reveals nothing.
+HEALTHZ_PATH = "/__mesop__/healthz"
+
+# Anyone can send any Host, as often as they like: one line per name a minute is enough.
+_warnings = Throttle()
+
+
+def refuse_unknown_host() -> Response | None:
+    """The before-request hook: a Host we do not serve gets 400 before anything runs."""
+    ctx = mesop_context()
+    if request.path == HEALTHZ_PATH or ctx.host_policy.allows(request.host):
+        return None
+    shown = request.host[:100]
+    should_log, held_back = _warnings.allow(shown)
+    if should_log:
+        log.warning("request refused: its Host %r is not served here (MESOP_ALLOWED_HOSTS)%s",
+                    shown, f"; {held_back} more refused since the last line" if held_back else "")
+    message = f"Bad request: this server does not answer to the host name {shown!r}."
+    if not ctx.settings.prod:
+        message += (" If you opened the app by this name, add it to MESOP_ALLOWED_HOSTS; "
+                    "if you did not, a page you visited tried to reach this server.")
+    if request.path == EVENTS_PATH:
+        return json_error(400, message)
+    return Response(message + "\n", status=400, mimetype="text/plain")

@@ -20,9 +20,8 @@ from mesop_cli.web import context
 from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
 from mesop_cli.web.body import read_body
 from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
-from mesop_cli.web.errors import report
-from mesop_cli.web.guard import protective_headers, refuse_cross_site
-from mesop_cli.web.hosts import refuse_unknown_host
+from mesop_cli.web.error_reports import report
+from mesop_cli.web.guard import protective_headers, refuse_cross_site, refuse_unknown_host
 from mesop_cli.web.protocol import (
     EventRequest,
     MalformedSessionId,

@@ -11,7 +11,7 @@ from mesop_cli.runtime import AppLoadError, Page
 from mesop_cli.sessions.base import BackendUnavailable
 from mesop_cli.web.context import EVENTS_PATH, bp, mesop_context
 from mesop_cli.web.csp import page_headers
-from mesop_cli.web.errors import report
+from mesop_cli.web.error_reports import report
 from mesop_cli.web.metrics import render as render_metrics
 
 

@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from mesop_cli.runtime.browser import DEFAULT_VIEWPORT, MAX_VIEWPORT_PIXELS
-from mesop_cli.runtime.errors import InvalidEvent
-from mesop_cli.runtime.events import EVENT_KINDS, check_web_value
-from mesop_cli.runtime.query_state import (
+from mesop_cli.runtime.browser.browser_context import DEFAULT_VIEWPORT, MAX_VIEWPORT_PIXELS
+from mesop_cli.runtime.browser.query_state import (
     MAX_QUERY_CHARS,
     MAX_QUERY_PAIRS,
     Pairs,
     QueryTooLarge,
     check_size,
 )
-from mesop_cli.sessions.ids import InvalidSessionId, validate_session_id
+from mesop_cli.runtime.errors import InvalidEvent
+from mesop_cli.runtime.events import EVENT_KINDS, check_web_value
+from mesop_cli.state_format.session_ids import InvalidSessionId, validate_session_id
 
 
 class ProtocolError(ValueError):

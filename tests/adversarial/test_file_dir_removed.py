@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from mesop_cli.sessions.private_dir import private_dir_name
+from mesop_cli.config.private_dir import private_dir_name
 from tests.support.server import ROOT, running_server
 from tests.support.tab import ServerError, Tab
 

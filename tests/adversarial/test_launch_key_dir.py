@@ -9,7 +9,7 @@ commit b7dbce2), launch_key.py checked the key directory alone (mkdir, then lsta
 owner and mode), never the directories on the way: run against that code, a parent of
 mode 0777 and a symlink of ``nobody`` on the way were accepted, and after the parent was
 swapped for ``nobody``'s, the key read was the one planted there. Now it asks
-sessions/private_dir.py, which judges every directory and symlink on the path, creates
+config/private_dir.py, which judges every directory and symlink on the path, creates
 what is missing 0700 and checks again after creating; a refusal names the directory,
 what is wrong and the fix, and under gunicorn it is error E008. Attacks by another user
 are played by root with files chowned to ``nobody``.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from mesop_cli.launch_key import LaunchKeyError, key_directory, shared_launch_key
+from mesop_cli.serving.launch_key import LaunchKeyError, key_directory, shared_launch_key
 from tests.support.server import free_port
 from tests.test_config_wsgi import APP, FACTORY, GUNICORN, finished
 

@@ -24,7 +24,7 @@ from contextlib import ExitStack
 import pytest
 import requests
 
-from mesop_cli.request_arrival import MAX_TRAILER_BYTES
+from mesop_cli.serving.request_arrival import MAX_TRAILER_BYTES
 from tests.support.raw_http import EVENTS_PATH, PAGE_LOAD, ResponseReader, connect
 from tests.support.server import RunningServer, running_server
 

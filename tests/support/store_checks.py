@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout, SessionBackend
-from mesop_cli.sessions.ids import new_session_id
+from mesop_cli.state_format.session_ids import new_session_id
 
 #: Builds a fresh backend; a functools.partial of the class, so spawned processes can too.
 BackendFactory = Callable[[], SessionBackend]

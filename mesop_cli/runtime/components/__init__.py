@@ -6,7 +6,6 @@ this package gathers them for ``mesop_cli/__init__.py``.
 
 from __future__ import annotations
 
-from mesop_cli.runtime.components.base import ParentComponent
 from mesop_cli.runtime.components.buttons import button, content_button
 from mesop_cli.runtime.components.choices import (
     ButtonToggleButton,
@@ -34,6 +33,7 @@ from mesop_cli.runtime.components.embedded import audio, embed, video
 from mesop_cli.runtime.components.fields import Shortcut, input, native_textarea, textarea
 from mesop_cli.runtime.components.layout import box, divider, sidenav, tooltip
 from mesop_cli.runtime.components.media import icon, image, link, plot
+from mesop_cli.runtime.components.node import ParentComponent
 from mesop_cli.runtime.components.pickers import (
     AutocompleteOption,
     AutocompleteOptionGroup,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mesop_cli.runtime.components.base import (
+from mesop_cli.runtime.components.node import (
     PALETTE,
     ParentComponent,
     insert,

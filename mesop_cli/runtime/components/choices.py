@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mesop_cli.runtime.components.base import (
+from mesop_cli.runtime.components.node import (
     LABEL_POSITIONS,
     PALETTE,
     ParentComponent,

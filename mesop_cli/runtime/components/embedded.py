@@ -7,7 +7,7 @@ come from https origins (web/csp.py).
 
 from __future__ import annotations
 
-from mesop_cli.runtime.components.base import insert, safe_url, text_or_empty
+from mesop_cli.runtime.components.node import insert, safe_url, text_or_empty
 from mesop_cli.runtime.style import Style
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mesop_cli.runtime.components.base import PALETTE, choice, insert, text_or_empty
-from mesop_cli.runtime.context import current_builder
+from mesop_cli.runtime.components.node import PALETTE, choice, insert, text_or_empty
 from mesop_cli.runtime.events import (
     InputBlurEvent,
     InputEnterEvent,
@@ -14,6 +13,7 @@ from mesop_cli.runtime.events import (
     Shortcut,
     TextareaShortcutEvent,
 )
+from mesop_cli.runtime.scope import current_builder
 from mesop_cli.runtime.style import Style
 
 _APPEARANCES = ("fill", "outline")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mesop_cli.runtime.components.base import ParentComponent, choice, insert, text_or_empty
+from mesop_cli.runtime.components.node import ParentComponent, choice, insert, text_or_empty
 from mesop_cli.runtime.events import ClickEvent, RightClickEvent, SidenavOpenedChangedEvent
 from mesop_cli.runtime.style import Style
 

@@ -6,7 +6,7 @@ import base64
 import io
 from typing import Any
 
-from mesop_cli.runtime.components.base import (
+from mesop_cli.runtime.components.node import (
     insert,
     safe_image_url,
     safe_url,

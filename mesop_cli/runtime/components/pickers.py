@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mesop_cli.runtime.components.base import PALETTE, choice, insert, text_or_empty
+from mesop_cli.runtime.components.node import PALETTE, choice, insert, text_or_empty
 from mesop_cli.runtime.events import (
     AutocompleteEnterEvent,
     AutocompleteSelectionChangeEvent,

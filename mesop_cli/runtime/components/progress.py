@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from mesop_cli.runtime.components.base import PALETTE, insert, optional_choice, pixels
+from mesop_cli.runtime.components.node import PALETTE, insert, optional_choice, pixels
 from mesop_cli.runtime.events import ProgressBarAnimationEndEvent
 
 _BAR_MODES = ("determinate", "indeterminate", "buffer", "query")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mesop_cli.runtime.components.base import insert
+from mesop_cli.runtime.components.node import insert
 from mesop_cli.runtime.events import TableClickEvent
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from mesop_cli.runtime.components.base import choice, insert, text_or_empty
+from mesop_cli.runtime.components.node import choice, insert, text_or_empty
 from mesop_cli.runtime.safe_html import clean_html
 from mesop_cli.runtime.safe_markdown import to_html
 from mesop_cli.runtime.style import Border, BorderSide, Style

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mesop_cli.runtime.components.base import (
+from mesop_cli.runtime.components.node import (
     PALETTE,
     ParentComponent,
     insert,

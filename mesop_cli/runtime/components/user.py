@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from mesop_cli.runtime.context import TreeBuilder, current_builder, new_node
+from mesop_cli.runtime.scope import TreeBuilder, current_builder, new_node
 
 F = TypeVar("F", bound=Callable[..., Any])
 S = TypeVar("S")

@@ -20,9 +20,9 @@ import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from mesop_cli.runtime.components.base import ParentComponent, insert
-from mesop_cli.runtime.context import TreeBuilder, current_builder, current_scope, in_scope
+from mesop_cli.runtime.components.node import ParentComponent, insert
 from mesop_cli.runtime.registry import declare_web_module, loading_app_dir
+from mesop_cli.runtime.scope import TreeBuilder, current_builder, current_scope, in_scope
 from mesop_cli.runtime.web_modules import (
     WebComponentError,
     WebModule,

@@ -1,0 +1,58 @@
+"""The Flask app factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+
+from mesop_cli.config import Settings
+from mesop_cli.runtime.browser.cookieclass import cookie_key_problem
+from mesop_cli.sessions import create_backend
+from mesop_cli.sessions.base import SessionBackend
+from mesop_cli.web import (  # noqa: F401  (their routes join the blueprint)
+    events_endpoint,
+    pages,
+    web_components,
+)
+from mesop_cli.web.app_holder import AppHolder
+from mesop_cli.web.context import MAX_REQUEST_BYTES, MesopContext, bp
+from mesop_cli.web.hooks import install_session_hooks
+
+
+class _NoFlaskSession(SessionInterface):
+    """Flask's ``session`` is an empty, read-only stand-in; no cookie is read or written."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None  # Flask then uses its NullSession, which refuses writes
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
+def create_flask_app(
+    app_path: str | Path, settings: Settings, backend: SessionBackend | None = None
+) -> Flask:
+    """Build the WSGI app serving the Mesop-style app at ``app_path``."""
+    app_path = Path(app_path).resolve()
+    holder = AppHolder(app_path, watch=settings.reload and not settings.prod,
+                       alias_mesop=settings.alias_mesop)
+    flask_app = Flask(__name__)
+    flask_app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    # State lives in the session backend and cookies are signed with keys of their own,
+    # so Flask's cookie session is never used: without this it would still look for, and
+    # unsign, a "session" cookie on every request, and hold the secret in its config.
+    flask_app.session_interface = _NoFlaskSession()
+    flask_app.extensions["mesop"] = MesopContext(
+        holder, settings, backend if backend is not None else create_backend(settings)
+    )
+    keys = cookie_key_problem(holder.get().cookie_classes, settings.secret_key_generated)
+    if keys is not None:
+        # Said when serving starts too, not only by --check-config: the cookies' keys die
+        # with this process.
+        logging.getLogger("mesop_cli").warning("warning %s", keys)
+    flask_app.register_blueprint(bp)
+    install_session_hooks(flask_app)
+    return flask_app
