@@ -1,19 +1,25 @@
 """Rendering pages and dispatching events: the runtime's interface to the web layer.
 
 Everything here is synchronous and free of HTTP. A handler that is a generator streams:
-each ``yield`` produces a Render, and a final Render follows when it finishes. A call to
+each ``yield`` produces a Render, and a final Render follows when it finishes. An
+``async def`` handler or async generator runs the same way, on an event loop of the
+stream's own (runtime/async_steps.py); a coroutine nothing would await (yielded by a
+handler, or returned by a coroutine) is a HandlerError naming its line. A call to
 ``me.navigate`` takes effect at the next Render: the target page's on_load runs (itself
 possibly streaming) and the Render is of the target page.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
+from mesop_cli.runtime.async_steps import FINISHED, EventLoopSlot, never_awaited
 from mesop_cli.runtime.browser.browser_context import BrowserContext
 from mesop_cli.runtime.errors import HandlerError, InvalidEvent, UnknownHandler
 from mesop_cli.runtime.events import LoadEvent, build_event
@@ -77,29 +83,77 @@ def _scope(app: App, states: dict[str, object], browser: BrowserContext | None) 
     return Scope(app, states, browser=browser if browser is not None else BrowserContext())
 
 
-def _steps(scope: Scope, call: Callable[[], Any]) -> Iterator[None]:
-    """Run ``call``; yield after each ``yield`` of a generator it returns."""
+def _steps(scope: Scope, call: Callable[[], Any], loop: EventLoopSlot) -> Iterator[None]:
+    """Run ``call``; yield after each ``yield`` of a generator, sync or async, it returns.
+    A coroutine it returns (an ``async def`` handler, or a lambda calling one) runs to its
+    end in one step."""
     try:
         with activated(scope):
             result = call()
     except Exception as exc:
         raise HandlerError.from_exception(exc, scope.app.path) from exc
+    if inspect.iscoroutine(result):
+        code = result.cr_code
+        try:
+            value = loop.run(scope, result)
+        except (Exception, asyncio.CancelledError) as exc:
+            raise HandlerError.from_exception(exc, scope.app.path) from exc
+        _refuse_awaitable(never_awaited(value, "returned", None, code))
+        return
+    if inspect.isasyncgen(result):
+        yield from _async_steps(scope, result, loop)
+        return
     if not inspect.isgenerator(result):
         return
     try:
         while True:
             try:
                 with activated(scope):
-                    next(result)
+                    value = next(result)
             except StopIteration:
                 return
             except Exception as exc:
                 raise HandlerError.from_exception(exc, scope.app.path) from exc
+            _refuse_awaitable(never_awaited(value, "yielded", _suspended_frame(result)))
             yield
     finally:
         # A client that went away stops the stream; let the handler's `finally` run.
         with activated(scope):
             result.close()
+
+
+def _async_steps(scope: Scope, agen: AsyncGenerator[Any, Any],
+                 loop: EventLoopSlot) -> Iterator[None]:
+    """Advance an async generator handler one ``yield`` per step."""
+    started = False
+    try:
+        while True:
+            try:
+                value = loop.next_of(scope, agen)
+            except (Exception, asyncio.CancelledError) as exc:
+                raise HandlerError.from_exception(exc, scope.app.path) from exc
+            started = True
+            if value is FINISHED:
+                return
+            _refuse_awaitable(never_awaited(value, "yielded", agen.ag_frame))
+            yield
+    finally:
+        # As for a sync generator: a stream closed early runs the handler's `finally`
+        # (which may itself await) now, before the session is saved.
+        if started and agen.ag_frame is not None:
+            loop.run(scope, agen.aclose())
+
+
+def _suspended_frame(gen: Generator[Any, Any, Any]) -> FrameType | None:
+    """The frame a generator stands at, inside any ``yield from`` it delegates to."""
+    while inspect.isgenerator(gen.gi_yieldfrom):
+        gen = gen.gi_yieldfrom
+    return gen.gi_frame
+
+
+def _refuse_awaitable(error: HandlerError | None) -> None:
+    if error is not None:
+        raise error
 
 
 class _Stream:
@@ -109,9 +163,19 @@ class _Stream:
         self.scope = scope
         self.path = path
         self.navigations = 0
+        #: The event loop of async handlers, one for the whole stream (on_loads after
+        #: navigations included), closed when the stream ends.
+        self.loop = EventLoopSlot()
+
+    def closing(self, renders: Iterator[Render]) -> Iterator[Render]:
+        """``renders``, and the stream's event loop closed after them, however they end."""
+        try:
+            yield from renders
+        finally:
+            self.loop.close()
 
     def run(self, call: Callable[[], Any]) -> Iterator[Render]:
-        steps = _steps(self.scope, call)
+        steps = _steps(self.scope, call, self.loop)
         try:
             for _ in steps:
                 yield from self.after_step()
@@ -145,15 +209,16 @@ class _Stream:
 
 def run_load(app: App, path: str, states: dict[str, object],
              browser: BrowserContext | None = None) -> Iterator[Render]:
-    """Run the page's on_load (streaming if it is a generator), then render it."""
+    """Run the page's on_load (streaming if it is a generator, sync or async), then render
+    it."""
     page = app.page_for(path)
     # The page's own path: its query reaches the app through me.query_params.
     path = page.path
     _ensure_states(app, states)
     stream = _Stream(_scope(app, states, browser), path)
     if page.on_load is None:
-        return stream.after_step()
-    return stream.run(functools.partial(page.on_load, LoadEvent(path=path)))
+        return stream.closing(stream.after_step())
+    return stream.closing(stream.run(functools.partial(page.on_load, LoadEvent(path=path))))
 
 
 def _check_event(event: object) -> tuple[str, str, str, Any]:
@@ -173,7 +238,8 @@ def run_refresh(app: App, path: str, states: dict[str, object],
     ``me.theme_brightness()`` say may have changed."""
     app.page_for(path)
     _ensure_states(app, states)
-    return _Stream(_scope(app, states, browser), path).after_step()
+    stream = _Stream(_scope(app, states, browser), path)
+    return stream.closing(stream.after_step())
 
 
 def run_event(
@@ -205,4 +271,5 @@ def run_event(
             f"handler {handler_id!r} takes {', '.join(sorted(kinds))} events, not {kind!r}"
         )
     user_event = build_event(kind, key, value)
-    return _Stream(scope, path).run(functools.partial(handler, user_event))
+    stream = _Stream(scope, path)
+    return stream.closing(stream.run(functools.partial(handler, user_event)))
