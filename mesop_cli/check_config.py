@@ -321,7 +321,7 @@ def app_pages(app_path: Path, alias_mesop: bool = False, secret_key_generated: b
               ) -> tuple[list[dict[str, str]], list[Problem]]:
     """The app's pages as [{path, title}], and its problems: E006 when it does not import,
     E010 for each page that fails when drawn, W012 for signed or encrypted cookie classes
-    under a per-launch secret.
+    under a per-launch secret, W013 for missing names used only where mesop never runs.
 
     Each page is drawn once, with every state class at its defaults and no handler run (no
     on_load either), so a page that imports but breaks when drawn (a name missing inside
@@ -345,6 +345,7 @@ def app_pages(app_path: Path, alias_mesop: bool = False, secret_key_generated: b
                     HandlerError.from_exception(exc, app.path)
                 problems.append(Problem("E010", f"{failure.location}: page {page.path} fails "
                                                 f"when drawn with default state: {failure}"))
+    problems += app.name_warnings()
     keys = cookie_key_problem(app.cookie_classes, secret_key_generated)
     if keys is not None:
         problems.append(keys)

@@ -9,11 +9,13 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import requests
 
 import mesop_cli as me
+from mesop_cli.compat.names import LEFT_OUT
 from mesop_cli.compat.scan import missing_uses
 from mesop_cli.runtime import AppLoadError, load_app
 from tests.support.server import clean_env, running_server
@@ -237,3 +239,98 @@ def test_readme_compatibility_table_is_current() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     section = readme[readme.index("<!-- compat:start -->"):readme.index("<!-- compat:end -->")]
     assert compatibility_table() in section, "run: python -m mesop_cli.compat.support_table"
+
+
+# ---- code mesop never runs --------------------------------------------------------------
+
+MAIN_GUARD_APP = """
+    import mesop_cli as me
+
+    @me.page(path="/", title="Guarded")
+    def home():
+        me.text("served")
+
+    if __name__ == "__main__":
+        me.run()
+"""
+
+
+@pytest.mark.parametrize("source, found", [
+    ('import mesop_cli as me\nif __name__ == "__main__":\n    me.run()\n',
+     [(3, 'under `if __name__ == "__main__":`')]),
+    ('import mesop_cli as me\nif "__main__" == __name__:\n    if x:\n        me.create_app()\n',
+     [(4, 'under `if __name__ == "__main__":`')]),
+    ('import mesop_cli as me\nif __name__ != "__main__":\n    pass\nelse:\n    me.run()\n',
+     [(5, 'in the `else` of `if __name__ != "__main__":`')]),
+    ("import typing\nif typing.TYPE_CHECKING:\n    from mesop_cli import Nope\n",
+     [(3, "under `if TYPE_CHECKING:`")]),
+    ("import mesop_cli as me\ndef f():\n    if False:\n        me.nope()\n",
+     [(4, "under `if False:`")]),
+    # Code that may run stays an error.
+    ('import mesop_cli as me\nif __name__ != "__main__":\n    me.run()\n', [(3, "")]),
+    ('import mesop_cli as me\nif __name__ == "__main__" or x:\n    me.run()\n', [(3, "")]),
+    ("import mesop_cli as me\nif DEBUG:\n    me.run()\nme.bogus\n", [(3, ""), (4, "")]),
+])
+def test_scan_marks_uses_in_code_mesop_never_runs(source: str,
+                                                  found: list[tuple[int, str]]) -> None:
+    assert [(use.line, use.unreached) for use in missing_uses(source)] == found
+
+
+def test_a_name_used_only_under_the_main_guard_loads_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, MAIN_GUARD_APP)
+    app = load_app(path)
+    assert list(app.pages) == ["/"]
+    (warning,) = app.name_warnings()
+    assert warning.code == "W013" and not warning.is_error
+    assert warning.message == (
+        f'{path}:8: me.run is not a Mesop name, used only under `if __name__ == "__main__":`, '
+        "which mesop never runs: the app is served as it is")
+
+
+def test_a_live_use_beside_a_dead_one_is_still_the_error(tmp_path: Path) -> None:
+    path = write(tmp_path, MAIN_GUARD_APP.replace('me.text("served")', 'me.colab_show("x")'))
+    # Only the line that would run is named; me.run is no part of the error.
+    assert load_error(path) == (f"{path}:5: me.colab_show is not supported by mesop-cli "
+                                "yet (supported: README.md, section 'Mesop compatibility')")
+
+
+@pytest.mark.parametrize("typo", ["run", "runtme", "compta", "VERSON", "colab_sho", "serving2",
+                                  "state_formats", "web_"])
+def test_a_did_you_mean_never_offers_a_name_left_out(typo: str) -> None:
+    with pytest.raises(me.UnsupportedMesopName) as caught:
+        getattr(me, typo)
+    message = str(caught.value)
+    hint = message.partition("did you mean me.")[2].rstrip("?")
+    if hint:  # a name an app can use: ours, not a package of ours nor Mesop's tooling
+        assert hint not in LEFT_OUT and not isinstance(getattr(me, hint), ModuleType), message
+
+
+def test_every_did_you_mean_offers_only_names_apps_use() -> None:
+    # One typo of every public name the module has (a dropped last letter): whatever is
+    # offered is never a subpackage (me.runtime, me.compat) or a name left out on purpose.
+    for name in [n for n in dir(me) if not n.startswith("_")]:
+        try:
+            getattr(me, name[:-1])
+        except me.UnsupportedMesopName as exc:
+            hint = str(exc).partition("did you mean me.")[2].rstrip("?")
+            assert not hint or (hint not in LEFT_OUT
+                                and not isinstance(getattr(me, hint), ModuleType)), str(exc)
+
+
+def test_check_config_warns_and_the_server_serves(tmp_path: Path) -> None:
+    path = write(tmp_path, MAIN_GUARD_APP)
+    checked = run_mesop(["--check-config", "--format", "json", str(path)], tmp_path,
+                        {"MESOP_STATE_SESSION_BACKEND": "memory"})
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = json.loads(checked.stdout)
+    assert report["errors"] == []
+    assert [w for w in report["warnings"] if w["code"] == "W013"] == [
+        {"code": "W013", "message": f'{path}:8: me.run is not a Mesop name, used only under '
+                                    '`if __name__ == "__main__":`, which mesop never runs: '
+                                    "the app is served as it is"}]
+    with running_server([], env={"MESOP_STATE_SESSION_BACKEND": "memory"}, app=path) as server:
+        response = requests.post(server.url + "/__mesop__/events", json={
+            "session": None, "path": "/", "event": None, "has_copy": False, "version": None},
+            timeout=10)
+        assert response.status_code == 200 and '"text":"served"' in response.text
+        assert f"warning W013 {path}:8: me.run is not a Mesop name" in server.output()

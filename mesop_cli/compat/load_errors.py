@@ -43,3 +43,10 @@ def describe_missing(uses: list[MissingUse], path_text: str) -> str:
         more = f" and {len(rest) - 5} more" if len(rest) > 5 else ""
         message += f"; also {shown}{more}"
     return f"{path_text}:{first.line}: {message}"
+
+
+def describe_unreached(use: MissingUse, path_text: str) -> str:
+    """The line for a missing name used only where mesop never runs (warning, not error)."""
+    message = UnsupportedMesopName(use.module, use.name).describe(use.feature)
+    return (f"{path_text}:{use.line}: {message}, used only {use.unreached}, which mesop "
+            "never runs: the app is served as it is")

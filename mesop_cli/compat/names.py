@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from types import ModuleType
 
 #: Where users find what is supported.
 SUPPORTED_TABLE = "README.md, section 'Mesop compatibility'"
@@ -44,6 +45,28 @@ web_component
 """.split())
 
 
+#: Mesop's names that belong to its tooling, not to apps served by a launcher: left out on
+#: purpose, so never suggested (``me.run`` must not lead to ``me.runtime``, which is our
+#: internal package).
+LEFT_OUT = frozenset({"colab_run", "colab_show", "runtime", "VERSION"})
+
+
+def _suggestable(module_name: str, known: frozenset[str]) -> list[str]:
+    """What a did-you-mean may offer: the module's public names an app uses (Mesop's, and
+    our own classes and functions), never a subpackage or a name left out on purpose."""
+    module = sys.modules.get(module_name)
+    names = []
+    for name in dir(module):
+        if name.startswith("_") or name in LEFT_OUT:
+            continue
+        value = getattr(module, name, None)
+        if isinstance(value, ModuleType):
+            continue
+        if name in known or callable(value):
+            names.append(name)
+    return sorted(names)
+
+
 class UnsupportedMesopName(AttributeError):
     """An app used a name of ``mesop_cli`` (or ``mesop_cli.labs``) that does not exist.
 
@@ -55,8 +78,8 @@ class UnsupportedMesopName(AttributeError):
         self.module = module
         self.attribute = name
         self.feature = feature or f"{'mel' if module.endswith('labs') else 'me'}.{name}"
-        known = MESOP_LABS_NAMES if module.endswith("labs") else MESOP_NAMES
-        self.in_mesop = name in known
+        self._known = MESOP_LABS_NAMES if module.endswith("labs") else MESOP_NAMES
+        self.in_mesop = name in self._known
         super().__init__(self.describe(self.feature))
 
     def describe(self, feature: str) -> str:
@@ -64,8 +87,8 @@ class UnsupportedMesopName(AttributeError):
         if self.in_mesop:
             return (f"{feature} is not supported by mesop-cli yet (supported: "
                     f"{SUPPORTED_TABLE})")
-        ours = sorted(n for n in dir(sys.modules.get(self.module)) if not n.startswith("_"))
-        near = difflib.get_close_matches(self.attribute, ours, n=1)
+        near = difflib.get_close_matches(self.attribute,
+                                         _suggestable(self.module, self._known), n=1)
         prefix = feature[: -len(self.attribute)] if feature.endswith(self.attribute) else ""
         hint = f"; did you mean {prefix}{near[0]}?" if near else ""
         return f"{feature} is not a Mesop name{hint}"

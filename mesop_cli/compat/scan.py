@@ -4,6 +4,10 @@ A name used inside a page function or a handler (``me.video(...)``) would only f
 that code runs, in the browser; reading the file's syntax tree finds it at load, with its
 line. Only the app file is read; a helper module's missing name still fails clearly when
 it runs (``UnsupportedMesopName``).
+
+A use in code that ``mesop`` never runs (under ``if __name__ == "__main__":``, where a
+Mesop app often calls ``me.run()``; under ``if TYPE_CHECKING:`` or ``if False:``) is
+marked ``unreached``: it cannot fail, so it is worth a warning at most.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ class MissingUse:
     feature: str
     module: str
     name: str
+    #: Why the line never runs under mesop (e.g. 'under `if __name__ == "__main__":`'),
+    #: or "" when it may run.
+    unreached: str = ""
 
 
 def _has(module: ModuleType, name: str) -> bool:
@@ -92,6 +99,58 @@ def imports_labs(source: str, mesop_is_ours: bool | None = None) -> bool:
     return False
 
 
+def _is_main_test(test: ast.expr) -> str | None:
+    """"==" or "!=" for ``__name__ == "__main__"`` (either way round), else None."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], (ast.Eq, ast.NotEq))):
+        return None
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    if len(names) != 1 or len(mains) != 1:
+        return None
+    return "==" if isinstance(test.ops[0], ast.Eq) else "!="
+
+
+def _dead_branch(node: ast.If) -> tuple[list[ast.stmt], str] | None:
+    """The branch of ``node`` that never runs when mesop imports the app, and why.
+
+    Only tests whose value is certain: the app's ``__name__`` is never "__main__" (mesop
+    imports it as a module), ``typing.TYPE_CHECKING`` is False, a constant is itself.
+    """
+    test = node.test
+    main = _is_main_test(test)
+    if main == "==":
+        return node.body, 'under `if __name__ == "__main__":`'
+    if main == "!=":
+        return node.orelse, 'in the `else` of `if __name__ != "__main__":`'
+    if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+            and isinstance(test.value, ast.Name)):
+        return node.body, "under `if TYPE_CHECKING:`"
+    if isinstance(test, ast.Constant):
+        if test.value:
+            return node.orelse, f"in the `else` of `if {test.value!r}:`"
+        return node.body, f"under `if {test.value!r}:`"
+    return None
+
+
+def _unreached(tree: ast.Module) -> dict[int, str]:
+    """id() of every node in code mesop never runs, with the reason (outermost first)."""
+    found: dict[int, str] = {}
+    for node in ast.walk(tree):  # breadth first: an outer block's reason is kept
+        if not isinstance(node, ast.If):
+            continue
+        dead = _dead_branch(node)
+        if dead is None:
+            continue
+        statements, reason = dead
+        for statement in statements:
+            for inner in ast.walk(statement):
+                found.setdefault(id(inner), reason)
+    return found
+
+
 def missing_uses(source: str, mesop_is_ours: bool | None = None) -> list[MissingUse]:
     """Every use, in line order, of a name our modules lack; [] when the file does not parse
     (running it reports the SyntaxError). ``import mesop`` counts as ours while the alias
@@ -104,6 +163,7 @@ def missing_uses(source: str, mesop_is_ours: bool | None = None) -> list[Missing
         mesop_is_ours = alias_active()
     ours = {**_CLI, **_ALIASED} if mesop_is_ours else _CLI
     bound = _bindings(tree, ours)
+    unreached = _unreached(tree)
     found: dict[tuple[int, str], MissingUse] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in ours:
@@ -112,7 +172,8 @@ def missing_uses(source: str, mesop_is_ours: bool | None = None) -> list[Missing
                 if alias.name != "*" and not _has(module, alias.name):
                     feature = f"{node.module}.{alias.name}"
                     found[(node.lineno, feature)] = MissingUse(
-                        node.lineno, feature, module.__name__, alias.name)
+                        node.lineno, feature, module.__name__, alias.name,
+                        unreached.get(id(node), ""))
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             parts = _dotted(node)
             if not parts or parts[0] not in bound:
@@ -127,5 +188,5 @@ def missing_uses(source: str, mesop_is_ours: bool | None = None) -> list[Missing
             if not _has(module, rest[0]):
                 feature = ".".join(parts)
                 found[(node.lineno, feature)] = MissingUse(node.lineno, feature, module_name,
-                                                           rest[0])
+                                                           rest[0], unreached.get(id(node), ""))
     return sorted(found.values(), key=lambda use: (use.line, use.feature))

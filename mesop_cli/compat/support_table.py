@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import importlib
 
-from mesop_cli.compat.names import MESOP_LABS_NAMES, MESOP_NAMES
-
-#: Names of Mesop that belong to its tooling, not to apps served by a launcher.
-_NOT_FOR_APPS = frozenset({"colab_run", "colab_show", "runtime", "VERSION"})
+from mesop_cli.compat.names import LEFT_OUT, MESOP_LABS_NAMES, MESOP_NAMES
 
 
 def _row(label: str, module_name: str, prefix: str, names: frozenset[str]) -> list[str]:
     module = importlib.import_module(module_name)
     supported, missing = [], []
-    for name in sorted(names - _NOT_FOR_APPS, key=str.lower):
+    for name in sorted(names - LEFT_OUT, key=str.lower):
         try:
             getattr(module, name)
         except AttributeError:

@@ -75,6 +75,11 @@ CODES: dict[str, tuple[str, str]] = {
              "Set MESOP_SECRET_KEY to a long random string, the same on every instance "
              "(mesop-cli derives cookie keys from it; Mesop's MESOP_COOKIE_SECRET_KEY is not "
              "read)."),
+    "W013": ("The app uses a name mesop-cli lacks only in code that mesop never runs (under "
+             "`if __name__ == \"__main__\":`, `if TYPE_CHECKING:` or `if False:`), such as "
+             "the `me.run()` of an app written for Mesop's own tooling: the app loads and is "
+             "served; said at --check-config and when serving starts.",
+             "Nothing is needed; remove the block if nothing runs the file as a script."),
 }
 
 

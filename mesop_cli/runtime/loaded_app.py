@@ -16,8 +16,9 @@ from pathlib import Path
 from types import ModuleType
 
 from mesop_cli.compat.alias import install_mesop_alias
-from mesop_cli.compat.load_errors import describe_missing, explain
-from mesop_cli.compat.scan import imports_labs, missing_uses
+from mesop_cli.compat.load_errors import describe_missing, describe_unreached, explain
+from mesop_cli.compat.scan import MissingUse, imports_labs, missing_uses
+from mesop_cli.config.problems import Problem
 from mesop_cli.runtime.errors import AppLoadError, PageNotFound, format_traceback, locate
 from mesop_cli.runtime.registry import (
     COOKIECLASS_MARK,
@@ -39,8 +40,12 @@ class App:
         self, path: Path, module: ModuleType, pages: dict[str, Page], classes: list[type],
         web_modules: dict[str, WebModule] | None = None,
         cookie_classes: list[type] | None = None,
+        unreached_uses: list[MissingUse] | None = None,
     ) -> None:
         self.path = path
+        #: Names mesop-cli lacks that the app uses only where mesop never runs them
+        #: (under ``if __name__ == "__main__":``): warnings, see ``name_warnings``.
+        self.unreached_uses: tuple[MissingUse, ...] = tuple(unreached_uses or ())
         self.module = module
         self.pages = pages
         #: The JavaScript modules of the app's web components, by URL path: the only
@@ -51,6 +56,12 @@ class App:
         self.cookie_classes: tuple[type, ...] = tuple(dict.fromkeys(cookie_classes or ()))
         self._keys = {cls: key for key, cls in self.state_classes.items()}
         self._guard = threading.Lock()
+
+    def name_warnings(self) -> list[Problem]:
+        """W013 for each use of a missing name in code mesop never runs: what
+        --check-config prints and serving logs when it starts."""
+        return [Problem("W013", describe_unreached(use, str(self.path)))
+                for use in self.unreached_uses]
 
     def page_for(self, path: str) -> Page:
         """The page serving ``path`` (a query string is ignored)."""
@@ -98,17 +109,19 @@ def module_name_for(path: Path) -> str:
     return "_mesop_app_" + re.sub(r"\W", "_", path.stem)
 
 
-def _check_names(path: Path) -> bool:
-    """Stop before running the file when it uses Mesop names that mesop-cli lacks.
-    Returns whether the file imports ``mesop_cli.labs``."""
+def _check_names(path: Path) -> tuple[bool, list[MissingUse]]:
+    """Stop before running the file when code of it that may run uses Mesop names that
+    mesop-cli lacks. Returns whether the file imports ``mesop_cli.labs``, and the uses in
+    code mesop never runs (``if __name__ == "__main__": me.run()``), which cannot fail."""
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return False  # the import itself reports an unreadable file
+        return False, []  # the import itself reports an unreadable file
     uses = missing_uses(source)
-    if uses:
-        raise AppLoadError(describe_missing(uses, str(path)), f"{path}:{uses[0].line}")
-    return imports_labs(source)
+    live = [use for use in uses if not use.unreached]
+    if live:
+        raise AppLoadError(describe_missing(live, str(path)), f"{path}:{live[0].line}")
+    return imports_labs(source), [use for use in uses if use.unreached]
 
 
 def _labs_state_classes(module: ModuleType, labs_imported: bool) -> list[type]:
@@ -191,7 +204,7 @@ def load_app(path: str | Path, *, alias_mesop: bool = False) -> App:
         raise AppLoadError(f"{path}: no such app file", str(path))
     if alias_mesop:
         install_mesop_alias()
-    uses_labs = _check_names(path)
+    uses_labs, unreached = _check_names(path)
     module, collector = _execute(path)
     found = list(collector.pages)
     classes = list(collector.state_classes) + _labs_state_classes(module, uses_labs)
@@ -218,4 +231,5 @@ def load_app(path: str | Path, *, alias_mesop: bool = False) -> App:
             f"{path}:1: no pages: decorate a function with @me.page(path=\"/\")",
             f"{path}:1",
         )
-    return App(path, module, pages, classes, collector.web_modules, cookie_classes)
+    return App(path, module, pages, classes, collector.web_modules, cookie_classes,
+               unreached)

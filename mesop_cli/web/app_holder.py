@@ -8,6 +8,7 @@ multi-file app's helpers); installed packages are not.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -16,6 +17,14 @@ from pathlib import Path
 from mesop_cli.runtime import App, AppLoadError, load_app
 
 _INSTALLED = ("site-packages", "dist-packages")
+
+log = logging.getLogger("mesop_cli")
+
+
+def _warn_names(app: App) -> None:
+    # Said when serving starts (and after a reload), not only by --check-config.
+    for problem in app.name_warnings():
+        log.warning("warning %s", problem)
 
 
 class AppHolder:
@@ -26,6 +35,7 @@ class AppHolder:
         self._guard = threading.Lock()
         # A broken app fails the launch, not a request.
         self._app: App = load_app(app_path, alias_mesop=alias_mesop)
+        _warn_names(self._app)
         self._error: AppLoadError | None = None
         self._local_modules = self._find_local_modules()
         self._mtimes = self._current_mtimes()
@@ -49,6 +59,7 @@ class AppHolder:
             sys.modules.pop(name, None)
         try:
             self._app = load_app(self.app_path, alias_mesop=self._alias_mesop)
+            _warn_names(self._app)
             self._error = None
         except AppLoadError as exc:
             # Keep the last good app object around; the browser shows the error until the
