@@ -83,7 +83,7 @@ def test_unexpected_failure_on_the_event_endpoint_is_json(
     def broken(*args: object) -> None:
         raise KeyError("a bug of ours")
 
-    monkeypatch.setattr("mesop_cli.web.events_endpoint.run_load", broken)
+    monkeypatch.setattr("mesop_cli.web.open_event.run_load", broken)
     status, body = client.post({"session": client.session, "path": "/", "event": None})
     assert status == 500 and isinstance(body, dict) and "server" in body["message"]
     backend.lock(client.session or "", timeout=0.5).release()

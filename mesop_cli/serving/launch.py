@@ -91,7 +91,7 @@ def _serve_dev(app_path: Path, settings: Settings, backend: SessionBackend) -> N
         # Streams end at their next yield and save their sessions; werkzeug's threads
         # are daemons, so without this wait the process would end under them.
         shutdown.begin_shutdown()
-        shutdown.wait_for_streams(GRACEFUL_TIMEOUT_SECONDS)
+        shutdown.wait_for_events(GRACEFUL_TIMEOUT_SECONDS)
 
 
 def _stop_dev_server(signum: int, frame: object) -> None:

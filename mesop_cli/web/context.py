@@ -1,4 +1,5 @@
-"""What every view and hook of the web layer shares: the blueprint and the app context."""
+"""What every view and hook of the web layer shares: the pages' blueprint, the event
+endpoint's path and blueprint name, and the app context."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ MAX_REQUEST_BYTES = 16 * 1024 * 1024
 LOCK_TIMEOUT_SECONDS = 30.0
 
 EVENTS_PATH = "/__mesop__/events"
+#: The blueprint of the event endpoint alone (events_endpoint.py), whose hooks and error
+#: pages apply to it only.
+EVENTS_BLUEPRINT = "mesop_events"
 
 bp = Blueprint(
     "mesop",

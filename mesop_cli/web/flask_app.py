@@ -12,14 +12,14 @@ from mesop_cli.config import Settings
 from mesop_cli.runtime.browser.cookieclass import cookie_key_problem
 from mesop_cli.sessions import create_backend
 from mesop_cli.sessions.base import SessionBackend
-from mesop_cli.web import (  # noqa: F401  (their routes join the blueprint)
-    events_endpoint,
+from mesop_cli.web import (  # noqa: F401  (their routes join the pages' blueprint)
     pages,
     web_components,
 )
 from mesop_cli.web.app_holder import AppHolder
 from mesop_cli.web.context import MAX_REQUEST_BYTES, MesopContext, bp
-from mesop_cli.web.hooks import install_session_hooks
+from mesop_cli.web.events_endpoint import events_bp
+from mesop_cli.web.guard import protective_headers, refuse_unknown_host
 
 
 class _NoFlaskSession(SessionInterface):
@@ -53,6 +53,10 @@ def create_flask_app(
         # Said when serving starts too, not only by --check-config: the cookies' keys die
         # with this process.
         logging.getLogger("mesop_cli").warning("warning %s", keys)
+    # App-wide, first of all: a Host this server does not answer gets nothing.
+    flask_app.before_request(refuse_unknown_host)
+    flask_app.after_request(protective_headers)
     flask_app.register_blueprint(bp)
-    install_session_hooks(flask_app)
+    # The event endpoint, with its own hooks: open the session before, close it after.
+    flask_app.register_blueprint(events_bp)
     return flask_app

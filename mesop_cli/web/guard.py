@@ -25,7 +25,7 @@ from flask import Request, Response, request
 
 from mesop_cli.config.origins import normalize_origin
 from mesop_cli.logs.throttle import Throttle
-from mesop_cli.web.context import EVENTS_PATH, json_error, mesop_context
+from mesop_cli.web.context import EVENTS_BLUEPRINT, json_error, mesop_context
 
 log = logging.getLogger("mesop_cli.web")
 
@@ -40,9 +40,8 @@ def own_origin(request: Request) -> str | None:
 
 def check_event_request(request: Request, allowed: tuple[str, ...], prod: bool
                         ) -> Response | None:
-    """A refusal for a cross-site or non-JSON event request, else None."""
-    if request.path != EVENTS_PATH or request.method != "POST":
-        return None
+    """A refusal for a cross-site or non-JSON event request, else None (the event
+    endpoint's before-request hook asks, for its requests only)."""
     origin = request.headers.get("Origin")
     if origin is not None:
         seen = normalize_origin(origin)
@@ -70,12 +69,6 @@ def _cross_site(request: Request, what: str, prod: bool) -> Response:
         return json_error(403, "Event refused: it does not come from this site.")
     return json_error(403, f"Event refused: {what} is not this site ({here}). Behind a "
                            "proxy, list the origins users browse in MESOP_ALLOWED_ORIGINS.")
-
-
-def refuse_cross_site() -> Response | None:
-    """The before-request hook."""
-    ctx = mesop_context()
-    return check_event_request(request, ctx.allowed_origins, ctx.settings.prod)
 
 
 def protective_headers(response: Response) -> Response:
@@ -113,6 +106,6 @@ def refuse_unknown_host() -> Response | None:
     if not ctx.settings.prod:
         message += (" If you opened the app by this name, add it to MESOP_ALLOWED_HOSTS; "
                     "if you did not, a page you visited tried to reach this server.")
-    if request.path == EVENTS_PATH:
+    if request.blueprint == EVENTS_BLUEPRINT:  # the client script reads JSON
         return json_error(400, message)
     return Response(message + "\n", status=400, mimetype="text/plain")
