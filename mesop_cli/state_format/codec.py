@@ -3,8 +3,16 @@
 Encoding walks the values; decoding is directed by the class's type hints, so a float
 field that came back from a browser as ``3`` is a float again, nested dataclasses are
 rebuilt, fields missing from old data take their defaults and unknown keys are ignored
-(a state class may gain or lose fields between hot reloads). Bad data raises
-:class:`CodecError` naming the field path, e.g. ``State.items[2].price``.
+(a state class may gain or lose fields between hot reloads).
+
+Like Mesop, decoding is lenient: Mesop never checks that a ``list[int]`` holds ints, so
+apps store ``None`` there, or a string in an ``int`` field, and so may their defaults. A
+value that does not fit its annotation is kept as the JSON it is (the value decides): an
+object where a dataclass is expected is built into it, but ``None`` stays ``None``, and a
+string where ``bytes`` are expected stays a string. What no server writes still raises
+:class:`CodecError` naming the field path, e.g. ``State.items[2].price``: a malformed
+bytes, file or date object, data a pydantic model refuses. Decoding never instantiates a
+type the annotations do not name.
 
 Bytes and uploaded files are written as one-key objects holding base64 text, and dates as
 one holding ``yyyy-mm-dd``, under the keys Mesop uses (``{"__python.bytes__": "..."}``,
@@ -22,6 +30,7 @@ import base64
 import binascii
 import dataclasses
 import datetime
+import enum
 import functools
 import math
 import types
@@ -53,6 +62,13 @@ UPLOADED_FILE_TAG = "__mesop.UploadedFile__"
 DATE_TAG = "__datetime.date__"
 _TAGS = frozenset({BYTES_TAG, UPLOADED_FILE_TAG, DATE_TAG})
 
+#: How closely data must fit the type hints. A state decodes leniently; the stricter levels
+#: exist for unions, tried from the strictest down, so that of two dataclasses the one
+#: whose fields hold the data wins over one that would ignore keys or keep odd values.
+_LENIENT = 0  # a value that does not fit its annotation is kept as the JSON it is
+_KEYS = 1  # as lenient, but a dataclass refuses keys it has no field for
+_EXACT = 2  # every value fits its annotation
+
 
 def encode_state(obj: object) -> Any:
     """A dataclass instance as plain JSON-able data."""
@@ -65,7 +81,10 @@ def decode_state(data: Any, cls: type) -> object:
     """An instance of ``cls`` rebuilt from :func:`encode_state` data."""
     if not dataclasses.is_dataclass(cls):
         raise CodecError(f"{cls!r} is not a dataclass")
-    return _decode(data, cls, cls.__name__, strict=False)
+    if not isinstance(data, dict):
+        # The state itself is always an object: anything else is no state of ours.
+        raise CodecError(f"{cls.__name__}: expected {cls.__name__}, got {_json_kind(data)}")
+    return _decode_dataclass(data, cls, cls.__name__, _LENIENT)
 
 
 def encode_states(states: dict[str, object]) -> dict[str, Any]:
@@ -275,6 +294,11 @@ def _tagged(data: Any, tag: str) -> Any:
     return None
 
 
+def _has_tag(data: Any, tag: str) -> bool:
+    """Whether ``data`` is the one-key object ``{tag: ...}``, well formed or not."""
+    return type(data) is dict and len(data) == 1 and tag in data
+
+
 def _decode_bytes(data: Any, path: str) -> bytes:
     text = _tagged(data, BYTES_TAG)
     if not isinstance(text, str):
@@ -312,14 +336,16 @@ def _from_base64(text: str, path: str) -> bytes:
         raise CodecError(f"{path}: not valid base64") from None
 
 
-def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
+def _decode(data: Any, tp: Any, path: str, level: int) -> Any:
     if tp is Any or tp is object:
         # A copy: the decoded state is the app's to change in place, while the data it
         # came from is kept as the baseline of the next diff.
         return _copy_json(data)
     origin = typing.get_origin(tp)
     if origin is Union or origin is types.UnionType:
-        return _decode_union(data, typing.get_args(tp), path, strict)
+        return _decode_union(data, typing.get_args(tp), path, level)
+    if origin is typing.Annotated:
+        return _decode(data, typing.get_args(tp)[0], path, level)
     if tp is type(None) or tp is None:
         if data is None:
             return None
@@ -334,38 +360,79 @@ def _decode(data: Any, tp: Any, path: str, strict: bool) -> Any:
             try:
                 return float(data)
             except OverflowError:
-                raise CodecError(f"{path}: {data} is too large for a float") from None
+                if level == _EXACT:
+                    raise CodecError(f"{path}: {data} is too large for a float") from None
+                # else the integer is kept as it is, like any value the field did not expect
     elif tp is str:
         if isinstance(data, str):
+            return data
+    elif origin is typing.Literal:
+        if any(type(data) is type(arg) and data == arg for arg in typing.get_args(tp)):
             return data
     elif tp is list or origin is list:
         if isinstance(data, list):
             (item_tp,) = typing.get_args(tp) or (Any,)
             if item_tp is Any:
                 return _copy_json(data)
-            if item_tp in _SAME_WHEN_DECODED and set(map(type, data)) <= {item_tp}:
-                return list(data)  # a long list of strings costs C speed, not a call each
-            return [_decode(item, item_tp, f"{path}[{i}]", strict) for i, item in enumerate(data)]
+            if item_tp in _SAME_WHEN_DECODED:
+                kinds = set(map(type, data))
+                # A long list costs C speed, not a call per item: each item is already
+                # what it decodes to (leniently, any JSON scalar is kept as it is).
+                if kinds <= {item_tp} or (level == _LENIENT and kinds <= _SCALAR_TYPES):
+                    return list(data)
+            return [_decode(item, item_tp, f"{path}[{i}]", level) for i, item in enumerate(data)]
+    elif tp is tuple or origin is tuple:
+        if isinstance(data, list):
+            return _decode_tuple(data, typing.get_args(tp), path, level)
     elif tp is dict or origin is dict:
         key_tp, item_tp = typing.get_args(tp) or (str, Any)
         if key_tp is not str:
             raise CodecError(f"{path}: dict keys must be str, the field says {key_tp!r}")
         if isinstance(data, dict):
-            return {k: _decode(v, item_tp, f"{path}[{k!r}]", strict) for k, v in data.items()}
+            return {k: _decode(v, item_tp, f"{path}[{k!r}]", level) for k, v in data.items()}
     elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if isinstance(data, dict):
-            return _decode_dataclass(data, tp, path, strict)
+            return _decode_dataclass(data, tp, path, level)
     elif tp is bytes:
-        return _decode_bytes(data, path)
+        # A malformed one is refused whatever the level: no server writes it.
+        if _has_tag(data, BYTES_TAG) or level == _EXACT:
+            return _decode_bytes(data, path)
     elif tp is datetime.date:
-        return _decode_date(data, path)
+        if _has_tag(data, DATE_TAG) or level == _EXACT:
+            return _decode_date(data, path)
     elif isinstance(tp, type) and issubclass(tp, UploadedFile):
-        return _decode_uploaded_file(data, tp, path)
+        if _has_tag(data, UPLOADED_FILE_TAG) or level == _EXACT:
+            return _decode_uploaded_file(data, tp, path)
+    elif isinstance(tp, type) and issubclass(tp, enum.Enum):
+        # A str or int enum is stored as its value; the annotation's own class looks it up.
+        if isinstance(data, _SCALARS):
+            try:
+                return tp(data)
+            except (ValueError, TypeError):
+                pass
     elif is_model_class(tp):
-        return _decode_model(data, tp, path)
-    else:
+        if isinstance(data, dict):
+            return _decode_model(data, tp, path)
+    elif level == _EXACT:
         raise CodecError(f"{path}: type {tp!r} is not supported in state")
-    raise CodecError(f"{path}: expected {_type_name(tp)}, got {_json_kind(data)}")
+    if level == _EXACT:
+        raise CodecError(f"{path}: expected {_type_name(tp)}, got {_json_kind(data)}")
+    # As in Mesop, the value decides: the app (or its default) put it there.
+    return _copy_json(data)
+
+
+def _decode_tuple(data: list[Any], args: tuple[Any, ...], path: str, level: int) -> Any:
+    """A tuple from the list it was stored as: ``tuple[int, ...]``, or one type a place."""
+    if not args or (len(args) == 2 and args[1] is Ellipsis):
+        item_tp = args[0] if args else Any
+        return tuple(_decode(item, item_tp, f"{path}[{i}]", level)
+                     for i, item in enumerate(data))
+    if len(args) == len(data):
+        return tuple(_decode(item, item_tp, f"{path}[{i}]", level)
+                     for i, (item, item_tp) in enumerate(zip(data, args, strict=True)))
+    if level == _EXACT:
+        raise CodecError(f"{path}: expected {len(args)} items, got {len(data)}")
+    return _copy_json(data)
 
 
 def _copy_json(data: Any) -> Any:
@@ -380,17 +447,15 @@ def _copy_json(data: Any) -> Any:
             tp = (bytes if BYTES_TAG in data else datetime.date if DATE_TAG in data
                   else UploadedFile)
             try:
-                return _decode(data, tp, "$", strict=True)
+                return _decode(data, tp, "$", _EXACT)
             except CodecError:
                 pass  # a dict that only looks like one: kept as the dict it is
         return {key: _copy_json(value) for key, value in data.items()}
     return data
 
 
-def _decode_model(data: Any, tp: Any, path: str) -> Any:
+def _decode_model(data: dict[str, Any], tp: Any, path: str) -> Any:
     """A pydantic model from its JSON-mode dump, checked by the model's own validation."""
-    if not isinstance(data, dict):
-        raise CodecError(f"{path}: expected {tp.__name__} (an object), got {_json_kind(data)}")
     try:
         return tp.model_validate(data)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
@@ -402,17 +467,18 @@ def _decode_model(data: Any, tp: Any, path: str) -> Any:
         raise CodecError(f"{path}{where}: {reason}") from None
 
 
-def _decode_union(data: Any, options: tuple[Any, ...], path: str, strict: bool) -> Any:
+def _decode_union(data: Any, options: tuple[Any, ...], path: str, level: int) -> Any:
     if data is None and type(None) in options:
         return None
     options = tuple(option for option in options if option is not type(None))
     if len(options) == 1:
-        return _decode(data, options[0], path, strict)
-    # A strict pass first, so that of two dataclasses the one whose fields match wins.
-    for strict_pass in (True, False) if not strict else (True,):
+        return _decode(data, options[0], path, level)
+    # The strictest pass first, down to the level in force: of two dataclasses the one
+    # whose fields match wins, and an option the data fits wins over one keeping it as is.
+    for pass_level in range(_EXACT, level - 1, -1):
         for option in options:
             try:
-                return _decode(data, option, path, strict_pass)
+                return _decode(data, option, path, pass_level)
             except CodecError:
                 continue
     names = " or ".join(_type_name(option) for option in options)
@@ -426,17 +492,17 @@ def _field_plan(cls: type) -> tuple[tuple[str, bool, bool], ...]:
     return tuple((f.name, f.init, _has_default(f)) for f in dataclasses.fields(cls))
 
 
-def _decode_dataclass(data: dict[str, Any], cls: type, path: str, strict: bool) -> object:
+def _decode_dataclass(data: dict[str, Any], cls: type, path: str, level: int) -> object:
     hints = _type_hints(cls)
     plan = _field_plan(cls)
-    if strict and not set(data) <= {name for name, _, _ in plan}:
+    if level >= _KEYS and not set(data) <= {name for name, _, _ in plan}:
         unexpected = sorted(set(data) - {name for name, _, _ in plan})
         raise CodecError(f"{path}: unexpected keys {unexpected}")
     init_args: dict[str, Any] = {}
     later: dict[str, Any] = {}
     for name, init, has_default in plan:
         if name in data:
-            value = _decode(data[name], hints.get(name, Any), f"{path}.{name}", strict)
+            value = _decode(data[name], hints.get(name, Any), f"{path}.{name}", level)
         elif has_default:
             continue
         else:
@@ -466,7 +532,7 @@ def _empty_value(tp: Any, path: str) -> Any:
     if isinstance(tp, type) and issubclass(tp, UploadedFile):
         return tp()
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _decode_dataclass({}, tp, path, strict=False)
+        return _decode_dataclass({}, tp, path, _LENIENT)
     if is_model_class(tp):
         return _decode_model({}, tp, path)
     return None
