@@ -104,7 +104,7 @@ def test_autocomplete_node_groups_its_options(tmp_path: Path) -> None:
         # Options outside a group gather under no heading.
         {"label": None, "options": [{"label": "Ohio", "value": "OH"},
                                     {"label": "", "value": "TX"}]}]
-    assert (props["label"], props["value"], props["hint"]) == ("State", "Ohio", "US only")
+    assert (props["label"], props["value"], props["hint_label"]) == ("State", "Ohio", "US only")
     assert {"on_selection_change", "on_enter", "on_input"} <= set(props)
 
 

@@ -15,9 +15,10 @@ import pytest
 import mesop_cli as me
 import mesop_cli.labs as mel
 from mesop_cli.runtime import AppLoadError, load_app, render
+from mesop_cli.runtime.components.web_component import MAX_WEB_EVENT_BYTES, MAX_WEB_EVENT_DEPTH
 from mesop_cli.runtime.engine import run_event
 from mesop_cli.runtime.errors import HandlerError, InvalidEvent, UnknownHandler
-from mesop_cli.runtime.events import MAX_WEB_EVENT_BYTES, MAX_WEB_EVENT_DEPTH, build_event
+from mesop_cli.runtime.events import build_event
 from mesop_cli.web import create_flask_app
 from tests.support.flask_tab import Client, make_settings
 

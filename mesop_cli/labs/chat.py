@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from mesop_cli.runtime.components import box, button, input, markdown, text
-from mesop_cli.runtime.events import ClickEvent, InputBlurEvent, InputEnterEvent
+from mesop_cli.runtime.components.buttons import ClickEvent
+from mesop_cli.runtime.components.fields import InputBlurEvent, InputEnterEvent
 from mesop_cli.runtime.stateclass import state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style
 

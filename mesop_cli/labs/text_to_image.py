@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from mesop_cli.labs.text_to_text import input_and_output
 from mesop_cli.runtime.components import box, image
-from mesop_cli.runtime.events import ClickEvent, InputEvent
+from mesop_cli.runtime.components.buttons import ClickEvent
+from mesop_cli.runtime.components.fields import InputEvent
 from mesop_cli.runtime.stateclass import state, stateclass
 from mesop_cli.runtime.style import Margin, Style
 

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from typing import Any, Literal
 
 from mesop_cli.runtime.components import box, button, markdown, text, textarea
-from mesop_cli.runtime.events import ClickEvent, InputEvent
+from mesop_cli.runtime.components.buttons import ClickEvent
+from mesop_cli.runtime.components.fields import InputEvent
 from mesop_cli.runtime.exceptions import MesopDeveloperException
 from mesop_cli.runtime.stateclass import state, stateclass
 from mesop_cli.runtime.style import Border, BorderSide, Margin, Padding, Style

@@ -24,8 +24,9 @@ from mesop_cli.runtime.browser.query_state import (
     QueryTooLarge,
     check_size,
 )
+from mesop_cli.runtime.components.web_component import check_web_value
 from mesop_cli.runtime.errors import InvalidEvent
-from mesop_cli.runtime.events import EVENT_KINDS, check_web_value
+from mesop_cli.runtime.events import EVENT_KINDS
 from mesop_cli.state_format.session_ids import InvalidSessionId, validate_session_id
 
 

@@ -1,16 +1,28 @@
 """The components: each call adds one node to the page being rendered.
 
-Signatures follow Mesop 1.3.7's (keyword names and defaults). One module per family;
-this package gathers them for ``mesop_cli/__init__.py``.
+Signatures follow Mesop 1.3.7's (keyword names and defaults). One module per family
+holds its components, the event classes they send and the checks that build those events
+from the browser's value (its ``KINDS``; ``mesop_cli/runtime/events.py`` lists where each
+kind lives). What families share: ``node`` (inserting a node), ``form_field`` (Mesop's
+form-field arguments) and ``values`` (the event base and the checks of browser values).
+This package gathers the components and events for ``mesop_cli/__init__.py``.
 """
 
 from __future__ import annotations
 
-from mesop_cli.runtime.components.buttons import button, content_button
+from mesop_cli.runtime.components.buttons import ClickEvent, button, content_button
 from mesop_cli.runtime.components.choices import (
     ButtonToggleButton,
+    ButtonToggleChangeEvent,
+    CheckboxChangeEvent,
+    CheckboxIndeterminateChangeEvent,
+    RadioChangeEvent,
     RadioOption,
+    SelectOpenedChangeEvent,
     SelectOption,
+    SelectSelectionChangeEvent,
+    SliderValueChangeEvent,
+    SlideToggleChangeEvent,
     button_toggle,
     checkbox,
     content_checkbox,
@@ -21,6 +33,7 @@ from mesop_cli.runtime.components.choices import (
     slider,
 )
 from mesop_cli.runtime.components.containers import (
+    ExpansionPanelToggleEvent,
     accordion,
     badge,
     card,
@@ -30,21 +43,51 @@ from mesop_cli.runtime.components.containers import (
     expansion_panel,
 )
 from mesop_cli.runtime.components.embedded import audio, embed, video
-from mesop_cli.runtime.components.fields import Shortcut, input, native_textarea, textarea
-from mesop_cli.runtime.components.layout import box, divider, sidenav, tooltip
+from mesop_cli.runtime.components.fields import (
+    EnterEvent,
+    InputBlurEvent,
+    InputEnterEvent,
+    InputEvent,
+    Shortcut,
+    TextareaShortcutEvent,
+    input,
+    native_textarea,
+    textarea,
+)
+from mesop_cli.runtime.components.layout import (
+    RightClickEvent,
+    SidenavOpenedChangedEvent,
+    box,
+    divider,
+    sidenav,
+    tooltip,
+)
 from mesop_cli.runtime.components.media import icon, image, link, plot
 from mesop_cli.runtime.components.node import ParentComponent
 from mesop_cli.runtime.components.pickers import (
+    AutocompleteEnterEvent,
     AutocompleteOption,
     AutocompleteOptionGroup,
+    AutocompleteSelectionChangeEvent,
+    DatePickerChangeEvent,
+    DateRangePickerChangeEvent,
     autocomplete,
     date_picker,
     date_range_picker,
 )
-from mesop_cli.runtime.components.progress import progress_bar, progress_spinner
-from mesop_cli.runtime.components.table import TableColumn, TableHeader, table
+from mesop_cli.runtime.components.progress import (
+    ProgressBarAnimationEndEvent,
+    progress_bar,
+    progress_spinner,
+)
+from mesop_cli.runtime.components.table import (
+    TableClickEvent,
+    TableColumn,
+    TableHeader,
+    table,
+)
 from mesop_cli.runtime.components.text import code, html, markdown, text
-from mesop_cli.runtime.components.uploader import content_uploader, uploader
+from mesop_cli.runtime.components.uploader import UploadEvent, content_uploader, uploader
 from mesop_cli.runtime.components.user import (
     NamedSlot,
     component,
@@ -52,10 +95,16 @@ from mesop_cli.runtime.components.user import (
     slot,
     slotclass,
 )
-from mesop_cli.runtime.components.web_component import insert_web_component, web_component
+from mesop_cli.runtime.components.values import MesopEvent
+from mesop_cli.runtime.components.web_component import (
+    WebEvent,
+    insert_web_component,
+    web_component,
+)
 
 __all__ = [
     # ---- examples ----
+    "ExpansionPanelToggleEvent",
     "accordion",
     "audio",
     "badge",
@@ -69,9 +118,17 @@ __all__ = [
     "video",
     # ---- end examples ----
     # ---- widgets ----
+    "AutocompleteEnterEvent",
     "AutocompleteOption",
     "AutocompleteOptionGroup",
+    "AutocompleteSelectionChangeEvent",
     "ButtonToggleButton",
+    "ButtonToggleChangeEvent",
+    "CheckboxIndeterminateChangeEvent",
+    "DatePickerChangeEvent",
+    "DateRangePickerChangeEvent",
+    "RightClickEvent",
+    "SidenavOpenedChangedEvent",
     "autocomplete",
     "button_toggle",
     "content_checkbox",
@@ -79,13 +136,29 @@ __all__ = [
     "date_range_picker",
     "sidenav",
     # ---- end widgets ----
+    "CheckboxChangeEvent",
+    "ClickEvent",
+    "EnterEvent",
+    "InputBlurEvent",
+    "InputEnterEvent",
+    "InputEvent",
+    "MesopEvent",
     "NamedSlot",
     "ParentComponent",
+    "ProgressBarAnimationEndEvent",
+    "RadioChangeEvent",
     "RadioOption",
+    "SelectOpenedChangeEvent",
     "SelectOption",
+    "SelectSelectionChangeEvent",
     "Shortcut",
+    "SlideToggleChangeEvent",
+    "SliderValueChangeEvent",
+    "TableClickEvent",
     "TableColumn",
     "TableHeader",
+    "TextareaShortcutEvent",
+    "UploadEvent",
     "box",
     "button",
     "checkbox",
@@ -117,6 +190,7 @@ __all__ = [
     "tooltip",
     "uploader",
     # ---- web components ----
+    "WebEvent",
     "insert_web_component",
     "web_component",
 ]

@@ -1,8 +1,10 @@
-"""Buttons: ``button`` (a text label) and ``content_button`` (any children)."""
+"""Buttons: ``button`` (a text label) and ``content_button`` (any children), and the
+``click`` event they send, which boxes send too (with the pointer's coordinates)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from mesop_cli.runtime.components.node import (
@@ -12,10 +14,43 @@ from mesop_cli.runtime.components.node import (
     optional_choice,
     text_or_empty,
 )
-from mesop_cli.runtime.events import ClickEvent
+from mesop_cli.runtime.components.values import (
+    Kinds,
+    MesopEvent,
+    flag_or_null,
+    pointer,
+)
 from mesop_cli.runtime.style import Style
 
 _BUTTON_TYPES = ("raised", "flat", "stroked", "icon")
+
+
+@dataclass(kw_only=True)
+class ClickEvent(MesopEvent):
+    """A click; ``is_target`` is False when a child of the clicked box was the target.
+
+    The coordinates (Mesop's) are those of the pointer: in the viewport, in the whole
+    document, and in the clicked element; 0 where the browser sent none (a button). They
+    stay out of the repr so a logged click stays one short line.
+    """
+
+    is_target: bool = True
+    client_x: float = field(default=0.0, repr=False)
+    client_y: float = field(default=0.0, repr=False)
+    page_x: float = field(default=0.0, repr=False)
+    page_y: float = field(default=0.0, repr=False)
+    offset_x: float = field(default=0.0, repr=False)
+    offset_y: float = field(default=0.0, repr=False)
+
+
+def _click(key: str, value: object) -> MesopEvent:
+    if isinstance(value, dict):  # a box sends where the pointer was
+        return ClickEvent(key=key, **pointer("click", value))  # type: ignore[arg-type]
+    is_target = flag_or_null("click", value)
+    return ClickEvent(key=key, is_target=True if is_target is None else is_target)
+
+
+KINDS: Kinds = {"click": _click}
 
 
 def _button(

@@ -1,5 +1,7 @@
 """Controls that choose: ``checkbox``, ``slide_toggle``, ``radio``, ``select``, ``slider``,
-``button_toggle``."""
+``button_toggle``, and the events they send (``change`` and ``indeterminate`` of a
+checkbox, ``toggle``, ``radio``, ``selection`` and ``select_opened``, ``slider``,
+``button_toggle``)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mesop_cli.runtime.components.form_field import form_field_props
 from mesop_cli.runtime.components.node import (
     LABEL_POSITIONS,
     PALETTE,
@@ -16,19 +19,109 @@ from mesop_cli.runtime.components.node import (
     optional_choice,
     text_or_empty,
 )
-from mesop_cli.runtime.events import (
-    ButtonToggleChangeEvent,
-    CheckboxChangeEvent,
-    CheckboxIndeterminateChangeEvent,
-    RadioChangeEvent,
-    SelectOpenedChangeEvent,
-    SelectSelectionChangeEvent,
-    SliderValueChangeEvent,
-    SlideToggleChangeEvent,
+from mesop_cli.runtime.components.values import (
+    Kinds,
+    MesopEvent,
+    finite,
+    flag,
+    flag_or_null,
+    one_string,
+    strings,
 )
 from mesop_cli.runtime.style import Style
 
-_APPEARANCES = ("fill", "outline")
+
+@dataclass(kw_only=True)
+class CheckboxChangeEvent(MesopEvent):
+    """A checkbox was toggled."""
+
+    checked: bool
+
+
+@dataclass(kw_only=True)
+class CheckboxIndeterminateChangeEvent(MesopEvent):
+    """A checkbox left (or entered) its "mixed" state; clicking it always clears it."""
+
+    indeterminate: bool
+
+
+@dataclass(kw_only=True)
+class SlideToggleChangeEvent(MesopEvent):
+    """A slide toggle was flipped; as in Mesop it carries only the key."""
+
+
+@dataclass(kw_only=True)
+class RadioChangeEvent(MesopEvent):
+    """Another radio button of a group was chosen; ``value`` is its value."""
+
+    value: str
+
+
+@dataclass(kw_only=True)
+class SelectSelectionChangeEvent(MesopEvent):
+    """The selection of a select changed; ``values`` lists every selected value."""
+
+    values: list[str]
+
+    @property
+    def value(self) -> str:
+        """The selected value of a single select ("" when nothing is selected)."""
+        return self.values[0] if self.values else ""
+
+
+@dataclass(kw_only=True)
+class SelectOpenedChangeEvent(MesopEvent):
+    """A select's list of options was opened or closed; ``opened`` is where it is now."""
+
+    opened: bool
+
+
+@dataclass(kw_only=True)
+class SliderValueChangeEvent(MesopEvent):
+    """A slider moved."""
+
+    value: float
+
+
+@dataclass(kw_only=True)
+class ButtonToggleChangeEvent(MesopEvent):
+    """The pressed buttons of a button toggle changed; ``values`` lists every pressed one."""
+
+    values: list[str]
+
+    @property
+    def value(self) -> str:
+        """The pressed value of a single-choice toggle ("" when none is pressed)."""
+        return self.values[0] if self.values else ""
+
+
+def _toggle(key: str, value: object) -> MesopEvent:
+    # The client reports the new position; Mesop's event does not carry it.
+    flag_or_null("toggle", value)
+    return SlideToggleChangeEvent(key=key)
+
+
+def _selection(key: str, value: object) -> MesopEvent:
+    # A single select may report its one value as a string.
+    values = strings("selection", [value] if isinstance(value, str) else value)
+    return SelectSelectionChangeEvent(key=key, values=values)
+
+
+KINDS: Kinds = {
+    "change": lambda key, value: CheckboxChangeEvent(
+        key=key, checked=flag("change", value)),
+    "indeterminate": lambda key, value: CheckboxIndeterminateChangeEvent(
+        key=key, indeterminate=flag("indeterminate", value)),
+    "toggle": _toggle,
+    "radio": lambda key, value: RadioChangeEvent(key=key, value=one_string("radio", value)),
+    "selection": _selection,
+    "select_opened": lambda key, value: SelectOpenedChangeEvent(
+        key=key, opened=flag("select_opened", value)),
+    "slider": lambda key, value: SliderValueChangeEvent(
+        key=key, value=finite("slider", value)),
+    "button_toggle": lambda key, value: ButtonToggleChangeEvent(
+        key=key, values=strings("button_toggle", value)),
+}
 
 
 def _chosen_values(value: str | list[str]) -> list[str]:
@@ -262,16 +355,14 @@ def select(
         shown = option.value if option.label is None else option.label
         choices.append({"label": text_or_empty(shown), "value": text_or_empty(option.value)})
     selected = _chosen_values(value)
-    props = {
-        "label": text_or_empty(label),
+    props = form_field_props(caller, label=label, disabled=disabled,
+                             placeholder=placeholder, appearance=appearance)
+    props.update({
         "options": choices,
         "value": selected,
         "multiple": bool(multiple),
-        "disabled": bool(disabled),
         "tab_index": _whole_number(caller, "tab_index", tab_index),
-        "placeholder": text_or_empty(placeholder),
-        "appearance": choice(caller, "appearance", appearance, _APPEARANCES),
-    }
+    })
     handlers = {"on_selection_change": (on_selection_change, "selection"),
                 "on_opened_change": (on_opened_change, "select_opened")}
     insert(caller, "select", key, props, style, handlers)

@@ -1,12 +1,14 @@
 """Containers that frame their children: ``card`` (with ``card_header``,
 ``card_content``, ``card_actions``), ``expansion_panel``, ``accordion`` and ``badge``.
 
-Arguments are Mesop 1.3.7's. The children go inside with ``with``, as with ``box``.
+Arguments are Mesop 1.3.7's. The children go inside with ``with``, as with ``box``. An
+expansion panel sends the ``expansion_toggle`` event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mesop_cli.runtime.components.node import (
@@ -17,7 +19,7 @@ from mesop_cli.runtime.components.node import (
     safe_image_url,
     text_or_empty,
 )
-from mesop_cli.runtime.events import ExpansionPanelToggleEvent
+from mesop_cli.runtime.components.values import Kinds, MesopEvent, flag
 from mesop_cli.runtime.style import Style
 
 _CARD_APPEARANCES = ("outlined", "raised")
@@ -26,6 +28,19 @@ _ACTION_ALIGNS = ("start", "end")
 _BADGE_POSITIONS = ("above after", "above before", "below before", "below after",
                     "before", "after", "above", "below")
 _BADGE_SIZES = ("small", "medium", "large")
+
+
+@dataclass(kw_only=True)
+class ExpansionPanelToggleEvent(MesopEvent):
+    """An expansion panel's header was clicked; ``opened`` is where the user moved it."""
+
+    opened: bool
+
+
+KINDS: Kinds = {
+    "expansion_toggle": lambda key, value: ExpansionPanelToggleEvent(
+        key=key, opened=flag("expansion_toggle", value)),
+}
 
 
 def card(

@@ -1,68 +1,83 @@
-"""Text fields: ``input``, ``textarea`` and ``native_textarea`` (with ``shortcuts``)."""
+"""Text fields: ``input``, ``textarea`` and ``native_textarea`` (with ``shortcuts``), and
+the events they send: ``input``, ``blur`` and ``enter`` (autocomplete sends ``input`` too)
+and ``shortcut``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from mesop_cli.runtime.components.node import PALETTE, choice, insert, text_or_empty
-from mesop_cli.runtime.events import (
-    InputBlurEvent,
-    InputEnterEvent,
-    InputEvent,
-    Shortcut,
-    TextareaShortcutEvent,
-)
+from mesop_cli.runtime.components.form_field import form_field_props
+from mesop_cli.runtime.components.node import insert, text_or_empty
+from mesop_cli.runtime.components.values import Kinds, MesopEvent, fields, one_string
 from mesop_cli.runtime.scope import current_builder
 from mesop_cli.runtime.style import Style
 
-_APPEARANCES = ("fill", "outline")
+
+@dataclass(kw_only=True)
+class InputEvent(MesopEvent):
+    """The text of an input or textarea changed."""
+
+    value: str
 
 
-_FLOAT_LABELS = ("always", "auto")
-_SUBSCRIPT_SIZINGS = ("fixed", "dynamic")
+@dataclass(kw_only=True)
+class InputBlurEvent(MesopEvent):
+    """An input or textarea lost focus; ``value`` is its text."""
+
+    value: str
 
 
-def _field_props(
-    caller: str,
-    label: str,
-    value: str,
-    placeholder: str,
-    disabled: bool,
-    readonly: bool,
-    appearance: str,
-    color: str,
-) -> dict[str, Any]:
-    return {
-        "label": text_or_empty(label),
-        "value": text_or_empty(value),
-        "placeholder": text_or_empty(placeholder),
-        "disabled": bool(disabled),
-        "readonly": bool(readonly),
-        "appearance": choice(caller, "appearance", appearance, _APPEARANCES),
-        "color": choice(caller, "color", color, PALETTE),
-    }
+@dataclass(kw_only=True)
+class InputEnterEvent(MesopEvent):
+    """Enter was pressed in an input (Ctrl/Cmd+Enter in a textarea)."""
+
+    value: str
 
 
-def _form_field_props(
-    caller: str,
-    required: bool,
-    hide_required_marker: bool,
-    float_label: str,
-    subscript_sizing: str,
-    hint_label: str,
-) -> dict[str, Any]:
-    """Mesop's form-field arguments that input and textarea share."""
-    return {
-        "required": bool(required),
-        "hide_required_marker": bool(hide_required_marker),
-        # Our labels sit above the field at all times, which is Mesop's "always"; "auto"
-        # is taken (and checked) so Mesop code runs unchanged.
-        "float_label": choice(caller, "float_label", float_label, _FLOAT_LABELS),
-        "subscript_sizing": choice(caller, "subscript_sizing", subscript_sizing,
-                                   _SUBSCRIPT_SIZINGS),
-        "hint_label": text_or_empty(hint_label),
-    }
+@dataclass(kw_only=True)
+class EnterEvent(MesopEvent):
+    """Mesop's older, deprecated name for an Enter key event, kept so annotations that
+    still use it resolve; no component sends it (``on_enter`` gets InputEnterEvent)."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class Shortcut:
+    """A key combination for ``native_textarea(shortcuts=...)``.
+
+    ``key`` is a KeyboardEvent key value ("Enter", "k", "ArrowUp"), compared without
+    regard to case; each modifier must be held exactly as given.
+    """
+
+    key: str
+    shift: bool = False
+    ctrl: bool = False
+    alt: bool = False
+    meta: bool = False
+
+
+@dataclass(kw_only=True)
+class TextareaShortcutEvent(MesopEvent):
+    """A shortcut of a native textarea was pressed; ``value`` is the text at that moment."""
+
+    shortcut: Shortcut
+    value: str
+
+
+def _shortcut(key: str, value: object) -> MesopEvent:
+    event = fields("shortcut", value, {"value": str, "shortcut": dict})
+    combo = fields("shortcut", event["shortcut"], {
+        "key": str, "shift": bool, "ctrl": bool, "alt": bool, "meta": bool})
+    return TextareaShortcutEvent(key=key, value=event["value"], shortcut=Shortcut(**combo))
+
+
+KINDS: Kinds = {
+    "input": lambda key, value: InputEvent(key=key, value=one_string("input", value)),
+    "blur": lambda key, value: InputBlurEvent(key=key, value=one_string("blur", value)),
+    "enter": lambda key, value: InputEnterEvent(key=key, value=one_string("enter", value)),
+    "shortcut": _shortcut,
+}
 
 
 def _text_handlers(
@@ -102,11 +117,12 @@ def input(
     ``hide_required_marker``, and ``required`` on the control); ``hint_label`` is a line
     of help under it, for which "fixed" ``subscript_sizing`` keeps room even when empty.
     """
-    props = _field_props(
-        "me.input()", label, value, placeholder, disabled, readonly, appearance, color
-    )
-    props.update(_form_field_props("me.input()", required, hide_required_marker, float_label,
-                                   subscript_sizing, hint_label))
+    props = form_field_props(
+        "me.input()", label=label, placeholder=placeholder, disabled=disabled,
+        readonly=readonly, appearance=appearance, color=color, required=required,
+        hide_required_marker=hide_required_marker, float_label=float_label,
+        subscript_sizing=subscript_sizing, hint_label=hint_label)
+    props["value"] = text_or_empty(value)
     props["input_type"] = type or "text"
     insert("me.input()", "input", key, props, style, _text_handlers(on_input, on_blur, on_enter))
 
@@ -142,11 +158,12 @@ def textarea(
     ``max_rows`` lines. The form-field arguments are input's.
     """
     caller = "me.textarea()"
-    props = _field_props(
-        caller, label, value, placeholder, disabled, readonly, appearance, color
-    )
-    props.update(_form_field_props(caller, required, hide_required_marker, float_label,
-                                   subscript_sizing, hint_label))
+    props = form_field_props(
+        caller, label=label, placeholder=placeholder, disabled=disabled, readonly=readonly,
+        appearance=appearance, color=color, required=required,
+        hide_required_marker=hide_required_marker, float_label=float_label,
+        subscript_sizing=subscript_sizing, hint_label=hint_label)
+    props["value"] = text_or_empty(value)
     props["input_type"] = "textarea"
     props["rows"] = _rows(caller, "rows", rows)
     props["autosize"] = bool(autosize)
@@ -210,15 +227,14 @@ def native_textarea(
     It has no label of its own: its placeholder names it for screen readers.
     """
     caller = "me.native_textarea()"
-    props = {
+    props = form_field_props(caller, placeholder=placeholder, disabled=disabled,
+                             readonly=readonly)
+    props.update({
         "value": text_or_empty(value),
-        "placeholder": text_or_empty(placeholder),
-        "disabled": bool(disabled),
-        "readonly": bool(readonly),
         "autosize": bool(autosize),
         "min_rows": _rows(caller, "min_rows", min_rows),
         "max_rows": _rows(caller, "max_rows", max_rows),
         "shortcuts": _shortcut_props(caller, shortcuts),
-    }
+    })
     handlers = {"on_input": (on_input, "input"), "on_blur": (on_blur, "blur")}
     insert(caller, "native_textarea", key, props, style, handlers)

@@ -1,18 +1,45 @@
-"""Layout: ``box``, ``divider`` and ``tooltip`` (which wraps what it describes)."""
+"""Layout: ``box``, ``divider``, ``tooltip`` (which wraps what it describes) and
+``sidenav``, with the ``right_click`` (a box's) and ``sidenav`` events; a box's plain
+click is the buttons' ``click`` kind."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from mesop_cli.runtime.components.buttons import ClickEvent
 from mesop_cli.runtime.components.node import ParentComponent, choice, insert, text_or_empty
-from mesop_cli.runtime.events import ClickEvent, RightClickEvent, SidenavOpenedChangedEvent
+from mesop_cli.runtime.components.values import Kinds, MesopEvent, flag, pointer
 from mesop_cli.runtime.style import Style
 
 _TOOLTIP_POSITIONS = ("left", "right", "above", "below", "before", "after")
 _SIDENAV_POSITIONS = ("start", "end")
 _MAX_CLASS_NAMES = 64
 _MAX_CLASS_NAME_LENGTH = 128
+
+
+@dataclass(kw_only=True)
+class RightClickEvent(ClickEvent):
+    """A right click on a box (its context menu is not shown)."""
+
+
+@dataclass(kw_only=True)
+class SidenavOpenedChangedEvent(MesopEvent):
+    """A sidenav was opened or closed by the user (Escape); ``opened`` is where it is now."""
+
+    opened: bool
+
+
+def _right_click(key: str, value: object) -> MesopEvent:
+    return RightClickEvent(key=key, **pointer("right_click", value))  # type: ignore[arg-type]
+
+
+def _sidenav(key: str, value: object) -> MesopEvent:
+    return SidenavOpenedChangedEvent(key=key, opened=flag("sidenav", value))
+
+
+KINDS: Kinds = {"right_click": _right_click, "sidenav": _sidenav}
 
 
 def class_names(caller: str, classes: list[str] | str) -> list[str]:

@@ -1,4 +1,6 @@
-"""Fields that help pick a value: ``autocomplete`` and the date pickers.
+"""Fields that help pick a value: ``autocomplete`` and the date pickers, and the events
+they send (``autocomplete_selection``, ``autocomplete_enter``, ``date``, ``date_range``;
+an autocomplete's typing is the text fields' ``input`` kind).
 
 Their arguments are Mesop's. Form-field looks Mesop draws with Angular Material
 (``float_label``, ``subscript_sizing``, ``hide_required_marker``) are checked and taken so
@@ -12,43 +14,68 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mesop_cli.runtime.components.node import PALETTE, choice, insert, text_or_empty
-from mesop_cli.runtime.events import (
-    AutocompleteEnterEvent,
-    AutocompleteSelectionChangeEvent,
-    DatePickerChangeEvent,
-    DateRangePickerChangeEvent,
-    InputEvent,
+from mesop_cli.runtime.components.fields import InputEvent
+from mesop_cli.runtime.components.form_field import form_field_props
+from mesop_cli.runtime.components.node import insert, text_or_empty
+from mesop_cli.runtime.components.values import (
+    Kinds,
+    MesopEvent,
+    fields,
+    iso_date,
+    one_string,
 )
+from mesop_cli.runtime.errors import InvalidEvent
 from mesop_cli.runtime.style import Style
 
-_APPEARANCES = ("fill", "outline")
-_FLOAT_LABELS = ("always", "auto")
-_SUBSCRIPT_SIZINGS = ("fixed", "dynamic")
+
+@dataclass(kw_only=True)
+class AutocompleteEnterEvent(MesopEvent):
+    """Enter was pressed in an autocomplete with no suggestion highlighted; ``value`` is
+    the text typed."""
+
+    value: str
 
 
-def _form_field_props(
-    caller: str,
-    label: str,
-    appearance: str,
-    color: str,
-    float_label: str,
-    subscript_sizing: str,
-    hint_label: str,
-    disabled: bool,
-    readonly: bool,
-) -> dict[str, Any]:
-    """What every picker's node carries; Material-only looks are checked, then dropped."""
-    choice(caller, "float_label", float_label, _FLOAT_LABELS)
-    choice(caller, "subscript_sizing", subscript_sizing, _SUBSCRIPT_SIZINGS)
-    return {
-        "label": text_or_empty(label),
-        "appearance": choice(caller, "appearance", appearance, _APPEARANCES),
-        "color": choice(caller, "color", color, PALETTE),
-        "hint": text_or_empty(hint_label),
-        "disabled": bool(disabled),
-        "readonly": bool(readonly),
-    }
+@dataclass(kw_only=True)
+class AutocompleteSelectionChangeEvent(MesopEvent):
+    """A suggestion of an autocomplete was picked; ``value`` is its value."""
+
+    value: str
+
+
+@dataclass(kw_only=True)
+class DatePickerChangeEvent(MesopEvent):
+    """A whole, valid date was entered or picked."""
+
+    date: datetime.date
+
+
+@dataclass(kw_only=True)
+class DateRangePickerChangeEvent(MesopEvent):
+    """Both ends of a date range hold valid dates, the start not after the end."""
+
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+def _date_range(key: str, value: object) -> MesopEvent:
+    ends = fields("date_range", value, {"start_date": str, "end_date": str})
+    start = iso_date("date_range", "start_date", ends["start_date"])
+    end = iso_date("date_range", "end_date", ends["end_date"])
+    if end < start:
+        raise InvalidEvent(f"date_range event: end_date {end} is before start_date {start}")
+    return DateRangePickerChangeEvent(key=key, start_date=start, end_date=end)
+
+
+KINDS: Kinds = {
+    "autocomplete_selection": lambda key, value: AutocompleteSelectionChangeEvent(
+        key=key, value=one_string("autocomplete_selection", value)),
+    "autocomplete_enter": lambda key, value: AutocompleteEnterEvent(
+        key=key, value=one_string("autocomplete_enter", value)),
+    "date": lambda key, value: DatePickerChangeEvent(
+        key=key, date=iso_date("date", "value", value)),
+    "date_range": _date_range,
+}
 
 
 # ---- autocomplete -----------------------------------------------------------------------
@@ -120,10 +147,12 @@ def autocomplete(
     typing calls ``on_input``. The list is an ARIA combobox and listbox, with groups.
     """
     caller = "me.autocomplete()"
-    props = _form_field_props(caller, label, appearance, color, float_label,
-                              subscript_sizing, hint_label, disabled, readonly)
+    props = form_field_props(
+        caller, label=label, appearance=appearance, color=color, float_label=float_label,
+        subscript_sizing=subscript_sizing, hint_label=hint_label, disabled=disabled,
+        readonly=readonly, placeholder=placeholder,
+        hide_required_marker=hide_required_marker)
     props["value"] = text_or_empty(value)
-    props["placeholder"] = text_or_empty(placeholder)
     props["groups"] = _option_groups(caller, options)
     handlers = {"on_selection_change": (on_selection_change, "autocomplete_selection"),
                 "on_input": (on_input, "input"), "on_enter": (on_enter, "autocomplete_enter")}
@@ -168,11 +197,12 @@ def date_picker(
     once the field holds a whole, valid date.
     """
     caller = "me.date_picker()"
-    props = _form_field_props(caller, label, appearance, color, float_label,
-                              subscript_sizing, hint_label, disabled, readonly)
+    props = form_field_props(
+        caller, label=label, appearance=appearance, color=color, float_label=float_label,
+        subscript_sizing=subscript_sizing, hint_label=hint_label, disabled=disabled,
+        readonly=readonly, placeholder=placeholder, required=required,
+        hide_required_marker=hide_required_marker)
     props["value"] = _iso(caller, "value", value)
-    props["placeholder"] = text_or_empty(placeholder)
-    props["required"] = bool(required)
     insert(caller, "date_picker", key, props, style, {"on_change": (on_change, "date")})
 
 
@@ -202,12 +232,13 @@ def date_range_picker(
     start is not after the end.
     """
     caller = "me.date_range_picker()"
-    props = _form_field_props(caller, label, appearance, color, float_label,
-                              subscript_sizing, hint_label, disabled, readonly)
+    props = form_field_props(
+        caller, label=label, appearance=appearance, color=color, float_label=float_label,
+        subscript_sizing=subscript_sizing, hint_label=hint_label, disabled=disabled,
+        readonly=readonly, required=required, hide_required_marker=hide_required_marker)
     props["start_date"] = _iso(caller, "start_date", start_date)
     props["end_date"] = _iso(caller, "end_date", end_date)
     props["placeholder_start_date"] = text_or_empty(placeholder_start_date)
     props["placeholder_end_date"] = text_or_empty(placeholder_end_date)
-    props["required"] = bool(required)
     insert(caller, "date_range_picker", key, props, style,
            {"on_change": (on_change, "date_range")})

@@ -1,15 +1,30 @@
-"""Progress indicators: ``progress_spinner`` and ``progress_bar``."""
+"""Progress indicators: ``progress_spinner`` and ``progress_bar``, and the bar's
+``animation_end`` event."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mesop_cli.runtime.components.node import PALETTE, insert, optional_choice, pixels
-from mesop_cli.runtime.events import ProgressBarAnimationEndEvent
+from mesop_cli.runtime.components.values import Kinds, MesopEvent, finite
 
 _BAR_MODES = ("determinate", "indeterminate", "buffer", "query")
+
+
+@dataclass(kw_only=True)
+class ProgressBarAnimationEndEvent(MesopEvent):
+    """A determinate or buffer progress bar finished moving to ``value``."""
+
+    value: float
+
+
+KINDS: Kinds = {
+    "animation_end": lambda key, value: ProgressBarAnimationEndEvent(
+        key=key, value=finite("animation_end", value)),
+}
 
 
 def progress_spinner(

@@ -1,4 +1,5 @@
-"""``table``: rows of cells from a pandas DataFrame or a list of dicts."""
+"""``table``: rows of cells from a pandas DataFrame or a list of dicts, and the
+``table_click`` event of a cell."""
 
 from __future__ import annotations
 
@@ -8,7 +9,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from mesop_cli.runtime.components.node import insert
-from mesop_cli.runtime.events import TableClickEvent
+from mesop_cli.runtime.components.values import Kinds, MesopEvent, fields
+from mesop_cli.runtime.errors import InvalidEvent
+
+
+@dataclass(kw_only=True)
+class TableClickEvent(MesopEvent):
+    """A table cell was clicked: its row (see ``me.table``) and column index."""
+
+    row_index: int
+    col_index: int
+
+
+def _table_click(key: str, value: object) -> MesopEvent:
+    cell = fields("table_click", value, {"row_index": int, "col_index": int})
+    if cell["col_index"] < 0:
+        raise InvalidEvent(f"table_click event: col_index must not be negative, got "
+                           f"{cell['col_index']}")
+    return TableClickEvent(key=key, row_index=cell["row_index"], col_index=cell["col_index"])
+
+
+KINDS: Kinds = {"table_click": _table_click}
 
 
 @dataclass(kw_only=True)

@@ -1,13 +1,15 @@
 """File uploads: ``uploader`` (a button with a text label) and ``content_uploader``.
 
 The browser shows a button that opens the file picker; the chosen files reach
-``on_upload`` as an :class:`~mesop_cli.runtime.events.UploadEvent` (see
-``mesop_cli/runtime/uploads.py`` for how they travel and what is checked).
+``on_upload`` as an :class:`UploadEvent`, the ``upload`` event kind (see
+``mesop_cli/runtime/uploads.py`` for how they travel and what is checked: the web layer
+also measures an upload there before opening a session).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mesop_cli.runtime.components.node import (
@@ -17,11 +19,29 @@ from mesop_cli.runtime.components.node import (
     optional_choice,
     text_or_empty,
 )
-from mesop_cli.runtime.events import UploadEvent
+from mesop_cli.runtime.components.values import Kinds, MesopEvent
 from mesop_cli.runtime.style import Style
+from mesop_cli.runtime.uploads import read_upload
+from mesop_cli.state_format.uploaded_file import UploadedFile
 
 _UPLOADER_TYPES = ("raised", "flat", "stroked")
 _CONTENT_UPLOADER_TYPES = (*_UPLOADER_TYPES, "icon")
+
+
+@dataclass(kw_only=True)
+class UploadEvent(MesopEvent):
+    """Files were chosen in an uploader: ``files`` in the order chosen (several only with
+    ``multiple=True``), ``file`` the first of them."""
+
+    files: list[UploadedFile]
+
+    @property
+    def file(self) -> UploadedFile:
+        """The first file (an empty one if there is none), for single uploads."""
+        return self.files[0] if self.files else UploadedFile()
+
+
+KINDS: Kinds = {"upload": lambda key, value: UploadEvent(key=key, files=read_upload(value))}
 
 
 def _file_types(caller: str, accepted: Sequence[str] | None) -> list[str]:

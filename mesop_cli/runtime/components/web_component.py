@@ -7,7 +7,9 @@ the custom element, its properties (JSON data) and its events. Each event handle
 a handler id registered in the render's HandlerMap for ``web`` events, exactly like a
 button's ``on_click``: the browser sets the id as the element's property named by the
 event, the element dispatches ``new MesopEvent(id, value)``, and the server runs the
-handler only if this session's page, rendered again, shows it.
+handler only if this session's page, rendered again, shows it. The ``web`` event kind's
+value must be plain JSON within :data:`MAX_WEB_EVENT_BYTES` and
+:data:`MAX_WEB_EVENT_DEPTH`; the web layer checks it before opening a session too.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import math
 import re
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from mesop_cli.runtime.components.node import ParentComponent, insert
+from mesop_cli.runtime.components.values import Kinds, MesopEvent, short
+from mesop_cli.runtime.errors import InvalidEvent
 from mesop_cli.runtime.registry import declare_web_module, loading_app_dir
 from mesop_cli.runtime.scope import TreeBuilder, current_builder, current_scope, in_scope
 from mesop_cli.runtime.web_modules import (
@@ -49,6 +55,59 @@ _UNSAFE_PROPERTIES = frozenset({"src", "srcdoc", "innerhtml", "outerhtml", "__pr
 # is dropped with the render, and its entry with it).
 _RENDER_MODULES: weakref.WeakKeyDictionary[TreeBuilder, dict[str, None]] = (
     weakref.WeakKeyDictionary())
+
+#: The most a web component's event value may weigh, as compact JSON, and how deeply it
+#: may nest: a component's own messages, not bulk data (use me.uploader for files).
+MAX_WEB_EVENT_BYTES = 4 * 1024 * 1024
+MAX_WEB_EVENT_DEPTH = 64
+
+
+@dataclass(kw_only=True)
+class WebEvent(MesopEvent):
+    """An event a web component dispatched (``new MesopEvent(this.someEvent, value)`` in its
+    JavaScript); ``value`` is the JSON value it sent (an object, as a rule)."""
+
+    value: Any
+
+
+def check_web_value(value: object) -> None:
+    """InvalidEvent unless ``value`` is plain JSON (objects with string keys, arrays,
+    strings, finite numbers, booleans, null) nested at most MAX_WEB_EVENT_DEPTH deep and
+    at most MAX_WEB_EVENT_BYTES long."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_WEB_EVENT_DEPTH:
+            raise InvalidEvent(f"web event: value nests deeper than {MAX_WEB_EVENT_DEPTH}")
+        if isinstance(item, dict):
+            for name, inner in item.items():
+                if not isinstance(name, str):
+                    raise InvalidEvent(f"web event: object keys must be strings, got "
+                                       f"{short(name)}")
+                stack.append((inner, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((inner, depth + 1) for inner in item)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise InvalidEvent(f"web event: value holds {item}, not a JSON number")
+        elif item is not None and not isinstance(item, (str, int, bool)):
+            raise InvalidEvent(f"web event: value holds {type(item).__name__}, not JSON")
+    try:
+        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+                   .encode("utf-8", "surrogatepass"))
+    except ValueError as exc:  # an int longer than Python prints (4300 digits)
+        raise InvalidEvent(f"web event: value cannot be encoded as JSON ({exc})") from None
+    if size > MAX_WEB_EVENT_BYTES:
+        raise InvalidEvent(f"web event: value is {size} bytes of JSON, more than the "
+                           f"{MAX_WEB_EVENT_BYTES} a web component event may carry")
+
+
+def _web(key: str, value: object) -> MesopEvent:
+    check_web_value(value)
+    return WebEvent(key=key, value=value)
+
+
+KINDS: Kinds = {"web": _web}
 
 
 def web_component(*, path: str, skip_validation: bool = False) -> Callable[[C], C]:
