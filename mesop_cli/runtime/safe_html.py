@@ -9,10 +9,11 @@ covered the app's controls), no ``popover``, and URLs only with the schemes a li
 have. Text of dropped tags is kept, except inside ``<script>`` and ``<style>``, whose
 content is dropped with them.
 
-The client adds two walls of its own (web/static/client.js, mesop.css): the cleaned markup
-is put in a shadow root of its host element, which the page's stylesheets do not enter,
-and the host is a paint-contained box that scrolls, so whatever the markup lays out
-(giant images, 1000-column tables, right-to-left overflow) is drawn and hit only inside it.
+The client adds two walls of its own (web/static/components/text.js, mesop.css): the
+cleaned markup is put in a shadow root of its host element, which the page's stylesheets
+do not enter, and the host is a paint-contained box that scrolls, so whatever the markup
+lays out (giant images, 1000-column tables, right-to-left overflow) is drawn and hit only
+inside it.
 """
 
 from __future__ import annotations

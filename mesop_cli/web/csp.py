@@ -11,7 +11,7 @@ from mesop_cli.runtime import Page
 from mesop_cli.runtime.security_policy import stylesheet_source
 
 #: The Trusted Types policy the client script creates to put server-made HTML (rendered
-#: Markdown) into the page; web/static/client.js uses the same name.
+#: Markdown) into the page; web/static/core/dom.js uses the same name.
 CLIENT_TRUSTED_TYPES_POLICY = "mesop-cli"
 #: The Trusted Types policy Lit creates for its templates. Mesop allows it on every page;
 #: here, on the pages of apps that declare web components (Mesop's examples use Lit).

@@ -1,10 +1,11 @@
-"""The page shell and the health and metrics endpoints."""
+"""The page shell (and the type of the client modules it loads), the health and metrics
+endpoints."""
 
 from __future__ import annotations
 
 import json
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from mesop_cli.runtime import AppLoadError, Page
@@ -13,6 +14,18 @@ from mesop_cli.web.context import EVENTS_PATH, bp, mesop_context
 from mesop_cli.web.csp import page_headers
 from mesop_cli.web.error_reports import report
 from mesop_cli.web.metrics import render as render_metrics
+
+
+@bp.after_request
+def typed_module_scripts(response: Response) -> Response:
+    """The client (static/client.js and the modules it imports) runs as ES modules, which a
+    browser runs only when served with a JavaScript type (nosniff is on every response):
+    the type is set here rather than left to the platform's MIME table, which on some
+    machines calls .js text/plain."""
+    if (request.endpoint == "mesop.static" and request.path.endswith(".js")
+            and response.status_code < 400):
+        response.mimetype = "text/javascript"
+    return response
 
 
 @bp.get("/__mesop__/healthz")
