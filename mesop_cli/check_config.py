@@ -71,7 +71,9 @@ def check_file_dir(path: str) -> Check:
 
 def check_redis(url: str, timeout: float = TIMEOUT_SECONDS) -> Check:
     """PING, with connect and read timeouts so a dead host answers within ``timeout``; the
-    TLS in effect, or behind Sentinel the sentinels, the service and its master."""
+    TLS in effect, or behind Sentinel the sentinels, the service and its master, or on a
+    cluster its state and masters. A plain URL to a node of a cluster is refused: such a
+    client reaches only the slots of that one node."""
     try:
         import redis
     except ImportError:
@@ -79,11 +81,13 @@ def check_redis(url: str, timeout: float = TIMEOUT_SECONDS) -> Check:
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
-    from mesop_cli.config.redis_url import is_sentinel_url, scheme_of, tls_summary
+    from mesop_cli.config.redis_url import is_cluster_url, is_sentinel_url, scheme_of, tls_summary
     from mesop_cli.sessions.redis import connect
 
     if is_sentinel_url(url):
         return _check_sentinel(url, timeout)
+    if is_cluster_url(url):
+        return _check_cluster(url, timeout)
     shown = redact_url(url)
     # No retry: a check reports the first failure rather than repeating it.
     client = connect(url, timeout, retry=Retry(NoBackoff(), 0))
@@ -98,10 +102,92 @@ def check_redis(url: str, timeout: float = TIMEOUT_SECONDS) -> Check:
             return Check("redis", False, f"{shown} did not answer PING: {tls[0]} ({line})",
                          fix=tls[1])
         return Check("redis", False, f"{shown} did not answer PING: {line}")
+    else:
+        elapsed = (time.monotonic() - started) * 1000
+        cluster_node = _in_cluster_mode(client)
     finally:
         client.close()
-    elapsed = (time.monotonic() - started) * 1000
+    if cluster_node:
+        return Check("redis", False, f"{shown} answered PING, but it is a node of a Redis "
+                                     "Cluster (cluster_enabled:1 in INFO): a plain client "
+                                     "reaches only the sessions in that node's hash slots",
+                     fix=f"use {_as_cluster_url(url)} (and list more of the cluster's nodes "
+                         "after a comma, so that the cluster is found while this one is down)")
     return Check("redis", True, f"{shown} answered PING in {elapsed:.0f} ms; {tls_summary(url)}")
+
+
+def _in_cluster_mode(client: Any) -> bool:
+    """Whether the server says cluster_enabled:1; a server that refuses INFO is taken at
+    its word that it is not a cluster (a plain command would then be refused by it)."""
+    import redis
+
+    try:
+        return bool(client.info("cluster").get("cluster_enabled"))
+    except redis.RedisError:
+        return False
+
+
+def _as_cluster_url(url: str) -> str:
+    """A plain or TLS URL written as the cluster URL of the same node (no database: a
+    cluster has only database 0)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    scheme = "rediss+cluster" if parts.scheme.lower() == "rediss" else "redis+cluster"
+    query = f"?{parts.query}" if parts.query else ""
+    return redact_url(f"{scheme}://{parts.netloc}{query}")
+
+
+def _check_cluster(url: str, timeout: float) -> Check:
+    """The cluster answers through the listed nodes, says cluster_state:ok, and each of
+    its masters answers PING; a listed node that is no cluster node is named."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    from mesop_cli.config.redis_url import parse_cluster_url, tls_summary
+    from mesop_cli.sessions.redis import FAILURES, connect
+
+    shown = redact_url(url)
+    target = parse_cluster_url(url)
+    secret = [target.password or ""]
+    lazy = connect(url, timeout, retry=Retry(NoBackoff(), 0))
+    try:
+        try:
+            client = lazy.get()
+        except FAILURES as exc:
+            line = _first_line(exc, secret)
+            if "cluster mode is not enabled" in line.lower():
+                return Check("redis", False, f"{shown}: {target.addresses} answered but not "
+                                             f"as a cluster node ({line})",
+                             fix="for a single Redis (no cluster) use redis://host:port/db; "
+                                 "otherwise list the nodes of the cluster")
+            return Check("redis", False, f"{shown}: no node of the cluster answered: {line}",
+                         fix="start the cluster's nodes, or correct the host:port list in "
+                             "MESOP_STATE_SESSION_BACKEND_REDIS_URL")
+        started = time.monotonic()
+        answered, silent, state = [], [], "unknown"
+        for node in sorted(client.get_primaries(), key=lambda node: node.name):
+            try:
+                client.ping(target_nodes=node)
+                answered.append(node.name)
+                if state != "ok":
+                    state = str(client.cluster_info(target_nodes=node).get("cluster_state"))
+            except (*FAILURES, redis.RedisError) as exc:
+                silent.append(f"{node.name} ({_first_line(exc, secret)})")
+        elapsed = (time.monotonic() - started) * 1000
+    finally:
+        lazy.close()
+    masters = f"{len(answered) + len(silent)} masters"
+    if silent or state != "ok":
+        quiet = f"; silent: {'; '.join(silent)}" if silent else ""
+        return Check("redis", False, f"{shown}: cluster_state:{state}, {masters}; answered "
+                                     f"PING: {', '.join(answered) or 'none'}{quiet}",
+                     fix="start the cluster's stopped nodes (or fail their slots over to a "
+                         "replica); `redis-cli -c -p PORT cluster info` shows the state")
+    return Check("redis", True, f"{shown}: cluster mode, cluster_state:ok; {masters} "
+                                f"({', '.join(answered)}) answered PING in {elapsed:.0f} ms; "
+                                f"{tls_summary(url)}")
 
 
 def _tls_failure(line: str, tls: bool) -> tuple[str, str] | None:

@@ -35,6 +35,7 @@ from mesop_cli.config.pg_ssl import (
 from mesop_cli.config.private_dir import FIX as PRIVATE_DIR_FIX
 from mesop_cli.config.private_dir import privacy_problem
 from mesop_cli.config.problems import REDACTED, Problem, redact_url
+from mesop_cli.config.redis_url import UrlProblem, check_cluster_key_prefix, is_cluster_url
 
 #: Private variable carrying the per-launch key to the processes a launch starts.
 LAUNCH_KEY_VARIABLE = "_MESOP_LAUNCH_SECRET_KEY"
@@ -265,6 +266,20 @@ def _plain_text_store(report: ConfigReport, environ: Mapping[str, str]) -> None:
                             "password may cross the network unencrypted. Fix: add "
                             "sslmode=verify-full (with sslrootcert=/path/to/ca.pem) or "
                             "sslmode=require to the URI's query")
+
+
+def _cluster_key_prefix(report: ConfigReport) -> None:
+    """E001 for a key prefix with a brace when the redis URL names a Redis Cluster: the
+    braces would take the hash tag from the session id (see check_cluster_key_prefix)."""
+    url, prefix = report.resolved["redis_url"], report.resolved["redis_key_prefix"]
+    if (report.value("backend") != "redis" or not isinstance(url.value, str)
+            or not is_cluster_url(url.value) or not isinstance(prefix.value, str)):
+        return
+    try:
+        check_cluster_key_prefix(prefix.value)
+    except UrlProblem as exc:
+        report.error("E001", f"{prefix.quoted()} {exc.reason} (the redis URL names a "
+                             f"cluster); did you mean {exc.suggestion!r}?")
 # -- end managed stores --
 
 
@@ -382,6 +397,7 @@ def load_config(
     prod = report.value("prod") is True or (isinstance(workers, int) and workers > 1)
     _warnings(report, prod)
     _plain_text_store(report, environ)
+    _cluster_key_prefix(report)
     _production_implies(report, prod)
     if strict and report.warnings:
         report.errors += [Problem(w.code, f"{w.message} (an error under --strict)")

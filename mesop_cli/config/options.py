@@ -20,12 +20,14 @@ from mesop_cli.config.origins import normalize_origin
 from mesop_cli.config.pg_ssl import SSLMODES
 from mesop_cli.config.problems import REDACTED, redact_url
 from mesop_cli.config.redis_url import (
+    CLUSTER_SCHEMES,
     DEFAULT_KEY_PREFIX,
     MAX_KEY_PREFIX,
     SENTINEL_SCHEME,
     UrlProblem,
     check_key_prefix,
     check_query,
+    parse_cluster_url,
     parse_sentinel_url,
 )
 
@@ -119,7 +121,7 @@ def cast_absolute_dir(raw: str) -> str:
     return os.path.normpath(value)
 
 
-_REDIS_SCHEMES = ("redis", "rediss", SENTINEL_SCHEME)
+_REDIS_SCHEMES = ("redis", "rediss", SENTINEL_SCHEME, *CLUSTER_SCHEMES)
 
 
 def cast_redis_url(raw: str) -> str:
@@ -134,6 +136,9 @@ def cast_redis_url(raw: str) -> str:
     try:
         if scheme == SENTINEL_SCHEME:
             parse_sentinel_url(value)
+            return value
+        if scheme in CLUSTER_SCHEMES:
+            parse_cluster_url(value)
             return value
         _check_plain_redis_url(value)
         check_query(value)
@@ -453,8 +458,9 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "redis_url", "MESOP_STATE_SESSION_BACKEND_REDIS_URL", None, cast_redis_url,
-        "redis://[:password@]host[:port][/db], rediss://... (TLS; ?ssl_ca_certs=/ca.pem) or "
-        "redis+sentinel://[:password@]host:port[,host:port...]/service[/db]",
+        "redis://[:password@]host[:port][/db], rediss://... (TLS; ?ssl_ca_certs=/ca.pem), "
+        "redis+sentinel://[:password@]host:port[,host:port...]/service[/db] or "
+        "redis+cluster://[:password@]host:port[,host:port...] (rediss+cluster:// for TLS)",
         "Redis server of the redis backend (required for it); see Managed stores.",
         backends=("redis",), is_url=True,
     ),

@@ -12,6 +12,16 @@ redis-py has no URL form for Sentinel, so this module defines one and parses it:
 The password (and user) authenticate to the Redis master the sentinels name; the
 sentinels themselves are reached without a password. A sentinel's port defaults to 26379.
 
+Nor has it one for Redis Cluster that names several nodes, so this module defines that
+too::
+
+    redis+cluster://[[user]:password@]host[:port][,host[:port]...][/0][?ssl_...]
+    rediss+cluster://...   (TLS: the same TLS options as rediss://)
+
+The nodes listed are where the client starts: it learns the others, and which node serves
+which hash slot, from the cluster itself. A node's port defaults to 6379; a cluster has
+only database 0.
+
 Nothing here imports redis: the settings are validated whether or not it is installed.
 """
 
@@ -30,6 +40,12 @@ LOCK_INFIX = "lock:"
 MAX_KEY_PREFIX = 64
 SENTINEL_SCHEME = "redis+sentinel"
 DEFAULT_SENTINEL_PORT = 26379
+CLUSTER_SCHEME = "redis+cluster"
+CLUSTER_TLS_SCHEME = "rediss+cluster"
+CLUSTER_SCHEMES = (CLUSTER_SCHEME, CLUSTER_TLS_SCHEME)
+DEFAULT_REDIS_PORT = 6379
+#: Schemes whose connections use TLS.
+_TLS_SCHEMES = ("rediss", CLUSTER_TLS_SCHEME)
 
 #: TLS options redis-py reads from a ``rediss://`` URL's query as plain strings.
 TLS_FILE_OPTIONS = ("ssl_ca_certs", "ssl_certfile", "ssl_keyfile")
@@ -75,6 +91,26 @@ class SentinelUrl:
         return f"service {self.service} (db {self.db}) via sentinel {self.addresses}"
 
 
+@dataclass(frozen=True)
+class ClusterUrl:
+    """A parsed ``redis+cluster://`` or ``rediss+cluster://`` URL."""
+
+    nodes: tuple[tuple[str, int], ...]
+    username: str | None
+    password: str | None
+    tls: bool
+    #: The TLS options of the query, as (name, value) pairs.
+    options: tuple[tuple[str, str], ...]
+
+    @property
+    def addresses(self) -> str:
+        return ", ".join(_host_port(host, port) for host, port in self.nodes)
+
+    def describe(self) -> str:
+        """Where the cluster is reached, for messages (never the password)."""
+        return f"cluster via {self.addresses}"
+
+
 def _host_port(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
@@ -85,6 +121,10 @@ def scheme_of(url: str) -> str:
 
 def is_sentinel_url(url: str) -> bool:
     return scheme_of(url) == SENTINEL_SCHEME
+
+
+def is_cluster_url(url: str) -> bool:
+    return scheme_of(url) in CLUSTER_SCHEMES
 
 
 def _split_userinfo(rest: str) -> tuple[str | None, str | None, str]:
@@ -99,25 +139,28 @@ def _split_userinfo(rest: str) -> tuple[str | None, str | None, str]:
     return unquote(user) or None, unquote(password) or None, rest
 
 
-def _sentinel_address(text: str) -> tuple[str, int]:
+def _address(text: str, what: str = "sentinel", default_port: int = DEFAULT_SENTINEL_PORT
+             ) -> tuple[str, int]:
+    """(host, port) of one ``host[:port]`` or ``[ipv6][:port]`` of a list; ``what`` names
+    the kind of address in messages."""
     if text.startswith("["):
         host, close, port_text = text[1:].partition("]")
         if not close or (port_text and not port_text.startswith(":")):
-            raise UrlProblem(f"has the sentinel address {text!r}, which is not [ipv6]:port")
+            raise UrlProblem(f"has the {what} address {text!r}, which is not [ipv6]:port")
         port_text = port_text[1:]
         try:
             ipaddress.IPv6Address(host)
         except ValueError:
-            raise UrlProblem(f"has the sentinel address {text!r}, whose [...] is not an "
+            raise UrlProblem(f"has the {what} address {text!r}, whose [...] is not an "
                              "IPv6 address") from None
     else:
         host, _, port_text = text.partition(":")
         if not re.fullmatch(r"[A-Za-z0-9._-]+", host):
-            raise UrlProblem(f"has the sentinel address {text!r}, which is not host[:port]")
+            raise UrlProblem(f"has the {what} address {text!r}, which is not host[:port]")
     if not port_text:
-        return host, DEFAULT_SENTINEL_PORT
+        return host, default_port
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise UrlProblem(f"has the sentinel address {text!r}, whose port is not a number "
+        raise UrlProblem(f"has the {what} address {text!r}, whose port is not a number "
                          "from 1 to 65535")
     return host, int(port_text)
 
@@ -134,7 +177,7 @@ def parse_sentinel_url(url: str) -> SentinelUrl:
     if not hosts:
         raise UrlProblem("names no sentinel; write host:port[,host:port...] after "
                          f"{SENTINEL_SCHEME}://")
-    sentinels = tuple(_sentinel_address(item) for item in hosts.split(","))
+    sentinels = tuple(_address(item) for item in hosts.split(","))
     parts = path.split("/") if slash else []
     if not parts or not parts[0]:
         raise UrlProblem("names no service; add /service_name (the name the sentinels "
@@ -152,6 +195,32 @@ def parse_sentinel_url(url: str) -> SentinelUrl:
             raise UrlProblem(f"has database '/{parts[1]}', which is not a number")
         db = int(parts[1])
     return SentinelUrl(sentinels, service, db, user, password)
+
+
+def parse_cluster_url(url: str) -> ClusterUrl:
+    """The parts of a ``redis+cluster://`` URL; :class:`UrlProblem` says what is wrong."""
+    value = url.strip()
+    scheme = scheme_of(value)
+    if scheme not in CLUSTER_SCHEMES:
+        raise UrlProblem(f"does not start with {CLUSTER_SCHEME}:// or {CLUSTER_TLS_SCHEME}://")
+    user, password, rest = _split_userinfo(value.split("://", 1)[1].split("?", 1)[0])
+    if "#" in rest:
+        raise UrlProblem(f"has a fragment; a {scheme}:// URL takes none")
+    hosts, slash, path = rest.partition("/")
+    if not hosts:
+        raise UrlProblem(f"names no node; write host:port[,host:port...] after {scheme}://")
+    nodes = tuple(_address(item, "node", DEFAULT_REDIS_PORT) for item in hosts.split(","))
+    if slash and path not in ("", "0"):
+        raise UrlProblem(f"has the path /{path}; a Redis Cluster has only database 0, so "
+                         "leave the path out", value.replace("/" + path, "", 1))
+    tls = scheme == CLUSTER_TLS_SCHEME
+    options = query_options(value)
+    for name in options:
+        if name not in TLS_OPTIONS:
+            raise UrlProblem(f"has the query option {name!r}; a {scheme}:// URL takes only "
+                             f"the TLS options ({', '.join(TLS_OPTIONS)})")
+    check_query(value)
+    return ClusterUrl(nodes, user, password, tls, tuple(options.items()))
 
 
 def check_key_prefix(prefix: str) -> None:
@@ -194,11 +263,26 @@ def _known_options() -> tuple[str, ...]:
     return tuple(dict.fromkeys((*URL_QUERY_ARGUMENT_PARSERS, *TLS_OPTIONS)))
 
 
+def check_cluster_key_prefix(prefix: str) -> None:
+    """A prefix that leaves the hash tag to the session id.
+
+    On a cluster every key of a session is ``<prefix>...{<id>}``, so that Redis hashes
+    only the id and the session's lock and value live in one slot. Redis takes the first
+    ``{...}`` of a key as its tag: a brace in the prefix would make it the tag instead,
+    and put a session's lock and value in different slots (or every session in one).
+    """
+    brace = next((ch for ch in prefix if ch in "{}"), None)
+    if brace is not None:
+        raise UrlProblem(f"has {brace!r}, which Redis Cluster reads as the start or end of "
+                         "a hash tag; the session id is the tag of every key",
+                         prefix.replace("{", "").replace("}", ""))
+
+
 def check_query(url: str) -> None:
     """Refuse query options redis-py would reject late, or that contradict the scheme."""
     import difflib
 
-    tls = scheme_of(url) == "rediss"
+    tls = scheme_of(url) in _TLS_SCHEMES
     known = _known_options()
     for name, value in query_options(url).items():
         if name not in known:
@@ -207,9 +291,11 @@ def check_query(url: str) -> None:
             raise UrlProblem(f"has the query option {name!r}, which redis-py does not "
                              f"know{hint}")
         if name.startswith("ssl_") and not tls:
-            raise UrlProblem(f"has the TLS option {name} on a plain redis:// URL, which "
+            scheme = scheme_of(url)
+            secure = CLUSTER_TLS_SCHEME if scheme == CLUSTER_SCHEME else "rediss"
+            raise UrlProblem(f"has the TLS option {name} on a plain {scheme}:// URL, which "
                              "would not use TLS at all",
-                             "rediss://" + url.split("://", 1)[1])
+                             f"{secure}://" + url.split("://", 1)[1])
         if name == "ssl_cert_reqs" and value.lower() not in CERT_REQS:
             raise UrlProblem(f"has ssl_cert_reqs={value!r}; accepted: {', '.join(CERT_REQS)}")
         if name == "ssl_check_hostname" and value.lower() not in _TRUE_WORDS + _FALSE_WORDS:
@@ -227,7 +313,7 @@ def tls_summary(url: str) -> str:
     """What a connection with this URL does about TLS, for --check-config."""
     if is_sentinel_url(url):
         return "TLS: off (Sentinel URLs connect without TLS)"
-    if scheme_of(url) != "rediss":
+    if scheme_of(url) not in _TLS_SCHEMES:
         return "TLS: off"
     options = query_options(url)
     if options.get("ssl_cert_reqs", "required").lower() == "none":

@@ -6,7 +6,8 @@ with its write tag, which a process that saved the session reads alone (``GETRAN
 know whether its kept copy still holds (see :mod:`mesop_cli.sessions.near_cache`). Locks are
 ``<key_prefix>lock:<id>``: every key starts with the prefix, so apps with different prefixes
 share a database without seeing each other's keys. The URL may be ``redis://``,
-``rediss://`` (TLS) or ``redis+sentinel://`` (see :mod:`mesop_cli.config.redis_url`). The
+``rediss://`` (TLS), ``redis+sentinel://`` or ``redis+cluster://`` (see
+:mod:`mesop_cli.config.redis_url`). The
 per-session lock is redis-py's :class:`redis.lock.Lock` (a random owner token, an expiry, a
 Lua-scripted release that only deletes the key while the token still matches), so events of
 one session are serialized across threads, processes and machines, and a crashed holder
@@ -25,6 +26,14 @@ A save under a held lock is one Lua script (:data:`_SET_IF_TOKEN`): the value is
 only while the lock key still holds our token, so an event whose lock expired, or was
 deleted or lost in a failover, cannot overwrite what the event that took the session over
 saved (:class:`~mesop_cli.sessions.base.LockLost` instead).
+
+On a Redis Cluster (``redis+cluster://``) the id in every key is a hash tag:
+``<key_prefix>{<id>}`` and ``<key_prefix>lock:{<id>}``. Redis hashes only what is between
+the braces, so a session's lock and value sit in one slot, on one node, and the fenced save
+(a script that must touch keys of one slot) runs there. Plain and Sentinel URLs keep the
+keys without braces: sessions saved before an upgrade are found after it. The cluster
+client learns the nodes and their slots when first used, not when made, so an app starts
+(and answers 503) while the cluster is down, as it does with a single Redis.
 """
 
 from __future__ import annotations
@@ -39,8 +48,11 @@ from typing import Any
 
 import redis
 from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.cluster import ClusterNode, RedisCluster
+from redis.commands.core import Script
+from redis.connection import Encoder, parse_url
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import LockError, RedisClusterException, RedisError
 from redis.lock import Lock
 from redis.retry import Retry
 from redis.sentinel import Sentinel
@@ -48,8 +60,11 @@ from redis.sentinel import Sentinel
 from mesop_cli.config.redis_url import (
     DEFAULT_KEY_PREFIX,
     LOCK_INFIX,
+    ClusterUrl,
     SentinelUrl,
+    is_cluster_url,
     is_sentinel_url,
+    parse_cluster_url,
     parse_sentinel_url,
 )
 from mesop_cli.sessions.base import (
@@ -80,6 +95,13 @@ HEALTH_TIMEOUT_SECONDS = 1.0
 ORPHAN_GRACE_SECONDS = 3.0
 ORPHAN_POLL_SECONDS = 0.2
 _SCAN_BATCH = 1000
+#: What a Redis command can fail with: the cluster client's own errors (no node reachable,
+#: keys of several slots) are not RedisErrors.
+FAILURES = (RedisError, RedisClusterException)
+#: How often a cluster command is tried again after a connection error or CLUSTERDOWN,
+#: each time on a topology asked afresh: enough to follow a moved slot, few enough that a
+#: node that is down costs an event a few seconds, not the client's default of ten tries.
+CLUSTER_RETRIES = 2
 #: Deletes the lock only while it holds the given token: another event's lock is left alone.
 _DELETE_IF_TOKEN = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -131,7 +153,7 @@ class _RedisSessionLock(SharedLock):
         except LockError:
             raise LockLost("the session lock expired or was taken before it could be "
                            "renewed") from None
-        except RedisError as exc:
+        except FAILURES as exc:
             raise LockLost(f"could not renew the session lock at Redis {self._where}: "
                            f"{exc}") from None
 
@@ -151,27 +173,82 @@ class _RedisSessionLock(SharedLock):
                 "session lock expired before release (event ran longer than %gs)",
                 LOCK_EXPIRY_SECONDS,
             )
-        except RedisError as exc:
+        except FAILURES as exc:
             # Left alone, the lock would keep the session for its whole expiry after Redis
             # returns: delete it then.
             logger.warning("could not release session lock at Redis %s: %s", self._where, exc)
             self._orphans.add(self._shared.name, self._token)
 
 
-def connect(url: str, timeout: float, **options: Any) -> redis.Redis:
-    """A client for a plain, TLS or Sentinel URL, every socket bounded by ``timeout``.
+def connect(url: str, timeout: float, **options: Any) -> Any:
+    """A client for a plain, TLS, Sentinel or Cluster URL, every socket bounded by
+    ``timeout``.
 
     Behind Sentinel the client's pool asks the sentinels for the master's address each
     time it opens a connection, so after a failover new connections reach the new master
-    (and a connection to a demoted master is dropped when it answers READONLY).
+    (and a connection to a demoted master is dropped when it answers READONLY). For a
+    cluster it is a :class:`LazyCluster`: a ``retry`` option is the cluster client's own.
     """
     bounds = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    if is_cluster_url(url):
+        return LazyCluster(parse_cluster_url(url), {**bounds, **options})
     if not is_sentinel_url(url):
         return redis.Redis.from_url(url, **bounds, **options)
     target = parse_sentinel_url(url)
     return sentinel_for(target, timeout).master_for(
         target.service, db=target.db, username=target.username, password=target.password,
         **bounds, **options)
+
+
+class LazyCluster:
+    """A :class:`redis.cluster.RedisCluster` made on first use.
+
+    redis-py's cluster client asks the nodes for the slot map when it is made, and fails
+    when none answers; made lazily, a backend can be created (and a worker booted) while
+    the cluster is down, and its first command fails like any other, to be retried by
+    the next event. Everything else is the real client's.
+    """
+
+    def __init__(self, target: ClusterUrl, options: dict[str, Any]) -> None:
+        self.target = target
+        self._options = options
+        self._guard = threading.Lock()
+        self._client: RedisCluster | None = None
+
+    def get(self) -> RedisCluster:
+        """The client, made now if it was not yet (the nodes are asked then)."""
+        with self._guard:
+            if self._client is None:
+                self._client = self._make()
+            return self._client
+
+    def _make(self) -> RedisCluster:
+        options = dict(self._options)
+        retries = options.pop("retry", None)
+        tls: dict[str, Any] = {}
+        if self.target.tls:
+            # redis-py's own reading of the TLS options, as for a rediss:// URL.
+            query = "&".join(f"{name}={value}" for name, value in self.target.options)
+            parsed = parse_url(f"rediss://localhost/0?{query}")
+            tls = {name: value for name, value in parsed.items() if name.startswith("ssl")}
+            tls["ssl"] = True
+        return RedisCluster(
+            startup_nodes=[ClusterNode(host, port) for host, port in self.target.nodes],
+            username=self.target.username, password=self.target.password,
+            retry=retries or Retry(ExponentialBackoff(cap=0.5, base=0.05), CLUSTER_RETRIES),
+            **tls, **options)
+
+    def get_encoder(self) -> Encoder:
+        """The encoder a script hashes itself with, without reaching the cluster."""
+        return Encoder("utf-8", "strict", False)
+
+    def close(self) -> None:
+        with self._guard:
+            if self._client is not None:
+                self._client.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
 
 
 def sentinel_for(target: SentinelUrl, timeout: float) -> Sentinel:
@@ -183,15 +260,19 @@ def sentinel_for(target: SentinelUrl, timeout: float) -> Sentinel:
 
 
 def where(url: str, kwargs: dict[str, Any]) -> str:
-    """The server named in messages: host:port, a socket path, or the Sentinel service."""
+    """The server named in messages: host:port, a socket path, the Sentinel service, or the
+    cluster's nodes."""
+    if is_cluster_url(url):
+        return parse_cluster_url(url).describe()
     if is_sentinel_url(url):
         return parse_sentinel_url(url).describe()
     return kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}"
 
 
 class RedisBackend(NearCachedBackend):
-    """Sessions in Redis (``redis://``, ``rediss://`` or ``redis+sentinel://``), for many
-    processes and hosts. Every key it writes starts with ``key_prefix``."""
+    """Sessions in Redis (``redis://``, ``rediss://``, ``redis+sentinel://`` or
+    ``redis+cluster://``), for many processes and hosts. Every key it writes starts with
+    ``key_prefix``."""
 
     name = "redis"
     #: ``save`` re-measures ``bytes_stored`` (see :meth:`sweep`) at most this often.
@@ -216,29 +297,41 @@ class RedisBackend(NearCachedBackend):
         self._health_client = connect(url, HEALTH_TIMEOUT_SECONDS,
                                       retry=Retry(ExponentialBackoff(), retries=0))
         self._orphans = _OrphanedLocks(self._health_client)
-        self._set_if_token = self._client.register_script(_SET_IF_TOKEN)
-        kwargs = self._client.connection_pool.connection_kwargs
-        self._password = kwargs.get("password")
-        self._where = where(url, kwargs)
-        # Data keys are the prefix plus exactly ID_LENGTH id characters; lock keys are
-        # longer, so this pattern (with the prefix's glob characters escaped) matches data
-        # keys only.
+        # A Script made here rather than by register_script, which would reach a cluster.
+        self._set_if_token = Script(self._client, _SET_IF_TOKEN)
+        self.cluster = isinstance(self._client, LazyCluster)
+        if isinstance(self._client, LazyCluster):
+            self._password = self._client.target.password
+            self._where = self._client.target.describe()
+        else:
+            kwargs = self._client.connection_pool.connection_kwargs
+            self._password = kwargs.get("password")
+            self._where = where(url, kwargs)
+        # On a cluster the id is each key's hash tag (see the module docstring).
+        self._open, self._close = ("{", "}") if self.cluster else ("", "")
+        # Data keys are the prefix plus exactly ID_LENGTH id characters (in braces on a
+        # cluster); lock keys are longer, so this pattern (with the prefix's glob
+        # characters escaped) matches data keys only.
         escaped = "".join("\\" + ch if ch in "\\*?[]" else ch for ch in key_prefix)
-        self._data_pattern = escaped + "?" * ID_LENGTH
+        self._data_pattern = escaped + self._open + "?" * ID_LENGTH + self._close
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
         """Turn any Redis failure into :class:`BackendUnavailable` naming host:port only."""
         try:
             yield
-        except RedisError as exc:
+        except FAILURES as exc:
             detail = f"{type(exc).__name__}: {exc}"
             if self._password:
                 detail = detail.replace(self._password, "***")
             raise BackendUnavailable(f"Redis at {self._where} is unavailable ({detail})") from None
 
     def _key(self, session_id: str) -> str:
-        return self._prefix + session_id
+        return self._prefix + self._open + session_id + self._close
+
+    def lock_key(self, session_id: str) -> str:
+        """The key of the session's lock (in the slot of its value on a cluster)."""
+        return self._prefix + LOCK_INFIX + self._open + session_id + self._close
 
     def fetch_value(self, session_id: str) -> bytes | None:
         with self._errors():
@@ -273,20 +366,20 @@ class RedisBackend(NearCachedBackend):
             self._client.delete(self._key(session_id))
 
     def acquire_shared(self, session_id: str, deadline: float) -> SharedLock:
-        shared = Lock(
-            self._client,
-            self._prefix + LOCK_INFIX + session_id,
-            timeout=LOCK_EXPIRY_SECONDS,
-            sleep=LOCK_POLL_SECONDS,
-            thread_local=False,
-        )
         # Our own token, so that an attempt that timed out can be undone later.
         token = secrets.token_hex(16)
         with self._errors():
+            shared = Lock(
+                self._client,
+                self.lock_key(session_id),
+                timeout=LOCK_EXPIRY_SECONDS,
+                sleep=LOCK_POLL_SECONDS,
+                thread_local=False,
+            )
             try:
                 acquired = shared.acquire(blocking=True, token=token,
                                           blocking_timeout=max(0.0, deadline - time.monotonic()))
-            except RedisError:
+            except FAILURES:
                 self._orphans.add(shared.name, token)
                 raise
         if not acquired:
@@ -295,7 +388,11 @@ class RedisBackend(NearCachedBackend):
 
     def ping(self) -> None:
         with self._errors():
-            self._health_client.ping()
+            if isinstance(self._health_client, LazyCluster):
+                # Every primary: a session may live on any of them.
+                self._health_client.ping(target_nodes=RedisCluster.PRIMARIES)
+            else:
+                self._health_client.ping()
 
     def sweep(self) -> int:
         """Remove nothing (Redis expires keys itself) and measure ``stats.bytes_stored``.
@@ -338,7 +435,7 @@ class _OrphanedLocks:
     lock's whole expiry.
     """
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis | LazyCluster) -> None:
         self._client = client
         self._guard = threading.Lock()
         #: (lock key, token) -> time at which to stop looking for it.
@@ -354,7 +451,7 @@ class _OrphanedLocks:
                 self._thread.start()
 
     def _reap(self) -> None:
-        delete = self._client.register_script(_DELETE_IF_TOKEN)
+        delete = Script(self._client, _DELETE_IF_TOKEN)
         while True:
             with self._guard:
                 if not self._pending:
@@ -364,7 +461,7 @@ class _OrphanedLocks:
             for (key, token), stop_at in pending:
                 try:
                     deleted = delete(keys=[key], args=[token])
-                except RedisError:
+                except FAILURES:
                     break  # still away: the other tokens would only time out as well
                 now = time.monotonic()
                 if deleted:

@@ -1,4 +1,5 @@
-"""Throwaway redis-server processes for the managed-store tests: plain, TLS, Sentinel.
+"""Throwaway redis-server processes for the managed-store tests: plain, TLS, Sentinel,
+Cluster.
 
 Each runs on a spare port with its files in a temporary directory, and is stopped (by its
 own pid) when the test ends. Without a redis-server binary the tests skip, except under
@@ -171,3 +172,106 @@ def _wait_for_master(port: int) -> None:
     finally:
         client.close()
     raise RuntimeError(f"Sentinel on {port} never named a master for {SERVICE}")
+
+
+# -- Redis Cluster -----------------------------------------------------------------------
+
+CLUSTER_NODE_TIMEOUT_MS = 2000
+
+
+class RedisClusterNodes:
+    """Three master nodes on spare ports, no replicas, made one cluster by redis-cli.
+
+    Each node keeps an append-only file in a directory of its own (and its nodes.conf
+    there), so a node stopped with SIGTERM and started again on the same port comes back
+    with its slots and its keys: a restart loses nothing Redis itself does not drop.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.binary = redis_server_binary()
+        cli = shutil.which("redis-cli")
+        require(cli is not None, "no redis-cli binary to create the cluster")
+        assert cli is not None
+        self.cli = cli
+        self.directory = directory
+        self.ports = tuple(free_port() for _ in range(3))
+        self.processes: dict[int, subprocess.Popen[bytes]] = {}
+
+    def url(self, password: str | None = None) -> str:
+        auth = f":{password}@" if password else ""
+        return f"redis+cluster://{auth}" + ",".join(f"127.0.0.1:{p}" for p in self.ports)
+
+    def _log(self, port: int) -> Path:
+        return self.directory / f"node-{port}" / "redis.log"
+
+    def start_node(self, port: int) -> None:
+        """Start (or start again) the node on ``port``, with its own files."""
+        home = self.directory / f"node-{port}"
+        home.mkdir(exist_ok=True)
+        args = [self.binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                "--appendonly", "yes", "--dir", str(home), "--logfile", str(self._log(port)),
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", str(CLUSTER_NODE_TIMEOUT_MS)]
+        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.STDOUT)
+        self.processes[port] = process
+        _wait_for_port(port, process, self._log(port))
+
+    def stop_node(self, port: int) -> None:
+        """SIGTERM, as a service manager stops Redis (it writes its AOF out first)."""
+        process = self.processes.pop(port)
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def create(self) -> None:
+        for port in self.ports:
+            self.start_node(port)
+        run = subprocess.run([self.cli, "--cluster", "create",
+                              *(f"127.0.0.1:{p}" for p in self.ports),
+                              "--cluster-replicas", "0", "--cluster-yes"],
+                             capture_output=True, text=True, timeout=60,
+                             stdin=subprocess.DEVNULL)
+        if run.returncode != 0:
+            raise RuntimeError(f"redis-cli --cluster create failed: {run.stdout}{run.stderr}")
+        self.wait_ok()
+
+    def wait_ok(self) -> None:
+        """Until every node says cluster_state:ok and knows all three masters."""
+        import redis
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            states = []
+            for port in self.ports:
+                client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
+                try:
+                    info = client.cluster("info")
+                    states.append(info.get("cluster_state") == "ok"
+                                  and int(info.get("cluster_known_nodes", 0)) == 3)
+                except redis.RedisError:
+                    states.append(False)
+                finally:
+                    client.close()
+            if all(states):
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"the cluster on {self.ports} never reached cluster_state:ok")
+
+    def stop(self) -> None:
+        for port in list(self.processes):
+            self.stop_node(port)
+
+
+@contextmanager
+def redis_cluster(directory: Path) -> Iterator[RedisClusterNodes]:
+    """A throwaway three-node Redis Cluster; stopped (each node by its pid) afterwards."""
+    nodes = RedisClusterNodes(directory)
+    try:
+        nodes.create()
+        yield nodes
+    finally:
+        nodes.stop()
