@@ -9,6 +9,7 @@ other problem, instead of stopping at the first.
 from __future__ import annotations
 
 import json
+import logging
 import shlex
 import sys
 from collections.abc import Callable
@@ -29,9 +30,12 @@ from mesop_cli.config import (
 )
 from mesop_cli.config.options import cast_bool
 from mesop_cli.config.redis_url import DEFAULT_KEY_PREFIX
+from mesop_cli.logs.formatters import FIELDS
 from mesop_cli.web.host_policy import HostPolicy
 
 _F = Callable[..., Any]
+#: The launcher's own lines (banner, notes, warnings, refusals) when logs are JSON.
+startup_log = logging.getLogger("mesop_cli.cli")
 
 
 def _setting_flags(command: _F) -> _F:
@@ -59,9 +63,33 @@ def _flag_text(value: object) -> str | None:
 
 
 def _echo_problems(report: ConfigReport) -> None:
+    if _json_logs(report):
+        startup_log.info(".env: %s", report.env.status)
+        _log_problems(report)
+        return
     click.echo(f".env: {report.env.status}", err=True)
     for line in report.problem_lines():
         click.echo(line, err=True)
+
+
+def _json_logs(report: ConfigReport) -> bool:
+    """Whether the launch logs JSON lines (MESOP_LOG_FORMAT=json), read from a report with
+    errors too, so a refused launch says why in the format its log reader expects; JSON
+    lines then go to stderr through logging, as every later line of the process does."""
+    resolved = report.resolved.get("log_format")
+    as_json = resolved is not None and resolved.value == "json"
+    if as_json:
+        from mesop_cli.logs import configure_logging
+
+        configure_logging("json")
+    return as_json
+
+
+def _log_problems(report: ConfigReport) -> None:
+    for warning in report.warnings:
+        startup_log.warning("warning %s", warning, extra={FIELDS: {"code": warning.code}})
+    for error in report.errors:
+        startup_log.error("error %s", error, extra={FIELDS: {"code": error.code}})
 
 
 def _backend_summary(settings: Settings) -> str:
@@ -89,27 +117,49 @@ def banner(app_path: Path, report: ConfigReport) -> list[str]:
     """The startup lines: URL, backend, processes x threads, the .env read, notes, warnings."""
     settings = report.settings
     assert settings is not None, "a banner is only printed for a valid configuration"
-    if settings.prod:
-        processes = f"{settings.workers} x {settings.threads} threads (gunicorn, production)"
-    else:
-        # werkzeug's dev server starts a thread per connection; a fixed pool would let the
-        # browsers' idle keep-alive connections starve everyone else.
-        reload = "hot reload" if settings.reload else "no reload"
-        processes = f"1, a thread per connection (dev server, {reload})"
     lines = [
         f"mesop-cli serving {app_path}",
         f"  URL        {_url(settings)}",
         f"  backend    {_backend_summary(settings)}",
-        f"  processes  {processes}",
+        f"  processes  {_processes(settings)}",
         f"  .env       {report.env.status}",
     ]
-    lines += [f"  note: {note}" for note in report.notes]
-    threads = report.resolved["threads"]
-    if not settings.prod and threads.explicit:
-        lines.append(f"  note: {threads.name} ({threads.source}) applies in production "
-                     "(--prod or --workers > 1); the dev server has no thread cap")
+    lines += [f"  note: {note}" for note in _banner_notes(report)]
     lines += [f"  warning {warning}" for warning in report.warnings]
     return lines
+
+
+def _processes(settings: Settings) -> str:
+    if settings.prod:
+        return f"{settings.workers} x {settings.threads} threads (gunicorn, production)"
+    # werkzeug's dev server starts a thread per connection; a fixed pool would let the
+    # browsers' idle keep-alive connections starve everyone else.
+    reload = "hot reload" if settings.reload else "no reload"
+    return f"1, a thread per connection (dev server, {reload})"
+
+
+def _banner_notes(report: ConfigReport) -> list[str]:
+    assert report.settings is not None
+    notes = list(report.notes)
+    threads = report.resolved["threads"]
+    if not report.settings.prod and threads.explicit:
+        notes.append(f"{threads.name} ({threads.source}) applies in production "
+                     "(--prod or --workers > 1); the dev server has no thread cap")
+    return notes
+
+
+def log_banner(app_path: Path, report: ConfigReport) -> None:
+    """The banner as JSON log lines: one with its facts as fields, one per note and one
+    per warning (with its code)."""
+    settings = report.settings
+    assert settings is not None, "a banner is only logged for a valid configuration"
+    url = _url(settings)
+    startup_log.info("mesop-cli serving %s at %s", app_path, url, extra={FIELDS: {
+        "app": str(app_path), "url": url, "backend": _backend_summary(settings),
+        "processes": _processes(settings), "env_file": report.env.status}})
+    for note in _banner_notes(report):
+        startup_log.info("note: %s", note)
+    _log_problems(report)
 
 
 def _check_config(app_path: Path | None, report: ConfigReport, output: str,
@@ -269,8 +319,18 @@ def main(
         sys.exit(1)
     assert app is not None
     export_env_file(report.env)
-    for line in banner(app, report):
-        click.echo(line)
+    if not _json_logs(report):
+        for line in banner(app, report):
+            click.echo(line)
+        from mesop_cli.serving import launch as serve
+
+        serve.serve(app, report.settings)
+        return
+    log_banner(app, report)
     from mesop_cli.serving import launch as serve
 
-    serve.serve(app, report.settings)
+    try:
+        serve.serve(app, report.settings)
+    except click.ClickException as exc:  # click would print "Error: ..." as text
+        startup_log.error("%s", exc.format_message())
+        sys.exit(exc.exit_code)

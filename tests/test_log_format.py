@@ -178,8 +178,11 @@ def test_every_stderr_line_is_json_with_event_fields_and_no_raw_session_id(
         session_ids = drive(server)
         stop(server)
         errors, everything = server.errors(), server.output()
+        out = server.log_path.read_text()
     entries = [json.loads(line) for line in errors.splitlines()]  # every line, or it fails
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+    assert out == ""  # the banner too is a line on stderr
+    assert entries[0]["logger"] == "mesop_cli.cli" and entries[0]["url"] == server.url
     events = [e for e in entries if e["logger"] == "mesop_cli.events"]
     assert [e["event"] for e in events if e["session_hash"] == session_hash(session_ids[0])] \
         == ["load", "click", "click", "load", "input", "click"]
@@ -194,6 +197,7 @@ def test_every_stderr_line_is_json_with_event_fields_and_no_raw_session_id(
     assert len(requests_seen) >= 12
     assert {(e["method"], e["path"], e["status"]) for e in requests_seen} == \
         {("POST", "/__mesop__/events", 200), ("GET", "/__mesop__/healthz", 200)}
+    assert all(isinstance(e["bytes"], int) and e["bytes"] > 0 for e in requests_seen)
     if mode:
         assert any(e["logger"] == "gunicorn.error" and "Booting worker" in e["message"]
                    for e in entries)
@@ -312,3 +316,166 @@ def test_plain_gunicorn_with_the_logger_class_writes_only_json(tmp_path: Path) -
     assert any(e["message"].startswith("warning W001") and e["level"] == "WARNING"
                for e in entries)
     assert tab.session_id is not None and tab.session_id not in output
+
+
+# -- every line of a launch is JSON, errors included -----------------------------------
+
+FAILING_APP = Path(__file__).parent / "apps" / "failing_handler_app.py"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("mode", [[], ["--prod", "--workers", "2"]], ids=["dev", "prod"])
+def test_a_failing_handler_logs_its_traceback_and_reference_as_fields(
+        mode: list[str]) -> None:
+    """Every line of stdout and stderr parses: banner, warning W001 (prod: memory with two
+    workers), werkzeug's or gunicorn's lines, the access log and the handler's error,
+    whose traceback is in ``exception`` and whose reference (prod: the one the browser
+    was given) is ``error_ref``."""
+    from tests.support.tab import ServerError
+
+    env = {"MESOP_LOG_FORMAT": "json", "MESOP_STATE_SESSION_BACKEND": "memory",
+           "MESOP_SECRET_KEY": secrets.token_urlsafe(32)}
+    with running_server(mode, env=env, app=FAILING_APP, split_stderr=True) as server:
+        tab = Tab(server.url, server_side=True)
+        tab.open("/")
+        tab.click("Add")
+        with pytest.raises(ServerError) as failed:
+            tab.click("Fail")
+        stop(server)
+        out, errors = server.log_path.read_text(), server.errors()
+    assert out == ""  # one stream
+    entries = [json.loads(line) for line in errors.splitlines()]
+    assert entries and all(isinstance(e, dict) for e in entries)
+    assert '"bytes":null' not in errors.replace(" ", "")
+    banner = entries[0]
+    assert (banner["logger"], banner["level"], banner["url"]) == \
+        ("mesop_cli.cli", "INFO", server.url)
+    if mode:
+        (warning,) = [e for e in entries if e.get("code") == "W001"]
+        assert warning["level"] == "WARNING" and warning["message"].startswith("warning W001")
+    (error,) = [e for e in entries if e["level"] == "ERROR"]
+    assert error["logger"] == "mesop_cli.web"
+    assert error["exception"].startswith("Traceback (most recent call last):")
+    assert "line 22, in divide" in error["exception"]
+    assert error["exception"].rstrip().endswith("ZeroDivisionError: integer division or "
+                                                "modulo by zero")
+    assert "Traceback" not in error["message"]  # the message is one line
+    assert error["message"] == \
+        f"Something went wrong [reference {error['error_ref']}]: " \
+        f"ZeroDivisionError: integer division or modulo by zero " \
+        f"({FAILING_APP}:22, in divide)"
+    if mode:
+        assert failed.value.message == \
+            f"Something went wrong (reference {error['error_ref']})."
+    (event,) = [e for e in entries if e.get("outcome") == "error"]
+    assert event["handler"].endswith(":divide")
+    access = "gunicorn.access" if mode else "werkzeug"
+    requests_seen = [e for e in entries if e["logger"] == access and "status" in e]
+    assert len(requests_seen) >= 4 and all(isinstance(e["bytes"], int) for e in requests_seen)
+
+
+@pytest.fixture
+def json_logs_undone() -> Iterator[None]:
+    """The launcher configures logging for the process: put it back after the test."""
+    from mesop_cli.logs import formatters
+
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, formatters._OURS, False)]:
+        root.removeHandler(handler)
+    formatters._route_stray_output(False)
+    logging.getLogger("mesop_cli").setLevel(logging.NOTSET)
+
+
+def json_lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_a_refused_launch_says_why_in_json(monkeypatch: pytest.MonkeyPatch,
+                                           json_logs_undone: None) -> None:
+    monkeypatch.setenv("PYTHON_DOTENV_DISABLED", "1")
+    monkeypatch.setenv("MESOP_LOG_FORMAT", "json")
+    monkeypatch.setenv("MESOP_PORT", "eighty")
+    result = CliRunner().invoke(main, [str(FAILING_APP)])
+    assert result.exit_code == 1 and result.stdout == ""
+    entries = json_lines(result.stderr)
+    (error,) = [e for e in entries if e["level"] == "ERROR"]
+    assert error["code"] == "E001" and "MESOP_PORT" in str(error["message"])
+
+
+def test_a_port_in_use_is_a_json_line(monkeypatch: pytest.MonkeyPatch,
+                                      json_logs_undone: None) -> None:
+    import socket
+
+    monkeypatch.setenv("PYTHON_DOTENV_DISABLED", "1")
+    monkeypatch.setenv("MESOP_LOG_FORMAT", "json")
+    monkeypatch.setenv("MESOP_STATE_SESSION_BACKEND", "memory")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, [str(FAILING_APP), "--port", str(port)])
+    assert result.exit_code == 1 and result.stdout == ""
+    entries = json_lines(result.stderr)  # the banner, then the refusal: no "Error: " text
+    assert entries[0]["url"] == f"http://127.0.0.1:{port}"
+    assert entries[-1]["level"] == "ERROR" and "already in use" in str(entries[-1]["message"])
+
+
+def test_the_text_banner_is_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_DOTENV_DISABLED", "1")
+    monkeypatch.setenv("MESOP_STATE_SESSION_BACKEND", "memory")
+    monkeypatch.setattr("mesop_cli.serving.launch.serve", lambda app, settings: None)
+    result = CliRunner().invoke(main, [str(FAILING_APP), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [f"mesop-cli serving {FAILING_APP}",
+                                              "  URL        http://127.0.0.1:8123"]
+    assert result.stderr == ""
+
+
+def test_a_reported_error_has_its_reference_and_traceback_as_fields() -> None:
+    from mesop_cli.web.error_reports import report
+
+    stream = io.StringIO()
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        configure_logging("json", stream)
+        reported = report(True, "Something went wrong", "KeyError: 'x' (main.py:3)",
+                          traceback="Traceback (most recent call last):\n  ...\nKeyError: 'x'\n")
+        configure_logging("text", stream)
+        report(True, "Something went wrong", "KeyError", traceback="Traceback: here\n")
+    finally:
+        for handler in root.handlers[len(before):]:
+            root.removeHandler(handler)
+        logging.getLogger("mesop_cli").setLevel(logging.NOTSET)
+    first, *text = stream.getvalue().splitlines()
+    entry = json.loads(first)
+    assert entry["error_ref"] == reported.reference
+    assert entry["exception"].endswith("KeyError: 'x'\n")
+    assert entry["message"] == \
+        f"Something went wrong [reference {reported.reference}]: KeyError: 'x' (main.py:3)"
+    assert text[0].endswith("]: KeyError") and text[1] == "Traceback: here"  # text: below
+
+
+def test_python_warnings_and_uncaught_errors_become_json_lines(
+        json_logs_undone: None) -> None:
+    import sys
+    import threading
+    import warnings
+
+    stream = io.StringIO()
+    configure_logging("json", stream)
+    warnings.warn("an old call", DeprecationWarning, stacklevel=1)
+    try:
+        raise RuntimeError("nobody caught me")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    thread = threading.Thread(target=lambda: 1 / 0, name="worker-7")
+    thread.start()
+    thread.join()
+    entries = json_lines(stream.getvalue())
+    assert [e["logger"] for e in entries] == ["py.warnings", "mesop_cli", "mesop_cli"]
+    assert "an old call" in str(entries[0]["message"])
+    assert entries[1]["level"] == "CRITICAL" and "nobody caught me" in str(entries[1]["exception"])
+    assert "worker-7" in str(entries[2]["message"])
+    assert "ZeroDivisionError" in str(entries[2]["exception"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 import time
+from types import TracebackType
 from typing import Any, TextIO
 
 import msgspec
@@ -16,6 +18,10 @@ from mesop_cli.state_format.session_ids import redact_session_ids
 #: set with ``extra={FIELDS: {...}}``. JSON lines carry them as keys; text lines carry
 #: them in the message already.
 FIELDS = "mesop_fields"
+#: Attribute of a log record holding a traceback already formatted (a handler's, trimmed
+#: by the runtime), set with ``extra={TRACEBACK: text}``: JSON lines carry it as
+#: ``exception`` as they do a record's ``exc_info``; text lines print it below the message.
+TRACEBACK = "mesop_traceback"
 #: Keys every JSON line has; a record's fields never replace them.
 _CORE_KEYS = ("time", "level", "logger", "message", "pid")
 _encode = msgspec.json.Encoder(enc_hook=str).encode
@@ -30,7 +36,11 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact_session_ids(super().format(record))
+        text = super().format(record)
+        traceback = getattr(record, TRACEBACK, None)
+        if traceback and not record.exc_info:
+            text = f"{text}\n{traceback.rstrip()}"
+        return redact_session_ids(text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -55,6 +65,8 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = redact_session_ids(self.formatException(record.exc_info))
         elif record.exc_text:
             entry["exception"] = redact_session_ids(record.exc_text)
+        elif getattr(record, TRACEBACK, None):
+            entry["exception"] = redact_session_ids(getattr(record, TRACEBACK))
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         # msgspec: JSON at C speed (a few µs less per line than the json module);
@@ -112,7 +124,44 @@ def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
     handler.setFormatter(formatter(log_format))
     setattr(handler, _OURS, True)
     root.addHandler(handler)
+    _route_stray_output(log_format == "json")
     logging.getLogger("mesop_cli").setLevel(logging.INFO)
     werkzeug = logging.getLogger("werkzeug")
     if werkzeug.level == logging.NOTSET:  # as werkzeug itself sets it on its first line
         werkzeug.setLevel(logging.INFO)
+
+
+#: The hooks in place before ours, put back when the format returns to text.
+_previous_hooks: dict[str, Any] = {}
+
+
+def _route_stray_output(as_json: bool) -> None:
+    """In JSON, what Python itself would print to stderr as text (``warnings.warn``, an
+    uncaught exception in the main thread or another) goes through logging instead, so
+    every line of the process parses; text keeps Python's own output."""
+    logging.captureWarnings(as_json)
+    if as_json and not _previous_hooks:
+        _previous_hooks.update(sys=sys.excepthook, threading=threading.excepthook)
+        sys.excepthook = _log_uncaught
+        threading.excepthook = _log_uncaught_in_thread
+    elif not as_json and _previous_hooks:
+        sys.excepthook = _previous_hooks.pop("sys")
+        threading.excepthook = _previous_hooks.pop("threading")
+
+
+def _log_uncaught(kind: type[BaseException], error: BaseException,
+                  traceback: TracebackType | None) -> None:
+    if issubclass(kind, KeyboardInterrupt):  # Ctrl-C: said, without a traceback
+        logging.getLogger("mesop_cli").info("interrupted")
+        return
+    logging.getLogger("mesop_cli").critical("uncaught %s: %s", kind.__name__, error,
+                                            exc_info=(kind, error, traceback))
+
+
+def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:  # as Python's own hook: a thread's exit is no error
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    logging.getLogger("mesop_cli").error(
+        "uncaught %s in thread %s: %s", args.exc_type.__name__, name, args.exc_value,
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback))  # type: ignore[arg-type]

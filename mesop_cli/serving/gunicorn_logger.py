@@ -59,16 +59,16 @@ class GunicornLogger(glogging.Logger):  # type: ignore[misc]
         method = environ.get("REQUEST_METHOD", "-")
         path = environ.get("PATH_INFO", "-")
         duration_ms = round(request_time.total_seconds() * 1000, 2)
+        fields: dict[str, object] = {
+            "method": method, "path": path,
+            "status": int(status) if str(status).isdigit() else status,
+        }
+        sent = getattr(resp, "sent", None)
+        if sent is not None:  # a count, or no key: never null
+            fields["bytes"] = sent
+        fields.update(duration_ms=duration_ms, remote=environ.get("REMOTE_ADDR"))
         try:
-            self.access_log.info(
-                "%s %s %s", method, path, status,
-                extra={FIELDS: {
-                    "method": method, "path": path,
-                    "status": int(status) if str(status).isdigit() else status,
-                    "bytes": getattr(resp, "sent", None), "duration_ms": duration_ms,
-                    "remote": environ.get("REMOTE_ADDR"),
-                }},
-            )
+            self.access_log.info("%s %s %s", method, path, status, extra={FIELDS: fields})
         except Exception:  # as gunicorn does: a log line never fails the request
             self.exception("access log failed")
 

@@ -78,13 +78,15 @@ def _serve_dev(app_path: Path, settings: Settings, backend: SessionBackend) -> N
     # The app file is re-imported in-process on change (see web.app_holder), so the
     # werkzeug reloader, which restarts the process and drops in-memory sessions, stays off.
     request_handler = None
+    served: Any = app
     if settings.log_format == "json":
-        from mesop_cli.logs.request_log import JsonRequestLogHandler
+        from mesop_cli.logs.request_log import JsonRequestLogHandler, count_body_bytes
 
         request_handler = JsonRequestLogHandler
+        served = count_body_bytes(app)  # each request line says its body's bytes
     previous = signal.signal(signal.SIGTERM, _stop_dev_server)
     try:
-        run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False,
+        run_simple(settings.host, settings.port, served, threaded=True, use_reloader=False,
                    request_handler=request_handler)
     finally:
         signal.signal(signal.SIGTERM, previous)

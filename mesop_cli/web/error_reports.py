@@ -13,6 +13,8 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from mesop_cli.logs.formatters import FIELDS, TRACEBACK
+
 log = logging.getLogger("mesop_cli.web")
 
 
@@ -30,17 +32,19 @@ def new_reference() -> str:
 
 
 def report(prod: bool, summary: str, detail: object, *, dev_message: str | None = None,
-           logged: str | None = None) -> Reported:
-    """Log ``summary`` with ``detail`` (or ``logged``, when the log deserves more, such as
-    a traceback) under a new reference, and return the body's text.
+           traceback: str | None = None) -> Reported:
+    """Log ``summary`` with ``detail`` under a new reference, and return the body's text.
 
     ``summary`` is a general sentence without its full stop ("The state store is
     unavailable"). In production the body is that sentence and the reference; in dev it
-    is ``dev_message``, by default the summary followed by the detail.
+    is ``dev_message``, by default the summary followed by the detail. The reference is
+    in the message (for text logs) and the field ``error_ref`` (for JSON logs, so a tool
+    finds the line without parsing text); a ``traceback`` goes where a logged
+    exception's does (``exception`` in JSON, below the message in text).
     """
     reference = new_reference()
-    log.error("%s [reference %s]: %s", summary, reference,
-              logged if logged is not None else detail)
+    log.error("%s [reference %s]: %s", summary, reference, detail,
+              extra={FIELDS: {"error_ref": reference}, TRACEBACK: traceback})
     if prod:
         return Reported(f"{summary} (reference {reference}).", reference)
     if dev_message is None:

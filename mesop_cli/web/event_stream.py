@@ -151,7 +151,7 @@ def handler_error_line(ctx: MesopContext, exc: HandlerError) -> dict[str, Any]:
     """A handler's (or a page's) error: in dev with its traceback, in production a
     reference to the log line that has it."""
     reported = report(ctx.settings.prod, "Something went wrong", exc, dev_message=str(exc),
-                      logged=f"{exc}\n{exc.traceback_text}")
+                      traceback=exc.traceback_text)
     if ctx.settings.prod:
         return {"type": "error", "message": reported.message}
     return {"type": "error", "message": reported.message, "traceback": exc.traceback_text}
