@@ -279,9 +279,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
 
 def events_served(instance_url: str) -> int:
     text = requests.get(instance_url + "/__mesop__/metrics", timeout=10).text
-    match = re.search(r"^mesop_events_total\{[^}]*\} ([0-9.e+]+)$", text, re.M)
-    assert match, text
-    return int(float(match.group(1)))  # prometheus_client writes counters as floats
+    # One series per event kind and handler: added up.
+    found = re.findall(r"^mesop_events_total\{[^}]*\} ([0-9.e+]+)$", text, re.M)
+    assert found, text
+    return int(sum(float(count) for count in found))  # prometheus_client writes floats
 
 
 def test_hundred_events_through_nginx_round_robin_never_miss(deployment: Deployment) -> None:

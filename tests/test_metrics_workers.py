@@ -24,14 +24,17 @@ pytestmark = pytest.mark.integration
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
-def scrape(url: str) -> dict[str, float]:
-    """Every sample of one scrape, by name and labels, e.g. ``events{backend="file"}``."""
+def scrape(url: str, summed: tuple[str, ...] = ("kind", "handler")) -> dict[str, float]:
+    """Every sample of one scrape, by name and labels, e.g. ``events{backend="file"}``,
+    added up over the labels ``summed`` (by default an event's kind and handler)."""
     text = requests.get(url + "/__mesop__/metrics", timeout=10).text
     samples: dict[str, float] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
-            labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
-            samples[f"{sample.name}{{{labels}}}"] = sample.value
+            labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items())
+                              if k not in summed)
+            key = f"{sample.name}{{{labels}}}"
+            samples[key] = samples.get(key, 0.0) + sample.value
     return samples
 
 
@@ -104,6 +107,17 @@ def test_three_workers_one_scrape_counts_every_event(tmp_path: Path) -> None:
             # Each click loaded its session; each page load started a new one.
             assert samples['mesop_session_hits_total{backend="file"}'] == handled * 5 / 6
             assert samples['mesop_lock_wait_seconds_count{backend="file"}'] == handled
+            # The HTTP meters add up too: in flight, only this scrape; every event a 2xx.
+            assert samples["mesop_http_requests_in_flight{}"] == 1
+            assert samples['mesop_http_responses_total{status_class="2xx"}'] >= handled
+            assert samples['mesop_http_responses_total{status_class="5xx"}'] == 0
+        by_handler = scrape(server.url, summed=())
+        assert by_handler['mesop_events_total{backend="file",handler="increment",'
+                          'kind="click"}'] == handled * 5 / 6
+        assert by_handler['mesop_events_total{backend="file",handler="",kind="load"}'] \
+            == handled / 6
+        (build,) = [key for key in by_handler if key.startswith("mesop_build_info{")]
+        assert by_handler[build] == 1 and 'version="' in build  # one, though 3 workers
     assert not directory.exists(), "the launch's metrics directory outlived the server"
 
 

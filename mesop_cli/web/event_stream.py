@@ -29,6 +29,7 @@ from mesop_cli.state_format.codec import CodecError
 from mesop_cli.web.context import MesopContext
 from mesop_cli.web.cookie_headers import write_cookies
 from mesop_cli.web.error_reports import report
+from mesop_cli.web.handler_labels import handler_label, kind_label
 from mesop_cli.web.protocol import line
 from mesop_cli.web.shutdown import stopping
 
@@ -125,7 +126,9 @@ def _lines(ctx: MesopContext, event: OpenEvent, step: Step) -> Iterator[bytes]:
         # the handler's own clean-up must be in what is saved.
         _close(renders)
         seconds = time.perf_counter() - event.started
-        ctx.metrics.observe_event(seconds, failed)
+        # Labels from bounded sets: the browser's kind and handler id are only looked up.
+        ctx.metrics.observe_event(seconds, failed, kind_label(step.kind),
+                                  handler_label(event.app, step.handler))
         log_event(step.kind, step.path, step.handler, seconds, ctx.backend.name, session.id,
                   failed)
     try:

@@ -20,6 +20,7 @@ from mesop_cli.web.app_holder import AppHolder
 from mesop_cli.web.context import MAX_REQUEST_BYTES, MesopContext, bp
 from mesop_cli.web.events_endpoint import events_bp
 from mesop_cli.web.guard import protective_headers, refuse_unknown_host
+from mesop_cli.web.request_meters import answered, arrived, ended
 
 
 class _NoFlaskSession(SessionInterface):
@@ -53,7 +54,12 @@ def create_flask_app(
         # Said when serving starts too, not only by --check-config: the cookies' keys die
         # with this process.
         logging.getLogger("mesop_cli").warning("warning %s", keys)
-    # App-wide, first of all: a Host this server does not answer gets nothing.
+    # App-wide, before anything can refuse it: every request is counted (in flight until
+    # its response is sent, then by its status class).
+    flask_app.before_request(arrived)
+    flask_app.after_request(answered)
+    flask_app.teardown_request(ended)
+    # App-wide, first of what answers: a Host this server does not answer gets nothing.
     flask_app.before_request(refuse_unknown_host)
     flask_app.after_request(protective_headers)
     flask_app.register_blueprint(bp)

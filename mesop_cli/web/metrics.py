@@ -7,7 +7,7 @@ What is counted, and how the workers of a launch add their counts up, is
 from __future__ import annotations
 
 from mesop_cli.sessions.base import SessionBackend
-from mesop_cli.telemetry.meters import EventMeters, exposition
+from mesop_cli.telemetry.meters import EventMeters, HttpMeters, exposition
 
 
 class Metrics:
@@ -17,6 +17,7 @@ class Metrics:
     def __init__(self, backend: str) -> None:
         self._backend = backend
         self._meters: EventMeters | None = None
+        self._http: HttpMeters | None = None
 
     @property
     def meters(self) -> EventMeters:
@@ -25,8 +26,16 @@ class Metrics:
             meters = self._meters = EventMeters.of(self._backend)
         return meters
 
-    def observe_event(self, seconds: float, failed: bool) -> None:
-        self.meters.observe_event(seconds, failed)
+    @property
+    def http(self) -> HttpMeters:
+        http = self._http
+        if http is None:
+            http = self._http = HttpMeters.of()
+        return http
+
+    def observe_event(self, seconds: float, failed: bool, kind: str, handler: str) -> None:
+        """``kind`` and ``handler`` are labels: from bounded sets (see handler_labels)."""
+        self.meters.observe_event(seconds, failed, kind, handler)
 
     def count_recovery(self) -> None:
         self.meters.recoveries.inc()
@@ -35,6 +44,7 @@ class Metrics:
 def render(metrics: Metrics, backend: SessionBackend) -> bytes:
     """The Prometheus text; every series of this backend is shown, at 0 until it moves."""
     _ = metrics.meters
+    _ = metrics.http
     if backend.server_side:
         _ = backend.meters
     return exposition()
