@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -44,6 +46,7 @@ from mesop_cli.state_format.codec import canonical_bytes, decode_states, encode_
 from mesop_cli.state_format.image import capture, image_from_bytes
 from mesop_cli.state_format.session_ids import ID_LENGTH
 from mesop_cli.state_format.uploaded_file import UploadedFile
+from tests.support.redis_servers import RedisClusterNodes
 from tests.support.services import postgres_uri, redis_url
 
 Factory = Callable[[Path, int], SessionBackend]
@@ -75,6 +78,19 @@ def _redis(tmp_path: Path, ttl: int) -> SessionBackend:
     return RedisBackend(url=url, ttl_seconds=ttl, key_prefix=_REDIS_PREFIX)
 
 
+#: The throwaway Redis Cluster, started by the first test that needs it (the module's
+#: cleanup stops it).
+_cluster: list[RedisClusterNodes] = []
+
+
+def _redis_cluster(tmp_path: Path, ttl: int) -> SessionBackend:
+    if not _cluster:
+        nodes = RedisClusterNodes(Path(tempfile.mkdtemp(prefix="mesop-contract-cluster-")))
+        _cluster.append(nodes)  # before create: a half-made cluster is stopped too
+        nodes.create()
+    return RedisBackend(url=_cluster[0].url(), ttl_seconds=ttl, key_prefix=_REDIS_PREFIX)
+
+
 def _sql_sqlite(tmp_path: Path, ttl: int) -> SessionBackend:
     uri = f"sqlite:///{tmp_path / 'sessions.db'}"
     return SqlBackend(uri=uri, table="mesop_state_sessions", ttl_seconds=ttl)
@@ -99,6 +115,9 @@ def _drop_what_this_run_stored() -> Iterator[None]:
         with engine.begin() as conn:
             conn.execute(sqlalchemy.text(f'DROP TABLE IF EXISTS "{_POSTGRES_TABLE}"'))
         engine.dispose()
+    for nodes in _cluster:
+        nodes.stop()
+        shutil.rmtree(nodes.directory, ignore_errors=True)
 
 
 BACKENDS = [
@@ -106,6 +125,7 @@ BACKENDS = [
     pytest.param(_memory, id="memory"),
     pytest.param(_file, id="file"),
     pytest.param(_redis, id="redis"),
+    pytest.param(_redis_cluster, id="redis-cluster"),
     pytest.param(_sql_sqlite, id="sql-sqlite"),
     pytest.param(_sql_postgresql, id="sql-postgresql"),
 ]
@@ -378,8 +398,9 @@ def _lose_lock(backend: SessionBackend, session_id: str, held: SessionLock,
     operator, a failover or an expiry does), the SQLite lease expired, the PostgreSQL
     connection ended by the server, the lock file removed with ``rm``."""
     if isinstance(backend, RedisBackend):
-        client = redis.Redis.from_url(redis_url())
-        assert client.delete(f"{_REDIS_PREFIX}lock:{session_id}") == 1
+        client = (redis.RedisCluster(host="127.0.0.1", port=_cluster[0].ports[0])
+                  if backend.cluster else redis.Redis.from_url(redis_url()))
+        assert client.delete(backend.lock_key(session_id)) == 1
         client.close()
     elif isinstance(backend, SqlBackend) and backend._lock_engine is None:
         engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'sessions.db'}")
@@ -404,7 +425,8 @@ def _lose_lock(backend: SessionBackend, session_id: str, held: SessionLock,
 
 #: The backends whose lock lives in a store, where it can be lost while an event runs.
 LOSABLE_BACKENDS = [param for param in BACKENDS
-                    if param.id in ("file", "redis", "sql-sqlite", "sql-postgresql")]
+                    if param.id in ("file", "redis", "redis-cluster", "sql-sqlite",
+                                    "sql-postgresql")]
 
 
 @pytest.fixture(params=LOSABLE_BACKENDS)
@@ -463,7 +485,8 @@ def test_a_save_under_a_released_or_another_sessions_lock_is_refused(
 
 
 @pytest.mark.parametrize("make_losable", [p for p in LOSABLE_BACKENDS
-                                          if p.id in ("redis", "sql-sqlite")],
+                                          if p.id in ("redis", "redis-cluster",
+                                                      "sql-sqlite")],
                          indirect=True)
 def test_a_renewal_that_fails_stops_the_save(
     make_losable: Callable[..., SessionBackend], tmp_path: Path,

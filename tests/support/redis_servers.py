@@ -179,6 +179,23 @@ def _wait_for_master(port: int) -> None:
 CLUSTER_NODE_TIMEOUT_MS = 2000
 
 
+def _cluster_port() -> int:
+    """A spare port whose cluster bus port (the port + 10000) is spare as well: Redis
+    refuses a cluster port above 55535 for that reason."""
+    import random
+
+    for _ in range(200):
+        port = random.randint(20000, 55535)
+        try:
+            for candidate in (port, port + 10000):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no spare port pair for a cluster node")
+
+
 class RedisClusterNodes:
     """Three master nodes on spare ports, no replicas, made one cluster by redis-cli.
 
@@ -194,7 +211,12 @@ class RedisClusterNodes:
         assert cli is not None
         self.cli = cli
         self.directory = directory
-        self.ports = tuple(free_port() for _ in range(3))
+        ports: list[int] = []
+        while len(ports) < 3:
+            port = _cluster_port()
+            if not any(abs(port - taken) in (0, 10000) for taken in ports):
+                ports.append(port)
+        self.ports = tuple(ports)
         self.processes: dict[int, subprocess.Popen[bytes]] = {}
 
     def url(self, password: str | None = None) -> str:
@@ -207,7 +229,7 @@ class RedisClusterNodes:
     def start_node(self, port: int) -> None:
         """Start (or start again) the node on ``port``, with its own files."""
         home = self.directory / f"node-{port}"
-        home.mkdir(exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True)
         args = [self.binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
                 "--appendonly", "yes", "--dir", str(home), "--logfile", str(self._log(port)),
                 "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
