@@ -12,6 +12,8 @@ import os
 import traceback
 from pathlib import Path
 
+from mesop_cli.runtime.error_frames import Frame, frame_at, frames_of
+
 _PACKAGE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "")
 
 
@@ -46,12 +48,18 @@ class HandlerError(Exception):
 
     ``location`` is "file:line" of the innermost frame in the app file, ``traceback_text``
     the full traceback for the log or the dev error page; ``str()`` is one line.
+    ``summary`` is the exception alone ("ZeroDivisionError: division by zero") and
+    ``frames`` the stack for the dev error dialog (a single frame at ``location`` when
+    there is no traceback).
     """
 
-    def __init__(self, message: str, location: str, traceback_text: str) -> None:
+    def __init__(self, message: str, location: str, traceback_text: str, *,
+                 summary: str = "", frames: tuple[Frame, ...] | None = None) -> None:
         super().__init__(message)
         self.location = location
         self.traceback_text = traceback_text
+        self.summary = summary or message
+        self.frames = frames if frames is not None else frame_at(location)
 
     @classmethod
     def from_exception(cls, exc: BaseException, app_file: Path) -> HandlerError:
@@ -60,7 +68,8 @@ class HandlerError(Exception):
         detail = " ".join(str(exc).split())
         summary = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
         where = f"{location}, in {function}" if function else location
-        return cls(f"{summary} ({where})", location, format_traceback(exc))
+        return cls(f"{summary} ({where})", location, format_traceback(exc), summary=summary,
+                   frames=frames_of(exc.__traceback__))
 
 
 def format_traceback(exc: BaseException) -> str:

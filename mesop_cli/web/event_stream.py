@@ -151,13 +151,15 @@ def _close(renders: Iterator[Render]) -> None:
 
 
 def handler_error_line(ctx: MesopContext, exc: HandlerError) -> dict[str, Any]:
-    """A handler's (or a page's) error: in dev with its traceback, in production a
-    reference to the log line that has it."""
+    """A handler's (or a page's) error: in dev with its traceback and its frames, in
+    production a reference to the log line that has it."""
     reported = report(ctx.settings.prod, "Something went wrong", exc, dev_message=str(exc),
                       traceback=exc.traceback_text)
     if ctx.settings.prod:
         return {"type": "error", "message": reported.message}
-    return {"type": "error", "message": reported.message, "traceback": exc.traceback_text}
+    # The dialog's (web/static/core/error_dialog.js): the app's frames with their source.
+    return {"type": "error", "message": reported.message, "traceback": exc.traceback_text,
+            "exception": exc.summary, "frames": [frame.as_json() for frame in exc.frames]}
 
 
 def _describe(exc: Exception) -> str:

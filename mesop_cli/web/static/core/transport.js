@@ -7,6 +7,7 @@
 
 import { boot } from "./boot.js";
 import { addBrowserHints, applyQuery, applyTheme, applyTitle, currentQuery, runCommands } from "./browser.js";
+import { showErrorDialog } from "./error_dialog.js";
 import { applyPatch } from "./patch.js";
 import { renderTree } from "./render.js";
 import { lockSession, resetSession, session, storeSession } from "./session.js";
@@ -176,7 +177,7 @@ function handleMessage(message, item, alreadyRetried) {
     return send({ path: item.path, event: null }, false);
   }
   if (message.type === "error") {
-    showStatus(message.message, true, message.traceback);
+    showStatus(message.message, true, showErrorDialog(message) ? null : message.traceback);
     return null;
   }
   if (message.type === "render") {
