@@ -602,7 +602,9 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "reload", None, "true", cast_bool, "--reload or --no-reload",
-        "Re-import the app when its files change (dev only; open tabs keep their state).",
+        "Dev only: re-import the app when its files change, and redraw the open tabs at "
+        "once with their state kept (a file watcher and the /__mesop__/live channel; "
+        "--no-reload turns both off).",
         flag="--reload/--no-reload",
     ),
 )

@@ -6,13 +6,18 @@ import errno
 import signal
 import socket
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mesop_cli.config import Settings
 from mesop_cli.runtime import AppLoadError, load_app
 from mesop_cli.sessions.base import SessionBackend
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from mesop_cli.serving.app_watcher import AppWatcher
 
 #: Seconds a gunicorn worker may stay silent; generous because handlers stream.
 WORKER_TIMEOUT_SECONDS = 120
@@ -73,10 +78,11 @@ def _serve_dev(app_path: Path, settings: Settings, backend: SessionBackend) -> N
 
     try:
         app = create_flask_app(app_path, settings, backend=backend)
-    except AppLoadError as exc:
+    except AppLoadError as exc:  # with --no-reload only: with reload, the page shows it
         raise click.ClickException(str(exc)) from None
     # The app file is re-imported in-process on change (see web.app_holder), so the
     # werkzeug reloader, which restarts the process and drops in-memory sessions, stays off.
+    watcher = _start_live_reload(app) if settings.reload else None
     request_handler = None
     served: Any = app
     if settings.log_format == "json":
@@ -90,10 +96,25 @@ def _serve_dev(app_path: Path, settings: Settings, backend: SessionBackend) -> N
                    request_handler=request_handler)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if watcher is not None:
+            watcher.stop()
         # Streams end at their next yield and save their sessions; werkzeug's threads
         # are daemons, so without this wait the process would end under them.
         shutdown.begin_shutdown()
         shutdown.wait_for_events(GRACEFUL_TIMEOUT_SECONDS)
+
+
+def _start_live_reload(app: Flask) -> AppWatcher:
+    """Dev with reload on: watch the app's files and tell the open tabs of each reload
+    (web/live_reload.py's channel, serving/app_watcher.py's watcher)."""
+    from mesop_cli.serving.app_watcher import AppWatcher
+    from mesop_cli.web import live_reload
+
+    holder = app.extensions["mesop"].holder
+    live_reload.install(app, holder)
+    watcher = AppWatcher(holder)
+    watcher.start()
+    return watcher
 
 
 def _stop_dev_server(signum: int, frame: object) -> None:

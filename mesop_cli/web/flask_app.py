@@ -49,7 +49,9 @@ def create_flask_app(
     flask_app.extensions["mesop"] = MesopContext(
         holder, settings, backend if backend is not None else create_backend(settings)
     )
-    keys = cookie_key_problem(holder.get().cookie_classes, settings.secret_key_generated)
+    loaded = holder.last_good  # None: a dev app that failed to load shows its error
+    keys = cookie_key_problem(loaded.cookie_classes if loaded else (),
+                              settings.secret_key_generated)
     if keys is not None:
         # Said when serving starts too, not only by --check-config: the cookies' keys die
         # with this process.

@@ -13,6 +13,7 @@ from mesop_cli.sessions.base import BackendUnavailable
 from mesop_cli.web.context import EVENTS_PATH, bp, mesop_context
 from mesop_cli.web.csp import page_headers
 from mesop_cli.web.error_reports import report
+from mesop_cli.web.live_reload import live_url
 from mesop_cli.web.metrics import render as render_metrics
 
 
@@ -75,7 +76,8 @@ def page(subpath: str) -> Response:
     boot = {"eventsUrl": EVENTS_PATH, "backend": ctx.backend.name,
             "serverSide": ctx.backend.server_side,
             "keepOnReload": ctx.settings.session_keep_on_reload,
-            "maxUploadBytes": ctx.settings.max_upload_bytes}
+            "maxUploadBytes": ctx.settings.max_upload_bytes,
+            "liveUrl": live_url()}  # dev: where reloads are announced (web/live_reload.py)
     body = render_template(
         "page.html", title=title, status=message, boot=json.dumps(boot),
         stylesheets=found.stylesheets if found is not None else (),

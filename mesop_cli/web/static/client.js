@@ -3,8 +3,9 @@
 //
 //   core/      the page (boot, status), the session (session), events and the server's
 //              answers (transport), JSON Patch (patch), the tree (render), what a
-//              render does besides (browser: title, theme, query, commands), and the
-//              helpers the families share (dom, form_field)
+//              render does besides (browser: title, theme, query, commands), the
+//              helpers the families share (dom, form_field), and in dev the page
+//              following the code (live_reload) and the error dialog (error_dialog)
 //   components/ one module per family of runtime/components/, each exporting
 //              `build` and `update` for the node types that Python module emits
 //
@@ -24,6 +25,7 @@ import * as text from "./components/text.js";
 import * as uploader from "./components/uploader.js";
 import * as webComponent from "./components/web_component.js";
 import { applyTheme, darkQuery } from "./core/browser.js";
+import { followCode } from "./core/live_reload.js";
 import { register } from "./core/render.js";
 import { claimStoredSession, session } from "./core/session.js";
 import { enqueue, refreshWaiting } from "./core/transport.js";
@@ -68,3 +70,5 @@ applyTheme(session.state && session.state["#theme"]);
 
 window.addEventListener("popstate", function () { enqueue({ path: location.pathname, event: null }); });
 claimStoredSession().then(function () { enqueue({ path: location.pathname, event: null }); });
+// Dev: a save of the app redraws the page with the new code (core/live_reload.js).
+followCode();
