@@ -29,7 +29,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app
 
 from mesop_cli.runtime import AppLoadError
 from mesop_cli.runtime.error_frames import source_around
@@ -129,11 +129,9 @@ def install(flask_app: Flask, holder: AppHolder) -> LiveChannel:
 
 
 def live_url() -> str | None:
-    """The channel's URL path for the page's boot data (under the path the app is mounted
-    at, if any); None where it is not installed."""
-    if _EXTENSION not in current_app.extensions:
-        return None
-    return request.script_root + LIVE_PATH
+    """The channel's path for the page's boot data (pages.py puts it under the base path);
+    None where it is not installed."""
+    return LIVE_PATH if _EXTENSION in current_app.extensions else None
 
 
 @live_bp.get(LIVE_PATH)
