@@ -20,6 +20,12 @@ is still ours, in the same step as the check (a Lua script, the lock's own trans
 look at the lock file's inode just before the rename); otherwise :class:`LockLost`. A
 renewal that fails marks the lock lost too, and every later save under it is refused.
 The in-process lock alone (``memory``, ``none``) cannot be lost while its holder lives.
+
+Each backend has a :attr:`SessionBackend.mailbox` (:mod:`mesop_cli.sessions.mailbox`):
+events sent while the lock's holder streams wait there, and the holder runs them between
+two yields. It is where the lock is: in this process for ``memory`` and ``none``, in the
+store for ``file``, ``redis`` and ``sql``. :meth:`SessionBackend.try_lock` polls the lock
+for a request that waits on the mailbox.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from mesop_cli.sessions.mailbox import LocalMailbox, Mailbox
 from mesop_cli.state_format.image import StateImage, image_from_bytes
 from mesop_cli.state_format.session_ids import validate_session_id
 from mesop_cli.telemetry.meters import BackendMeters
@@ -201,6 +208,9 @@ class SessionBackend(ABC):
         self._locks_guard = threading.Lock()
         self._sweep_guard = threading.Lock()
         self._last_sweep: float | None = None
+        #: Events posted while another event of their session streams; in this process
+        #: unless the store shares its lock between processes, and then its own.
+        self.mailbox: Mailbox = LocalMailbox()
 
     # -- counting ---------------------------------------------------------------------
 
@@ -286,6 +296,18 @@ class SessionBackend(ABC):
         The in-process lock comes first, then :meth:`acquire_shared` gets what is left of
         ``timeout``; if that fails in any way, the in-process lock is released again.
         """
+        return self._lock(session_id, timeout, count_timeout=True)
+
+    def try_lock(self, session_id: str, timeout: float) -> SessionLock | None:
+        """:meth:`lock`, but None rather than :class:`LockTimeout`, and not counted as a
+        lock timeout: for a caller that polls the lock while it waits on the session's
+        mailbox (see :mod:`mesop_cli.sessions.mailbox`)."""
+        try:
+            return self._lock(session_id, timeout, count_timeout=False)
+        except LockTimeout:
+            return None
+
+    def _lock(self, session_id: str, timeout: float, count_timeout: bool) -> SessionLock:
         validate_session_id(session_id)
         started = time.monotonic()
         deadline = started + timeout
@@ -294,7 +316,8 @@ class SessionBackend(ABC):
             entry.users += 1
         if not entry.lock.acquire(timeout=timeout):
             self._drop_lock_user(session_id, entry)
-            self.meters.lock_timeouts.inc()
+            if count_timeout:
+                self.meters.lock_timeouts.inc()
             raise LockTimeout(f"session busy for more than {timeout:g}s")
         try:
             shared = self.acquire_shared(session_id, deadline)
@@ -302,7 +325,8 @@ class SessionBackend(ABC):
             entry.lock.release()
             self._drop_lock_user(session_id, entry)
             if isinstance(exc, LockTimeout):
-                self.meters.lock_timeouts.inc()
+                if count_timeout:
+                    self.meters.lock_timeouts.inc()
                 raise LockTimeout(f"session busy for more than {timeout:g}s") from None
             if isinstance(exc, BackendUnavailable):
                 self._store_error()

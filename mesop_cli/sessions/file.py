@@ -48,6 +48,7 @@ import time
 
 from mesop_cli.config.private_dir import UnsafeDirectory, describe_owner, ensure_private_dir
 from mesop_cli.sessions.base import BackendUnavailable, LockLost, LockTimeout, SharedLock
+from mesop_cli.sessions.file_mailbox import FileMailbox
 from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
 from mesop_cli.state_format.session_ids import (
     ID_LENGTH,
@@ -186,6 +187,8 @@ class FileBackend(NearCachedBackend):
             ) from None
         #: Planted files already reported: one warning each, not one per event or sweep.
         self._reported: set[str] = set()
+        self._files_mailbox = FileMailbox(self.directory, self._restore_directory)
+        self.mailbox = self._files_mailbox
         self.ping()
 
     def _path(self, session_id: str, suffix: str) -> str:
@@ -326,6 +329,7 @@ class FileBackend(NearCachedBackend):
         temporary files; return how many sessions. Busy sessions are left alone."""
         cutoff = now() - self.ttl_seconds
         removed = 0
+        self._files_mailbox.sweep()
         try:
             entries = list(os.scandir(self.directory))
         except OSError:

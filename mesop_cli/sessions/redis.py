@@ -74,6 +74,7 @@ from mesop_cli.sessions.base import (
     SharedLock,
 )
 from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
+from mesop_cli.sessions.redis_mailbox import RedisMailbox
 from mesop_cli.state_format.session_ids import ID_LENGTH
 
 logger = logging.getLogger(__name__)
@@ -314,6 +315,9 @@ class RedisBackend(NearCachedBackend):
         # characters escaped) matches data keys only.
         escaped = "".join("\\" + ch if ch in "\\*?[]" else ch for ch in key_prefix)
         self._data_pattern = escaped + self._open + "?" * ID_LENGTH + self._close
+        self.mailbox = RedisMailbox(self._client, key_prefix,
+                                    lambda session_id: self._open + session_id + self._close,
+                                    self._errors)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:

@@ -103,6 +103,7 @@ from mesop_cli.sessions.base import (
     SharedLock,
 )
 from mesop_cli.sessions.near_cache import DEFAULT_CACHE_BYTES, HEADER_BYTES, NearCachedBackend
+from mesop_cli.sessions.sql_mailbox import SqlMailbox, mailbox_table
 from mesop_cli.state_format.session_ids import ID_LENGTH
 
 logger = logging.getLogger(__name__)
@@ -251,6 +252,9 @@ class SqlBackend(NearCachedBackend):
             # Unbounded overflow: lock connections are capped by the number of request
             # threads anyway, and a pool wait here would not honour the lock timeout.
             self._lock_engine = create_engine(url, max_overflow=-1, **options)
+        #: Events posted while another event of their session streams (sql_mailbox.py).
+        self._rows_mailbox = SqlMailbox(mailbox_table(table, metadata), self._transaction)
+        self.mailbox = self._rows_mailbox
         self._metadata = metadata
         self._ready = False
         self._ready_guard = threading.Lock()
@@ -405,6 +409,7 @@ class SqlBackend(NearCachedBackend):
             removed = conn.execute(delete(t).where(t.c.expires_at <= now)).rowcount
             if self._leases is not None:
                 conn.execute(delete(self._leases).where(self._leases.c.expires_at <= now))
+            self._rows_mailbox.sweep(conn)
             size = conn.execute(
                 select(func.coalesce(func.sum(func.length(t.c.data)), 0)).where(
                     t.c.expires_at > now

@@ -34,6 +34,7 @@ from mesop_cli.state_format.diff import patch_images
 from mesop_cli.state_format.image import StateImage, capture, image_from_json
 from mesop_cli.state_format.session_ids import new_session_id
 from mesop_cli.state_format.signing import StateSigner, Verdict
+from mesop_cli.web.base_path import browser_commands, browser_path
 from mesop_cli.web.protocol import EventRequest
 
 log = logging.getLogger("mesop_cli.web")
@@ -111,7 +112,7 @@ class ActiveSession:
         message: dict[str, Any] = {
             "type": "render",
             "session": self.id,
-            "path": render.path,
+            "path": browser_path(render.path),  # under a base path
             "title": render.title,
             "tree": render.tree,
             "theme": self.theme.for_browser(),
@@ -119,7 +120,7 @@ class ActiveSession:
         if render.page_title is not None:  # me.set_page_title
             message["page_title"] = render.page_title
         if render.commands:
-            message["commands"] = render.commands
+            message["commands"] = browser_commands(render.commands)
         if render.query is not None:  # me.query_params, me.navigate(query_params=...)
             message["query"] = render.query
         if self.notice is not None:
@@ -251,9 +252,14 @@ def open_session(
     classes: dict[str, type],
     signer: StateSigner,
     lock_timeout: float,
+    held: SessionLock | None = None,
 ) -> ActiveSession | None:
     """Lock and load the request's session; None means a miss the browser must answer
-    by resending its copy.
+    by resending its copy. ``held``: the request's session's lock, already taken.
+
+    Every backend locks, ``none`` too (its lock is the process's own): an event sent
+    while another event of the session streams finds the session busy, and is run
+    between that stream's yields (``merged_events.py``) rather than beside it.
 
     Session ids come from the server: an id that neither the store nor a valid signed
     copy knows is never adopted (that would let a page fix a victim's session id, and
@@ -262,8 +268,8 @@ def open_session(
     """
     found: ActiveSession | _Outcome | _Expired | None = None
     if request.session_id is not None:
-        lock = backend.lock(request.session_id, timeout=lock_timeout) \
-            if backend.server_side else None
+        lock = held if held is not None else backend.lock(request.session_id,
+                                                          timeout=lock_timeout)
         try:
             found = _resume(backend, signer, request, lock, classes)
         except BaseException:
@@ -277,7 +283,7 @@ def open_session(
         if found is _MISS:
             return None
     session_id = new_session_id()
-    lock = backend.lock(session_id, timeout=lock_timeout) if backend.server_side else None
+    lock = backend.lock(session_id, timeout=lock_timeout)
     fresh = ActiveSession(backend, signer, session_id, {}, lock)
     if isinstance(found, _Expired):
         # Never a silent reset: the page says why it starts afresh, and the event that
@@ -359,6 +365,19 @@ def _stored(backend: SessionBackend, session_id: str, classes: dict[str, type]
         # another version; the session starts afresh.
         log.warning("discarding stored state of a session: %s", exc)
         return None
+
+
+def copy_is_ours(signer: StateSigner, request: EventRequest) -> bool:
+    """The request carries a copy of its session's state that we signed (expired or
+    not): under ``none`` that copy, not the id, is what shows the tab owns the session."""
+    if request.state is None or request.session_id is None:
+        return False
+    try:
+        copy = image_from_json(request.state)
+    except CodecError:
+        return False
+    checked = signer.verify(_signed_payload(request.session_id, copy), request.signature)
+    return checked.verdict is not Verdict.INVALID
 
 
 def _browser_copy(signer: StateSigner, request: EventRequest, session_id: str,

@@ -30,6 +30,7 @@ from mesop_cli.web.context import MesopContext
 from mesop_cli.web.cookie_headers import write_cookies
 from mesop_cli.web.error_reports import report
 from mesop_cli.web.handler_labels import handler_label, kind_label
+from mesop_cli.web.merged_events import MailboxDrain
 from mesop_cli.web.protocol import line
 from mesop_cli.web.shutdown import stopping
 
@@ -91,9 +92,12 @@ def _lines(ctx: MesopContext, event: OpenEvent, step: Step) -> Iterator[bytes]:
     assert session is not None and event.browser is not None
     cookies = event.browser.cookies
     failed = False
+    # Events the tab sent meanwhile, run between the renders (merged_events.py).
+    merged = MailboxDrain(ctx, event, handler_error_line)
     try:
         for render in renders:
             yield line(session.render_message(render))
+            yield from merged.after_render()
             session.keep_lock()
             if stopping():
                 _close(renders)
@@ -153,9 +157,9 @@ def _close(renders: Iterator[Render]) -> None:
 def handler_error_line(ctx: MesopContext, exc: HandlerError) -> dict[str, Any]:
     """A handler's (or a page's) error: in dev with its traceback and its frames, in
     production a reference to the log line that has it."""
-    reported = report(ctx.settings.prod, "Something went wrong", exc, dev_message=str(exc),
+    reported = report(ctx.redact_errors, "Something went wrong", exc, dev_message=str(exc),
                       traceback=exc.traceback_text)
-    if ctx.settings.prod:
+    if ctx.redact_errors:  # production, unless MESOP_PROD_UNREDACTED_ERRORS
         return {"type": "error", "message": reported.message}
     # The dialog's (web/static/core/error_dialog.js): the app's frames with their source.
     return {"type": "error", "message": reported.message, "traceback": exc.traceback_text,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import Request, Response
 
@@ -35,11 +35,13 @@ from mesop_cli.runtime.uploads import UploadTooLarge, check_upload_size
 from mesop_cli.sessions.base import BackendUnavailable, LockTimeout
 from mesop_cli.web import context
 from mesop_cli.web.active_session import ActiveSession, TamperedState, open_session
+from mesop_cli.web.base_path import page_path
 from mesop_cli.web.body import read_body
 from mesop_cli.web.context import MesopContext, json_error
 from mesop_cli.web.cookie_headers import cookie_jar_for
 from mesop_cli.web.error_reports import report
 from mesop_cli.web.event_stream import handler_error_line, ndjson
+from mesop_cli.web.merged_events import lock_or_merge
 from mesop_cli.web.protocol import (
     EventRequest,
     MalformedSessionId,
@@ -92,10 +94,15 @@ class OpenEvent:
         started = time.perf_counter()
         try:
             parsed = parse_event_request(read_body(http, context.MAX_REQUEST_BYTES))
+            parsed = replace(parsed, path=page_path(parsed.path))  # under a base path
             _check_upload(parsed, ctx.settings.max_upload_bytes)
             app = ctx.holder.get()
+            # Sent while an event of the session streams: run between its yields.
+            held = lock_or_merge(ctx, parsed, context.LOCK_TIMEOUT_SECONDS)
+            if isinstance(held, Response):
+                raise EventRefused(held)
             session = open_session(ctx.backend, parsed, app.state_classes, ctx.signer,
-                                   context.LOCK_TIMEOUT_SECONDS)
+                                   context.LOCK_TIMEOUT_SECONDS, held)
         except UploadTooLarge as exc:
             # Refused before the session is touched: the state and the page stay as they are.
             raise EventRefused(json_error(413, f"{exc}.")) from None
@@ -199,6 +206,6 @@ def _check_upload(event_request: EventRequest, limit: int) -> None:
 
 
 def app_error_response(ctx: MesopContext, exc: AppLoadError) -> Response:
-    reported = report(ctx.settings.prod, "The app failed to load", exc,
+    reported = report(ctx.redact_errors, "The app failed to load", exc,
                       dev_message=f"The app failed to load: {exc}")
     return json_error(500, reported.message)

@@ -61,6 +61,10 @@ class EventRequest:
     #: answers me.query_params.
     query: Pairs = ()
     # ---- query params: end -----------------------------------------------------------
+    #: Sent while the tab reads the stream of an earlier event of its session: where
+    #: that stream still runs, the event is run between its yields (see
+    #: ``web/merged_events.py``).
+    during: bool = False
 
 
 #: A JSON escape of a UTF-16 surrogate. Only bodies containing one need the slower walk
@@ -150,6 +154,12 @@ def parse_event_request(body: bytes) -> EventRequest:
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise ProtocolError("version must be an integer")
 
+    during = message.get("during", False)
+    if not isinstance(during, bool):
+        raise ProtocolError("during must be true or false")
+    if during and (event is None or session_id is None):
+        raise ProtocolError("only an event of a session is sent during a stream")
+
     return EventRequest(
         session_id=session_id,
         path=path,
@@ -160,6 +170,7 @@ def parse_event_request(body: bytes) -> EventRequest:
         version=version,
         **_browser_hints(message, event),
         query=_query(message.get("query")),  # query params
+        during=during,
     )
 
 

@@ -51,13 +51,17 @@ class Client:
         status, messages = self.post(body)
         assert status == 200, messages
         for message in messages:
-            if message["type"] == "render":
-                self.session = message["session"]
-                self.state = (message["state"] if "state" in message
-                              else jsonpatch.apply_patch(self.state, message["patch"]))
-                self.sig = message["sig"]
-                self.tree = message["tree"]
+            self.apply(message)
         return messages
+
+    def apply(self, message: dict[str, Any]) -> None:
+        """Take a render's state and tree, as the client script does."""
+        if message["type"] == "render":
+            self.session = message["session"]
+            self.state = (message["state"] if "state" in message
+                          else jsonpatch.apply_patch(self.state, message["patch"]))
+            self.sig = message["sig"]
+            self.tree = message["tree"]
 
     def handler(self, label: str) -> str:
         stack = [self.tree]
