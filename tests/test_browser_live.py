@@ -7,7 +7,6 @@ and while a slow handler runs, the busy bar shows and the clicks made meanwhile 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,10 +14,10 @@ from typing import Any
 
 import pytest
 
+from tests.support.backend_env import backend_env
 from tests.support.browser import watched_tab
 from tests.support.nginx import nginx_path, running_nginx
 from tests.support.server import RunningServer, free_port, running_server
-from tests.support.services import redis_url
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -28,7 +27,6 @@ APP = Path(__file__).parent / "apps" / "live_app.py"
 YIELD_MS = 100
 #: The issue's bound: the stop takes effect within one yield plus 200 ms.
 STOP_BOUND_MS = YIELD_MS + 200
-SECRET = "live-page-test-secret-" * 3
 
 #: Clicks Stop and resolves with the milliseconds until the answer says it stopped.
 MEASURE_STOP = """() => new Promise((resolve) => {
@@ -41,18 +39,6 @@ MEASURE_STOP = """() => new Promise((resolve) => {
   observer.observe(document.body, { childList: true, subtree: true, characterData: true });
   stop.click();
 })"""
-
-
-def _backend_env(kind: str, tmp_path: Path) -> dict[str, str]:
-    env = {"MESOP_STATE_SESSION_BACKEND": kind, "MESOP_SECRET_KEY": SECRET}
-    if kind == "file":
-        env["MESOP_STATE_SESSION_BACKEND_FILE_BASE_DIR"] = str(tmp_path / "sessions")
-    elif kind == "redis":
-        env["MESOP_STATE_SESSION_BACKEND_REDIS_URL"] = redis_url()
-        env["MESOP_STATE_SESSION_BACKEND_REDIS_KEY_PREFIX"] = f"mesop-live-{uuid.uuid4().hex}:"
-    elif kind == "sql":
-        env["MESOP_STATE_SESSION_BACKEND_SQL_CONNECTION_URI"] = f"sqlite:///{tmp_path}/s.db"
-    return env
 
 
 def _answer(page: Any) -> str:
@@ -93,7 +79,7 @@ def _check_stop(page: Any, url: str) -> None:
 @pytest.mark.parametrize("kind", ["none", "memory", "file", "redis", "sql"])
 def test_a_stop_button_stops_a_streaming_answer(kind: str, chromium: Any,
                                                 tmp_path: Path) -> None:
-    with running_server([], env=_backend_env(kind, tmp_path), app=APP) as server, \
+    with running_server([], env=backend_env(kind, tmp_path), app=APP) as server, \
             watched_tab(chromium) as page:
         _check_stop(page, server.url)
 
@@ -119,7 +105,7 @@ def _round_robin_site(listen: int, upstreams: list[int]) -> str:
 @pytest.fixture
 def two_instances(tmp_path: Path) -> Iterator[tuple[str, list[RunningServer], Any]]:
     nginx_path()
-    env = _backend_env("redis", tmp_path)
+    env = backend_env("redis", tmp_path)
     with ExitStack() as stack:
         servers = [stack.enter_context(running_server([], env=env, app=APP))
                    for _ in range(2)]
@@ -147,7 +133,7 @@ def test_a_stop_button_stops_a_stream_held_by_the_other_instance(
 
 def test_the_busy_bar_shows_during_a_slow_handler_and_clicks_meanwhile_apply(
         chromium: Any, tmp_path: Path) -> None:
-    with running_server([], env=_backend_env("memory", tmp_path), app=APP) as server, \
+    with running_server([], env=backend_env("memory", tmp_path), app=APP) as server, \
             watched_tab(chromium) as page:
         page.goto(server.url)
         expect(page.get_by_text("Count: 0")).to_be_visible(timeout=15_000)

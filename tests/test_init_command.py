@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 from mesop_cli.cli import main
 from mesop_cli.config import OPTIONS, load_config
 from mesop_cli.starter import ENV_EXAMPLE, env_example
+from tests.support.backend_env import backend_env
 from tests.support.server import MESOP_COMMAND, RunningServer, clean_env, running_server
 from tests.support.tab import Tab
 
@@ -209,3 +210,35 @@ def test_the_starter_chat_streams_in_chromium(chromium, starter_server: RunningS
         expect(page.get_by_role("button", name="Send")).to_be_enabled()
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("backend", ["none", "memory", "file", "redis", "sql"])
+def test_the_starter_chat_is_stopped_by_its_stop_button(chromium, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                        backend: str) -> None:
+    """Mesop's cancel pattern in the starter: Stop, clicked while the reply streams,
+    runs between two of its yields; the reply ends there, its words so far kept."""
+    from playwright.sync_api import expect
+
+    app = mesop_init(tmp_path)
+    with running_server([], env=backend_env(backend, tmp_path), app=app) as server:
+        context = chromium.new_context()
+        page = context.new_page()
+        try:
+            page.goto(server.url + "/chat")
+            page.get_by_label("Message").fill("hi there")
+            page.get_by_role("button", name="Send").click()
+            bot = page.get_by_text(re.compile("^Bot:"))
+            expect(bot).to_have_text(re.compile(r"^Bot: You said 'hi there'\. A"),
+                                     timeout=15_000)
+            page.get_by_role("button", name="Stop").click()
+            expect(bot).to_have_text(re.compile(r"^Bot: You said .*\[stopped\]$"))
+            assert "stream its words back." not in bot.inner_text()
+            expect(page.get_by_role("button", name="Send")).to_be_enabled()
+            expect(page.get_by_role("button", name="Stop")).to_be_disabled()
+            stopped = bot.inner_text()
+            # Kept as shown: the next event starts from it.
+            page.get_by_label("Message").fill("again")
+            expect(bot.first).to_have_text(stopped)
+        finally:
+            context.close()

@@ -9,7 +9,9 @@ session with the flag still set, and the button would stay disabled for good.
 
 Here the client leaves after a few lines, on the dev server and under ``--prod``: the
 session saved must show the flag cleared by the ``finally`` (which awaits), counted once,
-and the stream cut short (fewer words than a full answer).
+and the stream cut short (fewer words than a full answer). And promptly (issue 18, item
+4): the handler is closed at the yield after the client left, so the words saved are the
+ones the client saw plus what was already on the wire, never the rest of the answer.
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningSe
         yield served
 
 
-def _leave_after(server: RunningServer, tab: Tab, lines: int) -> None:
-    """Click Answer, read until ``lines`` renders have come, then reset the connection."""
+def _leave_after(server: RunningServer, tab: Tab, lines: int) -> int:
+    """Click Answer, read until ``lines`` renders have come, then reset the connection;
+    how many renders had come by then."""
     node = tab.find(lambda n: n["t"] == "button" and n["p"].get("label") == "Answer")
     assert tab.state is not None
     body = json.dumps({
@@ -64,6 +67,18 @@ def _leave_after(server: RunningServer, tab: Tab, lines: int) -> None:
         seen += data
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
     sock.close()
+    return seen.count(b'"type":"render"')
+
+
+def _saved(tab: Tab) -> list[str]:
+    """The page as saved once the stream has ended (its cleanup counted)."""
+    deadline = time.monotonic() + 20
+    tab.open("/")
+    while tab.texts()[2] == "cleanups: 0":
+        assert time.monotonic() < deadline, tab.texts()
+        time.sleep(0.2)
+        tab.open("/")
+    return tab.texts()
 
 
 def test_leaving_an_async_stream_runs_its_finally_before_the_save(
@@ -86,3 +101,23 @@ def test_leaving_an_async_stream_runs_its_finally_before_the_save(
     button = tab.find(lambda n: n["t"] == "button" and n["p"].get("label") == "Answer")
     assert not button["p"].get("disabled")
     assert "never awaited" not in server.output()
+
+
+def test_a_tab_that_leaves_stops_the_handler_at_its_next_yield(
+        server: RunningServer) -> None:
+    """Promptly (issue 18, item 4): the server learns that the client left when it writes
+    the next render, so the handler gets GeneratorExit at that yield; the words saved are
+    those the tab saw plus at most what was already on the wire (one render every 20 ms
+    here), not the rest of the answer."""
+    tab = Tab(server.url, server_side=True)
+    tab.open("/")
+    before = 0
+    for leave_at in (2, 10):
+        seen = _leave_after(server, tab, leave_at)
+        in_progress, words, cleanups = _saved(tab)
+        assert in_progress == "in progress: False"
+        total = int(words.split()[1])  # the answers add up: this turn's are the rest
+        assert seen <= total - before <= seen + 3, (seen, total - before)
+        before = total
+        # The next turn starts afresh: the first leave's cleanup counted once.
+        assert cleanups == f"cleanups: {1 if leave_at == 2 else 2}"
