@@ -110,7 +110,9 @@ def _backend_summary(settings: Settings) -> str:
 
 def _url(settings: Settings) -> str:
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    return f"http://{host}:{settings.port}"
+    # Under MESOP_BASE_URL_PATH the app is at the prefix, with its slash.
+    return f"http://{host}:{settings.port}" + (f"{settings.base_url_path}/"
+                                               if settings.base_url_path else "")
 
 
 def banner(app_path: Path, report: ConfigReport) -> list[str]:

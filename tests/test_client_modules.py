@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from mesop_cli.web import create_flask_app
+from mesop_cli.web.client_assets import client_assets
 from tests.support.flask_tab import make_settings, write_app
 from tests.support.server import ROOT
 
@@ -68,12 +69,14 @@ def test_modules_are_served_as_javascript(tmp_path: Path) -> None:
     """Module scripts run only with a JavaScript type (nosniff is on)."""
     http = create_flask_app(write_app(tmp_path), make_settings()).test_client()
     page = http.get("/").get_data(as_text=True)
-    assert '<script type="module" src="/__mesop__/static/client.js">' in page
+    version = client_assets().version
+    assert f'<script type="module" src="/__mesop__/client/{version}/client.js">' in page
     for module in STATIC.rglob("*.js"):
-        url = "/__mesop__/static/" + module.relative_to(STATIC).as_posix()
-        response = http.get(url)
-        assert response.status_code == 200, url
-        assert response.mimetype == "text/javascript", url
+        name = module.relative_to(STATIC).as_posix()
+        for url in (f"/__mesop__/static/{name}", f"/__mesop__/client/{version}/{name}"):
+            response = http.get(url)
+            assert response.status_code == 200, url
+            assert response.mimetype == "text/javascript", url
     assert http.get("/__mesop__/static/core/nope.js").status_code == 404
     assert http.get("/__mesop__/static/mesop.css").mimetype == "text/css"
 

@@ -6,6 +6,7 @@ default. Every problem is collected (never only the first) so one run shows them
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from mesop_cli.compat.alias import real_mesop_origin
 from mesop_cli.config.envfile import EnvFile, read_env_file
+from mesop_cli.config.mesop_settings import UNSUPPORTED as MESOP_UNSUPPORTED
 from mesop_cli.config.options import (
     KNOWN_NAMES,
     OPTIONS,
@@ -147,16 +149,47 @@ def _resolve(report: ConfigReport, option: Option, raw: str | None, source: str,
         report.error("E001", message)
 
 
+#: First words of our MESOP_* names that belong together: a did-you-mean is offered only
+#: within one family (MESOP_PROT is the server's port, never an unrelated setting).
+_FAMILY_OF_WORD = {"HOST": "SERVER", "PORT": "SERVER", "WORKERS": "SERVER",
+                   "THREADS": "SERVER", "BASE": "PATHS", "APP": "PATHS", "STATIC": "PATHS",
+                   "HTTP": "CACHE", "WEB": "CACHE", "ALLOWED": "ALLOWED", "SECRET": "SECRET"}
+
+
+def _family(name: str) -> str | None:
+    """The family of a MESOP_* name: its first word after MESOP_, grouped."""
+    words = name.split("_")
+    if len(words) < 2 or words[0] != "MESOP" or not words[1]:
+        return None
+    return _FAMILY_OF_WORD.get(words[1], words[1])
+
+
+def _same_family(name: str) -> list[str]:
+    """Our MESOP_* names of ``name``'s family, or of the family its first word is a typo
+    of (MESOP_STAT_... is MESOP_STATE_...)."""
+    ours = [known for known in KNOWN_NAMES if known.startswith("MESOP_")]
+    family = _family(name)
+    if family is None:
+        return []
+    members = [known for known in ours if _family(known) == family]
+    if members:
+        return members
+    first = name.split("_")[1]
+    words = sorted({known.split("_")[1] for known in ours})
+    near = {_family(f"MESOP_{word}")
+            for word in difflib.get_close_matches(first, words, n=len(words), cutoff=0.75)}
+    return [known for known in ours if _family(known) in near]
+
+
 def _closest_name(name: str) -> str | None:
-    """The known name most like ``name``, preferring those that contain all its words, so
-    MESOP_TTL suggests MESOP_STATE_SESSION_TTL_SECONDS rather than the shorter MESOP_PORT."""
+    """The known name ``name`` most likely means, or None: one containing all its words
+    (MESOP_TTL is MESOP_STATE_SESSION_TTL_SECONDS), else a close spelling of the same
+    family; never the nearest of unrelated settings."""
     words = set(name.split("_")) - {"MESOP", ""}
     containing = [known for known in KNOWN_NAMES if words and words <= set(known.split("_"))]
-    return closest(name, containing, cutoff=0.0) if containing else closest(name, KNOWN_NAMES)
-
-
-#: Mesop's own key for cookies: one secret (and one rotation) serves both in mesop-cli.
-_MESOP_COOKIE_KEY = "MESOP_COOKIE_SECRET_KEY"
+    if containing:
+        return closest(name, containing, cutoff=0.0)
+    return closest(name, _same_family(name), cutoff=0.75)
 
 
 def _unknown_names(report: ConfigReport, environ: Mapping[str, str]) -> None:
@@ -166,12 +199,13 @@ def _unknown_names(report: ConfigReport, environ: Mapping[str, str]) -> None:
     for name, source in found:
         if name in KNOWN_NAMES:
             continue
+        if name in MESOP_UNSUPPORTED:
+            report.warn("W005", f"{name} ({source}) is Mesop's setting, which mesop-cli does "
+                                f"not read; it is ignored: {MESOP_UNSUPPORTED[name]}")
+            continue
         near = _closest_name(name)
         hint = f"did you mean {near}?" if near else \
-            f"the closest known setting is {closest(name, KNOWN_NAMES, cutoff=0.0)}"
-        if name == _MESOP_COOKIE_KEY:
-            hint = ("mesop-cli derives the keys of signed and encrypted cookies from "
-                    "MESOP_SECRET_KEY (rotated with MESOP_SECRET_KEY_PREVIOUS); set that")
+            "it is no setting of mesop-cli or Mesop (mesop --help lists the settings)"
         report.warn("W005", f"unknown setting {name} ({source}) is ignored; {hint}")
 
 
@@ -363,6 +397,46 @@ def _production_implies(report: ConfigReport, prod: bool) -> None:
         reload.value, reload.source = False, "off in production"
 
 
+def _static_folder_note(report: ConfigReport) -> None:
+    """Where MESOP_STATIC_FOLDER is, and whether it is served (a missing folder set on
+    purpose is worth a note; the default one missing is the usual case)."""
+    folder, url = report.resolved["static_folder"], report.resolved["static_url_path"]
+    base = report.value("app_base_path") or os.getcwd()
+    if not isinstance(folder.value, str) or not folder.value or not isinstance(url.value, str):
+        return
+    where = os.path.join(str(base), folder.value)
+    prefix = report.value("base_url_path") or ""
+    if os.path.isdir(where):
+        report.notes.append(f"static files: {where} served at {prefix}{url.value}/")
+    elif folder.explicit:
+        report.notes.append(f"{folder.quoted()}: {where} does not exist, so nothing is "
+                            f"served at {prefix}{url.value}/")
+
+
+def _proxy_settings(report: ConfigReport) -> None:
+    """MESOP_TRUST_PROXY_HEADERS is Mesop's "believe forwarding headers from anyone":
+    FORWARDED_ALLOW_IPS='*' here, unless that is set itself. A note says what
+    MESOP_WEBSOCKETS_ENABLED turns into."""
+    trust, allowed = report.resolved["trust_proxy_headers"], report.resolved["forwarded_allow_ips"]
+    if trust.value is True:
+        if allowed.explicit:
+            report.notes.append(f"{allowed.quoted()} decides whose X-Forwarded-Proto is "
+                                f"believed; {trust.name}=true adds nothing to it")
+        else:
+            allowed.value, allowed.source = ("*",), f"implied by {trust.name}"
+    base = report.resolved["base_url_path"]
+    if base.value:
+        report.notes.append(f"served under {base.value}/ ({base.source}): pages, client, "
+                            f"events, {base.value}/__mesop__/healthz and "
+                            f"{base.value}/__mesop__/metrics; other paths get 404")
+    _static_folder_note(report)
+    websockets = report.resolved["websockets_enabled"]
+    if websockets.value is True:
+        report.notes.append(f"{websockets.name}: mesop-cli has no WebSocket; each event is "
+                            "a POST whose renders stream back in its response, which "
+                            "needs nothing more")
+
+
 def load_config(
     app_path: Path | None = None,
     *,
@@ -399,6 +473,7 @@ def load_config(
     _plain_text_store(report, environ)
     _cluster_key_prefix(report)
     _production_implies(report, prod)
+    _proxy_settings(report)
     if strict and report.warnings:
         report.errors += [Problem(w.code, f"{w.message} (an error under --strict)")
                           for w in report.warnings]

@@ -70,6 +70,24 @@ class Settings:
     log_format: str = "text"
     #: 0: state copies of the none backend never expire.
     none_max_age_seconds: int = NONE_MAX_AGE_DEFAULT
+    # -- Mesop's settings (config/mesop_settings.py says what each means here) --
+    #: "/prefix" (no trailing slash): every URL of the app is under it; None or "": root.
+    base_url_path: str | None = None
+    #: The directory MESOP_STATIC_FOLDER is relative to; None: the working directory.
+    app_base_path: str | None = None
+    #: "" turns the app's static folder off.
+    static_folder: str = "static"
+    static_url_path: str = "/static"
+    trust_proxy_headers: bool = False
+    prod_unredacted_errors: bool = False
+    http_cache_js_bundle: bool = False
+    web_components_http_cache_key: str | None = None
+    websockets_enabled: bool = False
+    # -- proxy and gunicorn conventions --
+    #: Addresses or networks (``*``: any) whose X-Forwarded-Proto is believed.
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
+    #: gunicorn's own options for ``mesop --prod`` (config/gunicorn_args.py parses them).
+    gunicorn_cmd_args: str | None = None
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the key and URL passwords redacted for logs."""
@@ -410,6 +428,9 @@ def cast_log_format(raw: str) -> str:
     raise Invalid("is not a log format", closest(value, LOG_FORMATS))
 
 
+YES_NO = "true or false (also 1/0, yes/no, on/off)"
+
+
 def cast_bool(raw: str) -> bool:
     value = raw.strip().lower()
     if value in _TRUE:
@@ -417,6 +438,108 @@ def cast_bool(raw: str) -> bool:
     if value in _FALSE:
         return False
     raise Invalid("is not a yes/no value", closest(value, _TRUE + _FALSE))
+
+
+# -- Mesop's settings, and the proxy's -------------------------------------------------
+
+#: One segment of a URL path as these settings accept it: plain characters, no encoding.
+_URL_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def _url_path(raw: str) -> str:
+    """``/a/b`` from ``raw`` (trailing slashes dropped; ``/`` is ``""``), or Invalid."""
+    value = raw.strip()
+    if not value.startswith("/"):
+        raise Invalid("does not start with '/'", "/" + value.strip("/") if value else None)
+    value = value.rstrip("/")
+    segments = value.split("/")[1:]
+    bad = [s for s in segments if not _URL_SEGMENT.fullmatch(s) or s in (".", "..")]
+    if bad:
+        fixed = "/" + "/".join(t for t in (re.sub(r"[^A-Za-z0-9._~-]", "", s)
+                                             for s in segments) if t not in ("", ".", ".."))
+        raise Invalid(f"has the segment {bad[0]!r}: write plain letters, digits and "
+                      "._~- between single slashes", fixed if fixed != "/" else None)
+    return value
+
+
+def cast_base_url_path(raw: str) -> str:
+    """Mesop's MESOP_BASE_URL_PATH: ``/prefix`` or ``""`` (served at the root)."""
+    value = _url_path(raw) if raw.strip() else ""
+    if value.split("/")[1:2] == ["__mesop__"]:
+        raise Invalid("starts with /__mesop__, where mesop-cli's own paths are")
+    return value
+
+
+def cast_static_url_path(raw: str) -> str:
+    value = _url_path(raw)
+    if not value:
+        raise Invalid("is '/', which would hide every page of the app", "/static")
+    if value.split("/")[1] == "__mesop__":
+        raise Invalid("starts with /__mesop__, where mesop-cli's own paths are", "/static")
+    return value
+
+
+def cast_existing_dir(raw: str) -> str:
+    """An absolute path to a directory that exists (Mesop refuses anything else too)."""
+    value = cast_absolute_dir(raw)
+    if not os.path.isdir(value):
+        raise Invalid("is not an existing directory")
+    return value
+
+
+def cast_static_folder(raw: str) -> str:
+    """A directory relative to MESOP_APP_BASE_PATH, never leaving it; ``""``: off."""
+    value = raw.strip().replace(os.sep, "/").rstrip("/")
+    if not value:
+        return ""
+    if value.startswith("/") or os.path.isabs(value):
+        raise Invalid("is an absolute path; name a directory relative to "
+                      "MESOP_APP_BASE_PATH", os.path.basename(value) or None)
+    parts = [p for p in value.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        raise Invalid("leaves the app's base directory (MESOP_APP_BASE_PATH)",
+                      "/".join(p for p in parts if p != "..") or "static")
+    return "/".join(parts)
+
+
+def cast_cache_key(raw: str) -> str:
+    value = raw.strip()
+    if not value or not re.fullmatch(r"[A-Za-z0-9._~-]{1,128}", value):
+        raise Invalid("is not 1 to 128 letters, digits or ._~- (it goes in a URL's query)")
+    return value
+
+
+def cast_forwarded_ips(raw: str) -> tuple[str, ...]:
+    """gunicorn's FORWARDED_ALLOW_IPS: addresses and networks, or ``*`` for any."""
+    found: list[str] = []
+    for item in raw.split(","):
+        text = item.strip()
+        if not text:
+            continue
+        if text == "*":
+            found.append(text)
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(text, strict=False)) if "/" in text
+                         else str(ipaddress.ip_address(text)))
+        except ValueError:
+            host = urlsplit(text if "://" in text else f"//{text}").hostname
+            raise Invalid(f"has {text!r}, which is not an IP address or network (the "
+                          "proxy's address as this server sees it connect)",
+                          host if host and host != text else None) from None
+    if not found:
+        raise Invalid("is empty")
+    return tuple(found)
+
+
+def cast_gunicorn_args(raw: str) -> str:
+    from mesop_cli.config.gunicorn_args import GunicornArgsProblem, parse_gunicorn_args
+
+    try:
+        parse_gunicorn_args(raw)
+    except GunicornArgsProblem as exc:
+        raise Invalid(str(exc)) from None
+    return raw
 
 
 # -- the table ------------------------------------------------------------------------
@@ -578,6 +701,81 @@ OPTIONS: tuple[Option, ...] = (
         "How the server logs (app, events, requests; dev server and gunicorn alike): text "
         "lines, or one JSON object per line with time, level, logger, message and, for "
         "events, the event's kind, page, handler, duration, backend and a session hash.",
+    ),
+    # -- Mesop's settings, with Mesop's meaning --
+    Option(
+        "base_url_path", "MESOP_BASE_URL_PATH", None, cast_base_url_path,
+        "a path such as /app (letters, digits and ._~- between slashes); empty: the root",
+        "Serves the whole app under this path, as a proxy forwards it unchanged: every "
+        "page, the client, the events, /__mesop__/healthz and /__mesop__/metrics (other "
+        "paths get 404).",
+    ),
+    Option(
+        "app_base_path", "MESOP_APP_BASE_PATH", None, cast_existing_dir,
+        "an absolute path to an existing directory",
+        "The app's base directory, which MESOP_STATIC_FOLDER is relative to. Default: the "
+        "working directory, as in Mesop (web component modules stay beside the app file).",
+    ),
+    Option(
+        "static_folder", "MESOP_STATIC_FOLDER", "static", cast_static_folder,
+        "a directory relative to MESOP_APP_BASE_PATH, inside it; empty: off",
+        "Files served as they are at MESOP_STATIC_URL_PATH, when the directory exists; "
+        "nothing outside it is served (.., encoded or not, and symlinks leading out get "
+        "404).",
+    ),
+    Option(
+        "static_url_path", "MESOP_STATIC_URL_PATH", "/static", cast_static_url_path,
+        "a path such as /static (under MESOP_BASE_URL_PATH), not / or /__mesop__",
+        "Where MESOP_STATIC_FOLDER's files are served.",
+    ),
+    Option(
+        "trust_proxy_headers", "MESOP_TRUST_PROXY_HEADERS", "false", cast_bool, YES_NO,
+        "Believes X-Forwarded-Proto from any address, as FORWARDED_ALLOW_IPS='*' (which, "
+        "when set, wins). Unlike Mesop, never turned on by Cloud Run's, App Engine's or "
+        "Kubernetes' variables, and the Host and prefix are not taken from headers: the "
+        "proxy passes Host, and MESOP_BASE_URL_PATH is the prefix.",
+    ),
+    Option(
+        "prod_unredacted_errors", "MESOP_PROD_UNREDACTED_ERRORS", "false", cast_bool, YES_NO,
+        "In production, shows a handler's error and traceback, and why the app failed to "
+        "load, in the page as in dev (by default the page gets a reference to the log "
+        "line). A store's errors stay in the log.",
+    ),
+    Option(
+        "http_cache_js_bundle", "MESOP_HTTP_CACHE_JS_BUNDLE", "false", cast_bool, YES_NO,
+        "Accepted, and changes nothing: the client is always served under a content-hashed "
+        "path, gzip-compressed, with Cache-Control: public, max-age=31536000, immutable.",
+    ),
+    Option(
+        "web_components_http_cache_key", "MESOP_WEB_COMPONENTS_HTTP_CACHE_KEY", None,
+        cast_cache_key, "1 to 128 letters, digits or ._~-",
+        "In production, web component modules are loaded with ?v=KEY and cached for a "
+        "year (immutable); change the key when they change. Unset: revalidated on each "
+        "load (ETag).",
+    ),
+    Option(
+        "websockets_enabled", "MESOP_WEBSOCKETS_ENABLED", "false", cast_bool, YES_NO,
+        "Accepted; mesop-cli has no WebSocket: each event is a POST whose renders stream "
+        "back in its response, and events sent meanwhile run between the stream's yields.",
+    ),
+    # -- proxy and gunicorn conventions --
+    Option(
+        "forwarded_allow_ips", "FORWARDED_ALLOW_IPS", "127.0.0.1,::1", cast_forwarded_ips,
+        "comma-separated IP addresses or networks (10.0.0.0/8), or * for any",
+        "gunicorn's setting, for the dev server too: requests from these addresses (the "
+        "proxy's, as the server sees it connect) have their X-Forwarded-Proto believed, so "
+        "a page served over https by the proxy is https here (the cross-site check "
+        "compares origins). Behind a platform router not on this machine, name its "
+        "addresses, or * when only it can reach the server.",
+        flag="--forwarded-allow-ips",
+    ),
+    Option(
+        "gunicorn_cmd_args", "GUNICORN_CMD_ARGS", None, cast_gunicorn_args,
+        "gunicorn options as on its command line (--max-requests 1000 --timeout 60)",
+        "gunicorn's own options for --prod, checked by gunicorn's parser. Where mesop "
+        "decides (bind, workers, threads, worker and logger class, forwarded allow ips, "
+        "preload), mesop's settings win and the launch says which were ignored; the dev "
+        "server does not use them.",
     ),
     Option(
         "host", "MESOP_HOST", "127.0.0.1", cast_host, "an IP address or a host name",

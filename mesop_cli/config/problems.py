@@ -50,8 +50,11 @@ CODES: dict[str, tuple[str, str]] = {
              "Lower MESOP_STATE_SESSION_BACKEND_MEMORY_MAX_MB below the machine's RAM."),
     "W004": ("Session TTL under 60 seconds: a user who pauses loses the session.",
              "Raise MESOP_STATE_SESSION_TTL_SECONDS to 60 or more (default 600)."),
-    "W005": ("Unknown MESOP_* variable, probably a typo; it is ignored.",
-             "Rename it to the setting the message names, or remove it."),
+    "W005": ("Unknown MESOP_* variable, probably a typo, or a setting of Mesop that "
+             "mesop-cli does not read; it is ignored.",
+             "Rename it to the setting the message names (a did-you-mean comes only from "
+             "the same family of settings), use what the message says replaces Mesop's, "
+             "or remove it."),
     "W006": ("A setting is set that the chosen backend does not use.",
              "Remove it, or choose the backend it belongs to."),
     "W007": ("A .env line cannot be parsed; it is skipped.",

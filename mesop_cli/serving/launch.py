@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import signal
 import socket
 from pathlib import Path
@@ -83,6 +84,9 @@ def _serve_dev(app_path: Path, settings: Settings, backend: SessionBackend) -> N
     # The app file is re-imported in-process on change (see web.app_holder), so the
     # werkzeug reloader, which restarts the process and drops in-memory sessions, stays off.
     watcher = _start_live_reload(app) if settings.reload else None
+    if settings.gunicorn_cmd_args:
+        logging.getLogger("mesop_cli").warning(
+            "warning GUNICORN_CMD_ARGS is not used by the dev server; it applies with --prod")
     request_handler = None
     served: Any = app
     if settings.log_format == "json":
@@ -117,6 +121,22 @@ def _start_live_reload(app: Flask) -> AppWatcher:
     return watcher
 
 
+def _gunicorn_cmd_args(settings: Settings) -> dict[str, Any]:
+    """The settings GUNICORN_CMD_ARGS gives gunicorn (checked when the configuration
+    was loaded); one warning line names those mesop decides itself, which it ignores."""
+    from mesop_cli.config.gunicorn_args import parse_gunicorn_args, split_decided
+
+    if not settings.gunicorn_cmd_args:
+        return {}
+    used, ignored = split_decided(parse_gunicorn_args(settings.gunicorn_cmd_args))
+    if ignored:
+        logging.getLogger("mesop_cli").warning(
+            "warning GUNICORN_CMD_ARGS: %s ignored, mesop decides %s; used: %s",
+            ", ".join(ignored), "it" if len(ignored) == 1 else "them",
+            ", ".join(sorted(used)) or "nothing else")
+    return used
+
+
 def _stop_dev_server(signum: int, frame: object) -> None:
     """SIGTERM stops the dev server as Ctrl-C does (werkzeug's loop ends on
     KeyboardInterrupt), so the streams still running are wound down, not cut off."""
@@ -146,6 +166,8 @@ def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
     metrics_hooks = {"child_exit": launch_dir.child_exit, "on_exit": launch_dir.on_exit}
     # -- end metrics
 
+    from_env = _gunicorn_cmd_args(settings)
+
     class EmbeddedGunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             host = f"[{settings.host}]" if ":" in settings.host else settings.host
@@ -162,12 +184,18 @@ def _serve_gunicorn(app_path: Path, settings: Settings) -> None:
                 # the dev server's request log is.
                 "logger_class": launch_logger_class(settings.log_format),
                 "accesslog": "-",
+                # Whose X-Forwarded-Proto gunicorn believes: FORWARDED_ALLOW_IPS, read here
+                # as for the dev server (web/forwarded.py), so both agree.
+                "forwarded_allow_ips": ",".join(settings.forwarded_allow_ips),
             }
             if "control_socket_disable" in self.cfg.settings:
                 # gunicorn 24+ opens one control socket per user by default, so a second
                 # app launched on the same machine would fight over it.
                 options["control_socket_disable"] = True
             options.update(metrics_hooks)
+            # GUNICORN_CMD_ARGS after our defaults (its --timeout wins), never over what
+            # mesop decides (those were named when the launch began).
+            options.update(from_env)
             for key, value in options.items():
                 self.cfg.set(key, value)
 

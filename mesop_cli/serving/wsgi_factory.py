@@ -35,6 +35,8 @@ class GunicornCounts(NamedTuple):
     preload: bool
     #: What gunicorn serves, ``main:me``: from its command line or its ``wsgi_app``.
     app_uri: str | None = None
+    #: Whose X-Forwarded-Proto gunicorn believes (its --forwarded-allow-ips).
+    forwarded_allow_ips: tuple[str, ...] = ()
 
 
 def gunicorn_config() -> GunicornCounts | None:
@@ -53,7 +55,8 @@ def gunicorn_config() -> GunicornCounts | None:
         return None
     cfg = application.cfg
     return GunicornCounts(cfg.workers, cfg.threads, cfg.preload_app,
-                          getattr(application, "app_uri", None))
+                          getattr(application, "app_uri", None),
+                          tuple(cfg.forwarded_allow_ips))
 
 
 def _share_launch_key(gunicorn: GunicornCounts) -> str | None:
@@ -110,7 +113,9 @@ def create_app(app_path: str = "main.py", *, debug_mode: bool = False) -> Flask:
     key_problem = _share_launch_key(gunicorn) if gunicorn is not None else None
     if gunicorn is not None:
         flags = {"workers": str(gunicorn.workers), "threads": str(gunicorn.threads),
-                 "prod": "false" if debug_mode else "true"}
+                 "prod": "false" if debug_mode else "true",
+                 # The dev server's check of the scheme (web/forwarded.py) as gunicorn's.
+                 "forwarded_allow_ips": ",".join(gunicorn.forwarded_allow_ips) or None}
     report = load_config(path, flags=flags, flag_source="gunicorn")
     if not path.is_file():
         report.error("E006", f"{path.resolve()}: no such app file (the argument of "

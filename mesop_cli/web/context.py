@@ -49,6 +49,12 @@ class MesopContext:
         self.host_policy = HostPolicy.from_settings(settings.allowed_hosts,
                                                     settings.allowed_origins, settings.prod)
 
+    @property
+    def redact_errors(self) -> bool:
+        """Error pages and lines say what failed without its detail: production, unless
+        MESOP_PROD_UNREDACTED_ERRORS (Mesop's) asks for the detail there too."""
+        return self.settings.prod and not self.settings.prod_unredacted_errors
+
 
 def signed_copy_max_age(settings: Settings, backend: SessionBackend) -> int | None:
     """How long a tab's signed copy of its state is accepted; None: for ever.

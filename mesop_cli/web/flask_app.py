@@ -13,12 +13,16 @@ from mesop_cli.runtime.browser.cookieclass import cookie_key_problem
 from mesop_cli.sessions import create_backend
 from mesop_cli.sessions.base import SessionBackend
 from mesop_cli.web import (  # noqa: F401  (their routes join the pages' blueprint)
+    app_static,
+    client_assets,
     pages,
     web_components,
 )
 from mesop_cli.web.app_holder import AppHolder
+from mesop_cli.web.base_path import UnderBasePath
 from mesop_cli.web.context import MAX_REQUEST_BYTES, MesopContext, bp
 from mesop_cli.web.events_endpoint import events_bp
+from mesop_cli.web.forwarded import ForwardedScheme
 from mesop_cli.web.guard import protective_headers, refuse_unknown_host
 from mesop_cli.web.request_meters import answered, arrived, ended
 
@@ -40,7 +44,9 @@ def create_flask_app(
     app_path = Path(app_path).resolve()
     holder = AppHolder(app_path, watch=settings.reload and not settings.prod,
                        alias_mesop=settings.alias_mesop)
-    flask_app = Flask(__name__)
+    # No Flask static route: /static is the app's (MESOP_STATIC_FOLDER, app_static.py),
+    # and the client has its own, versioned (client_assets.py).
+    flask_app = Flask(__name__, static_folder=None)
     flask_app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     # State lives in the session backend and cookies are signed with keys of their own,
     # so Flask's cookie session is never used: without this it would still look for, and
@@ -67,4 +73,10 @@ def create_flask_app(
     flask_app.register_blueprint(bp)
     # The event endpoint, with its own hooks: open the session before, close it after.
     flask_app.register_blueprint(events_bp)
+    app_static.install(flask_app, settings)  # MESOP_STATIC_FOLDER, when it exists
+    # Outermost first: the scheme a trusted proxy reports, then the base path taken off.
+    wsgi = flask_app.wsgi_app
+    if settings.base_url_path:
+        wsgi = UnderBasePath(wsgi, settings.base_url_path)
+    flask_app.wsgi_app = ForwardedScheme(wsgi, settings.forwarded_allow_ips)  # type: ignore[method-assign]
     return flask_app

@@ -15,6 +15,7 @@ from mesop_cli.web.csp import page_headers
 from mesop_cli.web.error_reports import report
 from mesop_cli.web.live_reload import live_url
 from mesop_cli.web.metrics import render as render_metrics
+from mesop_cli.web.web_components import web_components_cache_key
 
 
 @bp.after_request
@@ -64,7 +65,7 @@ def page(subpath: str) -> Response:
         app = ctx.holder.get()
     except AppLoadError as exc:
         status = 500
-        message = report(ctx.settings.prod, "The app failed to load", exc,
+        message = report(ctx.redact_errors, "The app failed to load", exc,
                          dev_message=f"The app failed to load: {exc}").message
     else:
         found = app.pages.get(path)
@@ -73,11 +74,15 @@ def page(subpath: str) -> Response:
             status, title = 404, "Not found"
         else:
             title = found.title or "Mesop"
-    boot = {"eventsUrl": EVENTS_PATH, "backend": ctx.backend.name,
+    live = live_url()  # dev: where reloads are announced (web/live_reload.py)
+    # Every address the client uses comes from here, under the base path (base_path.py).
+    base = request.script_root
+    boot = {"eventsUrl": base + EVENTS_PATH, "backend": ctx.backend.name,
             "serverSide": ctx.backend.server_side,
             "keepOnReload": ctx.settings.session_keep_on_reload,
             "maxUploadBytes": ctx.settings.max_upload_bytes,
-            "liveUrl": live_url()}  # dev: where reloads are announced (web/live_reload.py)
+            "liveUrl": base + live if live else None, "basePath": base,
+            "webComponentsCacheKey": web_components_cache_key(ctx.settings)}
     body = render_template(
         "page.html", title=title, status=message, boot=json.dumps(boot),
         stylesheets=found.stylesheets if found is not None else (),

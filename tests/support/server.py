@@ -60,8 +60,9 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
 @contextmanager
 def running_server(
     args: list[str], env: dict[str, str] | None = None, app: Path = SAMPLE_APP,
-    startup_timeout: float = 30.0, split_stderr: bool = False,
+    startup_timeout: float = 30.0, split_stderr: bool = False, base_path: str = "",
 ) -> Iterator[RunningServer]:
+    """``base_path``: the server's MESOP_BASE_URL_PATH, where its healthz is."""
     port = free_port()
     command = [str(MESOP_COMMAND), str(app), "--port", str(port), *args]
     with tempfile.NamedTemporaryFile(prefix="mesop-server-", suffix=".log", delete=False) as log:
@@ -74,7 +75,7 @@ def running_server(
                                    stdin=subprocess.DEVNULL, cwd=str(app.parent))
     server = RunningServer(f"http://127.0.0.1:{port}", process, log_path, stderr_path)
     try:
-        _wait_until_up(server, startup_timeout)
+        _wait_until_up(server, startup_timeout, base_path)
         yield server
     finally:
         process.send_signal(signal.SIGTERM)
@@ -88,14 +89,15 @@ def running_server(
             stderr_path.unlink(missing_ok=True)
 
 
-def _wait_until_up(server: RunningServer, timeout: float) -> None:
+def _wait_until_up(server: RunningServer, timeout: float, base_path: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"server exited with {server.process.returncode}:\n"
                                f"{server.output()}")
         try:
-            if requests.get(server.url + "/__mesop__/healthz", timeout=1).status_code == 200:
+            health = f"{server.url}{base_path}/__mesop__/healthz"
+            if requests.get(health, timeout=1).status_code == 200:
                 return
         except requests.RequestException:
             pass

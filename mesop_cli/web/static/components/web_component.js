@@ -10,6 +10,7 @@
 // MesopEvent below makes work unchanged. The value goes to the server as a "web" event;
 // the server runs it only if the session's page shows that handler.
 
+import { boot } from "../core/boot.js";
 import { showStatus } from "../core/status.js";
 import { fire } from "../core/transport.js";
 
@@ -37,7 +38,10 @@ function safeWebProperty(name) {
 
 function loadWebModule(url) {
   if (typeof url !== "string" || url.indexOf(WEB_MODULES_PREFIX) !== 0 || webModules[url]) return;
-  webModules[url] = import(url).catch(function (err) {
+  // Under the app's base path; with MESOP_WEB_COMPONENTS_HTTP_CACHE_KEY, the cached copy.
+  var key = boot.webComponentsCacheKey;
+  var address = (boot.basePath || "") + url + (key ? "?v=" + encodeURIComponent(key) : "");
+  webModules[url] = import(address).catch(function (err) {
     delete webModules[url];  // the next render tries again
     showStatus("Could not load the web component module " + url + ": " +
                (err && err.message ? err.message : err), true);
