@@ -141,8 +141,6 @@ def test_gunicorn_args_parsed_by_gunicorn() -> None:
 @pytest.mark.parametrize("text, reason", [
     ("--max-requests lots", "invalid int value"),
     ("--no-such-option", "unrecognized arguments"),
-    ("main:app", "names an app"),
-    ("-c gunicorn.conf.py", "config file"),
     ("--timeout '30", "cannot be split"),
     ("--version", "help or version"),
 ])
@@ -152,6 +150,17 @@ def test_gunicorn_args_refused_with_one_line(text: str, reason: str) -> None:
     assert reason in str(caught.value) and "\n" not in str(caught.value)
     (error,) = load_config(environ={"GUNICORN_CMD_ARGS": text}).errors
     assert error.code == "E001" and error.message.startswith("GUNICORN_CMD_ARGS=")
+
+
+def test_a_config_file_and_an_app_are_named_as_ignored_by_mesop() -> None:
+    """A plain gunicorn command reads them (the README's Docker image sets -c in the
+    variable), so they are valid; mesop --prod reads neither, and says so."""
+    values = parse_gunicorn_args("-c python:mesop_cli.gunicorn_conf --timeout 9 main:app")
+    assert load_config(environ={"GUNICORN_CMD_ARGS": "-c x.py main:app"}).errors == []
+    used, ignored = split_decided(values)
+    assert used == {"timeout": 9}
+    assert ignored == ["--config (set by mesop, which reads no config file: put its options "
+                       "in GUNICORN_CMD_ARGS)", "the app argument (set by mesop's APP argument)"]
 
 
 def pid_app(tmp_path: Path) -> Path:

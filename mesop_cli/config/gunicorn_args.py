@@ -31,6 +31,10 @@ MESOP_DECIDES: dict[str, str] = {
     "preload_app": "mesop (each worker loads the app and opens its store after the fork)",
     "check_config": "mesop --check-config",
     "print_config": "mesop --check-config",
+    # Read by a plain gunicorn command (the README's Docker image sets -c in the variable);
+    # mesop --prod takes the options themselves, and serves its own APP argument.
+    "config": "mesop, which reads no config file: put its options in GUNICORN_CMD_ARGS",
+    "args": "mesop's APP argument",
 }
 
 
@@ -56,15 +60,8 @@ def parse_gunicorn_args(text: str) -> dict[str, Any]:
             parsed = parser.parse_args(words)
     except SystemExit:  # -h or --version: argparse prints, then exits
         raise GunicornArgsProblem("asks gunicorn for its help or version") from None
-    if parsed.args:
-        raise GunicornArgsProblem(f"names an app ({' '.join(parsed.args)}): mesop serves "
-                                  "its APP argument; leave it out")
-    if parsed.config is not None:
-        raise GunicornArgsProblem("names a config file (-c/--config), which mesop --prod does "
-                                  "not read; put its options in GUNICORN_CMD_ARGS, or serve "
-                                  "with gunicorn -c FILE 'mesop_cli.wsgi:create_app(\"APP\")'")
     values = {name: value for name, value in vars(parsed).items()
-              if value is not None and name not in ("args", "config")}
+              if value is not None and name != "args"}
     for name, value in values.items():
         try:
             config.set(name, value)
@@ -72,7 +69,10 @@ def parse_gunicorn_args(text: str) -> dict[str, Any]:
             flag = config.settings[name].cli[-1] if config.settings[name].cli else name
             raise GunicornArgsProblem(f"has {flag} {value!r}, which gunicorn refuses: "
                                       f"{exc}") from None
-    return {name: config.settings[name].get() for name in values}
+    checked: dict[str, Any] = {name: config.settings[name].get() for name in values}
+    if parsed.args:  # an app to serve, as on gunicorn's command line
+        checked["args"] = " ".join(parsed.args)
+    return checked
 
 
 def split_decided(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -85,6 +85,8 @@ def split_decided(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 def _flag(name: str) -> str:
     from gunicorn.config import KNOWN_SETTINGS
 
+    if name == "args":
+        return "the app argument"
     for setting in KNOWN_SETTINGS:
         if setting.name == name and setting.cli:
             return str(setting.cli[-1])

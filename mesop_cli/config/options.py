@@ -774,8 +774,8 @@ OPTIONS: tuple[Option, ...] = (
         "gunicorn options as on its command line (--max-requests 1000 --timeout 60)",
         "gunicorn's own options for --prod, checked by gunicorn's parser. Where mesop "
         "decides (bind, workers, threads, worker and logger class, forwarded allow ips, "
-        "preload), mesop's settings win and the launch says which were ignored; the dev "
-        "server does not use them.",
+        "preload, a config file, the app), mesop's settings win and the launch says which "
+        "were ignored; the dev server does not use them.",
     ),
     Option(
         "host", "MESOP_HOST", "127.0.0.1", cast_host, "an IP address or a host name",
