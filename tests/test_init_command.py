@@ -113,7 +113,7 @@ def test_the_env_example_lists_every_setting_of_the_table() -> None:
             if name:
                 assert name in text, f"{name} missing from .env.example"
     # Every variable is there as a commented assignment, so uncommenting it is enough.
-    assigned = re.findall(r"^# (MESOP_[A-Z_]+)=", text, flags=re.MULTILINE)
+    assigned = re.findall(r"^# ((?:MESOP|FORWARDED|GUNICORN)_[A-Z_]+)=", text, flags=re.MULTILINE)
     assert assigned == [o.env for o in OPTIONS if o.env]
 
 
