@@ -48,8 +48,7 @@ def test_a_missing_name_inside_a_page_stops_the_load_at_its_line(tmp_path: Path)
             me.colab_show(src="https://example.com/a.mp4")
     """)
     assert load_error(path) == (f"{path}:6: me.colab_show is not supported by "
-                                "mesop-cli yet (supported: README.md, section 'Mesop "
-                                "compatibility')")
+                                "mesop-cli yet (supported: docs/mesop.md)")
 
 
 def test_the_line_spells_the_feature_as_the_app_does_and_lists_the_others(tmp_path: Path
@@ -148,9 +147,10 @@ def test_check_config_and_launch_show_the_one_line(tmp_path: Path) -> None:
     assert checked.returncode == 1
     (error,) = json.loads(checked.stdout)["errors"]
     assert error == {"code": "E006", "message": f"{path}:5: me.colab_show is not "
-                     "supported by mesop-cli yet (supported: README.md, section 'Mesop "
-                     "compatibility')"}
-    launched = run_mesop([str(path), "--port", "1"], tmp_path)
+                     "supported by mesop-cli yet (supported: docs/mesop.md)"}
+    # With --no-reload, as under --prod, an app that cannot load stops the launch (the dev
+    # server's live reload keeps serving its error instead: tests/test_live_reload.py).
+    launched = run_mesop([str(path), "--port", "1", "--no-reload"], tmp_path)
     assert launched.returncode == 1
     assert launched.stderr.strip().splitlines() == [f"Error: {error['message']}"]
 
@@ -233,11 +233,11 @@ def test_a_real_mesop_install_wins_with_a_warning(tmp_path: Path) -> None:
     assert checked.returncode == 0
 
 
-def test_readme_compatibility_table_is_current() -> None:
+def test_compatibility_table_is_current() -> None:
     from mesop_cli.compat.support_table import compatibility_table
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    section = readme[readme.index("<!-- compat:start -->"):readme.index("<!-- compat:end -->")]
+    page = (Path(__file__).resolve().parents[1] / "docs" / "mesop.md").read_text()
+    section = page[page.index("<!-- compat:start -->"):page.index("<!-- compat:end -->")]
     assert compatibility_table() in section, "run: python -m mesop_cli.compat.support_table"
 
 
@@ -291,7 +291,7 @@ def test_a_live_use_beside_a_dead_one_is_still_the_error(tmp_path: Path) -> None
     path = write(tmp_path, MAIN_GUARD_APP.replace('me.text("served")', 'me.colab_show("x")'))
     # Only the line that would run is named; me.run is no part of the error.
     assert load_error(path) == (f"{path}:5: me.colab_show is not supported by mesop-cli "
-                                "yet (supported: README.md, section 'Mesop compatibility')")
+                                "yet (supported: docs/mesop.md)")
 
 
 @pytest.mark.parametrize("typo", ["run", "runtme", "compta", "VERSON", "colab_sho", "serving2",

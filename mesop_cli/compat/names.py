@@ -13,7 +13,7 @@ import sys
 from types import ModuleType
 
 #: Where users find what is supported.
-SUPPORTED_TABLE = "README.md, section 'Mesop compatibility'"
+SUPPORTED_TABLE = "docs/mesop.md"
 
 #: The public names of ``mesop`` 1.3.7 (its ``__init__``), typing re-exports left out.
 MESOP_NAMES = frozenset("""

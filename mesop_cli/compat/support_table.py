@@ -1,6 +1,6 @@
-"""The README's "Mesop compatibility" table, generated from what the modules have.
+"""The "Mesop compatibility" table of docs/mesop.md, generated from what the modules have.
 
-``python -m mesop_cli.compat.support_table`` prints it; a test checks the README carries the current
+``python -m mesop_cli.compat.support_table`` prints it; a test checks that page carries the current
 text, so adding a component updates the table users are pointed at by
 ``UnsupportedMesopName``.
 """

@@ -31,7 +31,8 @@ MESOP_DECIDES: dict[str, str] = {
     "preload_app": "mesop (each worker loads the app and opens its store after the fork)",
     "check_config": "mesop --check-config",
     "print_config": "mesop --check-config",
-    # Read by a plain gunicorn command (the README's Docker image sets -c in the variable);
+    # Read by a plain gunicorn command (the Docker recipe in docs/deploying.md sets -c in
+    # the variable);
     # mesop --prod takes the options themselves, and serves its own APP argument.
     "config": "mesop, which reads no config file: put its options in GUNICORN_CMD_ARGS",
     "args": "mesop's APP argument",

@@ -2,7 +2,7 @@
 
 Each :class:`Option` drives the environment variable that is read, the CLI flag (if any),
 the cast and its "what is accepted" text, the default, which backends use it, whether it is
-secret, and the help shown by ``mesop --help`` and the README table.
+secret, and the help shown by ``mesop --help`` and the table of docs/configuration.md.
 """
 
 from __future__ import annotations

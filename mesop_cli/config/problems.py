@@ -1,6 +1,6 @@
 """Problems found in a configuration, their stable codes, and redaction of secrets.
 
-Codes never change meaning: users search for them and the README lists each with its fix.
+Codes never change meaning: users search for them and docs/configuration.md lists each with its fix.
 Errors (``E...``) stop a launch; warnings (``W...``) are printed, and are errors under
 ``--strict``.
 """
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 CODES: dict[str, tuple[str, str]] = {
-    # code: (what it means, how to fix it) -- the README table is generated from this.
+    # code: (what it means, how to fix it): docs/configuration.md's table is generated from it.
     "E001": ("A setting has a value that is not accepted.",
              "Use a value from the message's 'accepted' text; the did-you-mean is a safe bet."),
     "E002": ("The chosen backend needs a setting that is not set.",

@@ -1,6 +1,6 @@
-"""The README's settings and codes tables, generated from the declarations.
+"""The settings and codes tables of docs/configuration.md, generated from the declarations.
 
-``python -m mesop_cli.config.settings_table`` prints them; a test checks the README carries the
+``python -m mesop_cli.config.settings_table`` prints them; a test checks that page carries the
 current text, so the docs cannot drift from the code.
 """
 
