@@ -17,12 +17,13 @@ pytestmark = pytest.mark.browser
 
 APP = Path(__file__).parent / "apps" / "theme_app.py"
 
-#: --sys-background in mesop.css, as computed colours.
-LIGHT_BACKGROUND = "rgb(255, 251, 254)"
-DARK_BACKGROUND = "rgb(20, 18, 24)"
-#: --sys-surface-container, the panel's background through me.theme_var.
-LIGHT_PANEL = "rgb(243, 237, 247)"
-DARK_PANEL = "rgb(33, 31, 38)"
+#: --sys-background in mesop.css (Mesop's #fbf8fd and #131316), as computed colours.
+LIGHT_BACKGROUND = "rgb(251, 248, 253)"
+DARK_BACKGROUND = "rgb(19, 19, 22)"
+#: --sys-surface-container (Mesop's #f0edf1 and #1f1f23), the panel's background through
+#: me.theme_var.
+LIGHT_PANEL = "rgb(240, 237, 241)"
+DARK_PANEL = "rgb(31, 31, 35)"
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,7 @@ def test_dark_mode_toggle_changes_colours_and_is_kept(open_page: Any) -> None:
     assert background(page) == DARK_BACKGROUND
     assert panel_background(page) == DARK_PANEL
     text_colour = page.get_by_text("Brightness: dark").evaluate("el => getComputedStyle(el).color")
-    assert text_colour == "rgb(230, 224, 233)"  # --sys-on-surface, dark
+    assert text_colour == "rgb(228, 225, 230)"  # --sys-on-surface, dark (Mesop's #e4e1e6)
 
     # The mode is the session's: another event and a reload keep it.
     page.get_by_role("button", name="Scroll nowhere").click()
@@ -119,13 +120,14 @@ def test_light_mode_ignores_a_dark_browser(open_page: Any) -> None:
 
 def test_density_makes_buttons_compact(open_page: Any) -> None:
     page = open_page()
+    # Mesop's button heights: 40px, and 28px at density -4 (--mdc-*-button-container-height).
     button = page.get_by_role("button", name="Compact")
-    padding = "el => getComputedStyle(el).paddingTop"
-    assert button.evaluate(padding) == "6px"
+    height = "el => getComputedStyle(el).height"
+    assert button.evaluate(height) == "40px"
     button.click()
-    page.wait_for_function("() => getComputedStyle(document.querySelector('button'))"
-                           ".paddingTop === '2px'")
-    assert button.evaluate(padding) == "2px"
+    page.wait_for_function("() => getComputedStyle(document.querySelector('button.mesop-button'))"
+                           ".height === '28px'")
+    assert button.evaluate(height) == "28px"
 
 
 def test_viewport_size_follows_the_window(open_page: Any) -> None:

@@ -45,9 +45,12 @@ def test_text_and_headlines(tmp_path: Path) -> None:
         me.text(text="small", type="headline-6", style=me.Style(color="red"))
         me.text("note", type="caption")
     """)
-    assert nodes[0] == {"t": "text", "k": "", "p": {"text": "plain", "tag": "p"}, "s": "", "c": []}
-    assert nodes[1]["p"] == {"text": "big", "tag": "h1"} and nodes[1]["k"] == "h"
+    assert nodes[0] == {"t": "text", "k": "", "p": {"text": "plain", "tag": "p", "type": "default"},
+                        "s": "", "c": []}
+    assert nodes[1]["p"] == {"text": "big", "tag": "h1", "type": "headline-1"}
+    assert nodes[1]["k"] == "h"
     assert nodes[2]["p"]["tag"] == "h6" and nodes[2]["s"] == "color: red"
+    assert nodes[3]["p"]["type"] == "caption"
     assert nodes[3]["p"]["tag"] == "span"
 
 

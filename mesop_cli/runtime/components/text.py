@@ -32,7 +32,10 @@ def text(
     if type is not None and type not in _TEXT_TAGS:
         raise ValueError(f"me.text type {type!r} is not one of {', '.join(_TEXT_TAGS)}")
     tag = _TEXT_TAGS[type] if type else "p"
-    insert("me.text()", "text", key, {"text": text_or_empty(text), "tag": tag}, style, {})
+    # ``type`` names the type's class in mesop.css (Mesop's typography scale); the tag
+    # keeps headings semantic.
+    insert("me.text()", "text", key, {"text": text_or_empty(text), "tag": tag,
+                                      "type": type or "default"}, style, {})
 
 
 def markdown(

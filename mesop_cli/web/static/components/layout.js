@@ -41,7 +41,7 @@ export const build = {
     });
     return el;
   },
-  divider: function () { return document.createElement("hr"); },
+  divider: function () { var el = document.createElement("hr"); el.className = "mesop-divider"; return el; },
   sidenav: function () { return classed("aside", "mesop-sidenav"); },
   tooltip: function (node, id) {
     var el = document.createElement("span");

@@ -7,6 +7,7 @@ import { navigate } from "../core/transport.js";
 export const build = {
   link: function () {
     var el = document.createElement("a");
+    el.className = "mesop-link";
     el.addEventListener("click", function (ev) {
       // A link to another page of this app moves there without reloading the page.
       var url = el.getAttribute("href") || "";

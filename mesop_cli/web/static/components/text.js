@@ -30,7 +30,11 @@ export const build = {
 };
 
 export const update = {
-  text: function (el, node) { setText(el, String(node.p.text == null ? "" : node.p.text)); },
+  text: function (el, node) {
+    // The type's look (Mesop's type scale) is mesop.css's .mesop-text-<type>.
+    el.className = "mesop-text mesop-text-" + (node.p.type || "default");
+    setText(el, String(node.p.text == null ? "" : node.p.text));
+  },
   markdown: function (el, node) {
     // Sanitized on the server: markdown-it with raw HTML disabled.
     if (el.__html !== node.p.html) { el.innerHTML = trustedHTML(node.p.html); el.__html = node.p.html; }

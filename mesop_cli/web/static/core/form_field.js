@@ -61,18 +61,42 @@ export function updateTextField(wrap, node, id) {
   // Writing an older value into the field would erase what was typed since.
   if (!typedSince(control)) setServerValue(control, p.value == null ? "" : String(p.value));
   if (control.tagName === "TEXTAREA") autosize(control, p);
+  markEmpty(wrap);
+  if (!wrap.__watchesEmpty) {
+    wrap.__watchesEmpty = true;
+    control.addEventListener("input", function () { markEmpty(wrap); });
+  }
+}
+
+// mesop-empty: nothing typed and no placeholder, so mesop.css shows the label inside the
+// field as Material's filled fields do, and floats it up once there is text or focus.
+function markEmpty(wrap) {
+  var control = wrap.__control;
+  wrap.classList.toggle("mesop-empty", !control.value && !control.placeholder);
 }
 
 // Grow a textarea with `autosize` to fit its text, up to `max_rows` lines.
 export function autosize(control, p) {
   if (!p.autosize) return;
+  if (!control.isConnected) {
+    // Not in the page yet (its first render): it has no height to measure, and sizing it
+    // now would clip it to nothing; its `rows` hold it until it is measured once shown.
+    requestAnimationFrame(function () {
+      if (control.isConnected) autosize(control, (control.__mesopNode || { p: p }).p);
+    });
+    return;
+  }
   control.style.height = "auto";
-  var height = control.scrollHeight;
+  var style = getComputedStyle(control);
+  var height = control.scrollHeight;  // the text and the padding
   if (p.max_rows) {
-    var style = getComputedStyle(control);
     var line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
     var extra = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
     height = Math.min(height, p.max_rows * line + extra);
+  }
+  // mesop.css sizes every box by its border edge (as Mesop does): the borders count too.
+  if (style.boxSizing === "border-box") {
+    height += parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
   }
   control.style.height = height + "px";
 }
