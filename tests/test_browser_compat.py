@@ -108,10 +108,11 @@ def test_mesop_tutorial_chat_streams_in_chromium(chromium, backend: str, tmp_pat
         # Seen while the reply is still growing, before its last word arrived.
         expect(bubble).to_be_visible()
         assert "(0 earlier)" not in bubble.inner_text()
-        expect(page.get_by_role("button", name="Send")).to_be_disabled()
+        # Send is Mesop's icon button: "pending" and disabled while the reply grows.
+        expect(page.get_by_role("button", name="pending", exact=True)).to_be_disabled()
         expect(bubble).to_have_text("You said: hello (0 earlier)")
         expect(page.locator("strong", has_text="hello")).to_be_visible()
-        expect(page.get_by_role("button", name="Send")).to_be_enabled()
+        expect(page.get_by_role("button", name="send", exact=True)).to_be_enabled()
         # The Send button, after typing into the fresh (empty) field.
         prompt = page.get_by_label("Enter your prompt")
         expect(prompt).to_have_value("")

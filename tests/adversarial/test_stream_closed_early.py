@@ -61,7 +61,9 @@ def _leave_after(server: RunningServer, body: bytes, lines: int) -> None:
 
 def _page(tab: Tab) -> tuple[bool, list[str]]:
     """Whether Send is disabled, and the HTML of the bot's replies."""
-    send = tab.find(lambda n: n["t"] == "button" and n["p"].get("label") == "Send")
+    # Send is an icon button, as in Mesop: "send", or "pending" while a turn runs.
+    send = tab.find(lambda n: n["t"] == "button" and any(
+        c["t"] == "icon" and c["p"]["icon"] in ("send", "pending") for c in n["c"]))
     replies = [str(n["p"]["html"]) for n in tab.nodes() if n["t"] == "markdown"]
     return bool(send["p"].get("disabled")), replies
 
