@@ -7,6 +7,10 @@ runs to completion as one step, an async generator advances one ``yield`` per st
 ``yield`` is a render, as for a sync generator), and between steps the loop stands still,
 so the session is never touched by the handler while it is being rendered or saved.
 
+In a thread whose own event loop is already running (a notebook, an async test harness,
+an app embedding the runtime), the stream's loop runs on a thread of its own instead, for
+as long as the stream lasts; each step still blocks the caller until it is done.
+
 Every step runs in one ``contextvars.Context`` of the stream's own, with the event's scope
 activated inside the task: ``me.state()`` works in coroutines and in the tasks they start
 (a task copies the context it is created in), and a context variable the app sets in one
@@ -20,9 +24,11 @@ logged as ok: :func:`never_awaited` makes it the handler's error, with its line.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import inspect
 import sys
+import threading
 import traceback
 from collections.abc import AsyncGenerator, Awaitable
 from types import CodeType, FrameType
@@ -62,15 +68,12 @@ class EventLoopSlot:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._context: contextvars.Context | None = None
+        #: Where the loop runs when the calling thread already has a running loop.
+        self._thread: threading.Thread | None = None
 
     def run(self, scope: Scope, awaitable: Awaitable[T]) -> T:
         """Run ``awaitable`` to its end with ``scope`` active; its result or its error."""
-        try:
-            self._open()
-        except RuntimeError:
-            if inspect.iscoroutine(awaitable):
-                awaitable.close()
-            raise
+        self._open()
         return self._run(_scoped(scope, awaitable))
 
     def next_of(self, scope: Scope, agen: AsyncGenerator[Any, Any]) -> Any:
@@ -81,43 +84,72 @@ class EventLoopSlot:
     def _open(self) -> None:
         if self._loop is not None:
             return
+        self._loop = asyncio.new_event_loop()
+        self._context = contextvars.copy_context()
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            pass
-        else:
-            raise RuntimeError(
-                "an async handler cannot run in a thread whose event loop is already "
-                "running; serve the app with `mesop` (werkzeug or gunicorn threads)"
-            )
-        self._loop = asyncio.new_event_loop()
-        self._context = contextvars.copy_context()
+            return  # the usual case: a werkzeug or gunicorn thread, no loop of its own
+        self._thread = threading.Thread(target=self._loop.run_forever,
+                                        name="mesop-cli async handler", daemon=True)
+        self._thread.start()
 
     def _run(self, coro: Any) -> Any:
-        assert self._loop is not None and self._context is not None
-        if sys.version_info >= (3, 11):
-            task = self._loop.create_task(coro, context=self._context)
-        else:  # pragma: no cover - 3.10 copies the context into each task instead
-            task = self._context.run(self._loop.create_task, coro)
-        return self._loop.run_until_complete(task)
+        loop, context = self._loop, self._context
+        assert loop is not None and context is not None
+        if self._thread is None:
+            return loop.run_until_complete(_task(loop, context, coro))
+        done: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+        def start() -> None:
+            task = _task(loop, context, coro)
+            task.add_done_callback(lambda finished: _settle(done, finished))
+
+        loop.call_soon_threadsafe(start)
+        return done.result()
 
     def close(self) -> None:
         """Cancel the tasks the handler left running, finish async generators and the
         default executor's threads, and close the loop; idempotent. As ``asyncio.run``
         does, so a stream leaks no loop, task or thread."""
-        loop, self._loop, self._context = self._loop, None, None
+        loop, thread = self._loop, self._thread
         if loop is None:
             return
         try:
-            pending = asyncio.all_tasks(loop)
-            for task in pending:
-                task.cancel()
-            if pending:
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
+            self._run(_wind_down(loop))
         finally:
+            self._loop, self._context, self._thread = None, None, None
+            if thread is not None:
+                loop.call_soon_threadsafe(loop.stop)
+                thread.join()
             loop.close()
+
+
+def _task(loop: asyncio.AbstractEventLoop, context: contextvars.Context, coro: Any
+          ) -> asyncio.Task[Any]:
+    if sys.version_info >= (3, 11):
+        return loop.create_task(coro, context=context)
+    return context.run(loop.create_task, coro)  # pragma: no cover - 3.10
+
+
+def _settle(done: concurrent.futures.Future[Any], task: asyncio.Task[Any]) -> None:
+    if task.cancelled():
+        done.cancel()
+    elif task.exception() is not None:
+        done.set_exception(task.exception())  # type: ignore[arg-type]
+    else:
+        done.set_result(task.result())
+
+
+async def _wind_down(loop: asyncio.AbstractEventLoop) -> None:
+    current = asyncio.current_task()
+    pending = [task for task in asyncio.all_tasks(loop) if task is not current]
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
+    await loop.shutdown_asyncgens()
+    await loop.shutdown_default_executor()
 
 
 def never_awaited(value: object, how: str, frame: FrameType | None,
