@@ -115,7 +115,10 @@ def _drop_what_this_run_stored() -> Iterator[None]:
         with engine.begin() as conn:
             conn.execute(sqlalchemy.text(f'DROP TABLE IF EXISTS "{_POSTGRES_TABLE}"'))
         engine.dispose()
-    for nodes in _cluster:
+    # Other modules import this fixture, so it runs at the end of each: the next module
+    # that needs the cluster starts a fresh one.
+    while _cluster:
+        nodes = _cluster.pop()
         nodes.stop()
         shutil.rmtree(nodes.directory, ignore_errors=True)
 
