@@ -205,7 +205,7 @@ def test_minimal_chat_echoes(chromium: Any) -> None:
 def test_text_to_text_echoes(chromium: Any) -> None:
     expect = _expect()
     with opened(chromium, "text_to_text.py", "/testing/text_to_text") as page:
-        page.get_by_label("Input").fill("pong")
+        page.locator("textarea").fill("pong")  # Mesop's text box has no label
         page.get_by_role("button", name="Generate").click()
         expect(page.get_by_text("Echo: pong")).to_be_visible()
 

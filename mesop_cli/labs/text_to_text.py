@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
+from mesop_cli.runtime.browser.theme import theme_brightness, theme_var
 from mesop_cli.runtime.components import box, button, markdown, text, textarea
 from mesop_cli.runtime.components.buttons import ClickEvent
 from mesop_cli.runtime.components.fields import InputEvent
@@ -29,9 +30,14 @@ class TextToTextState:
     textarea_key: int
 
 
-_PANEL = Style(flex_basis="max(480px, calc(50% - 48px))", display="flex",
-               flex_direction="column", border_radius=12, padding=Padding.all(16),
-               border=Border.all(BorderSide(width=1, style="solid", color="#d0d7de")))
+def _panel() -> Style:
+    """Mesop's panel: a raised card on the lowest surface, outlined only in the dark."""
+    edge = "solid" if theme_brightness() == "dark" else "none"
+    return Style(flex_basis="max(480px, calc(50% - 48px))", display="flex",
+                 flex_direction="column", border_radius=12, padding=Padding.all(16),
+                 background=theme_var("surface-container-lowest"),
+                 border=Border.all(BorderSide(width=1, style=edge, color=theme_var("outline"))),
+                 box_shadow="0 3px 1px -2px #0003, 0 2px 2px #00000024, 0 1px 5px #0000001f")
 
 
 def _on_input(e: InputEvent) -> None:
@@ -83,21 +89,26 @@ def input_and_output(
 ) -> Iterator[None]:
     """The two panels of text_to_text and text_to_image; the body of the ``with`` draws
     the output inside the Output panel."""
-    with box(style=Style(padding=Padding.all(24), display="flex", flex_direction="column")):
+    # Mesop's layout: the window's height on the low surface, two raised panels.
+    page = theme_var("surface-container-low")
+    with box(style=Style(background=page, height="100%")), \
+            box(style=Style(background=page, padding=Padding.all(24), display="flex",
+                            flex_direction="column")):
         if title:
             text(title, type="headline-5")
         with box(style=Style(margin=Margin(left="auto", right="auto"),
-                             width="min(1024px, 100%)", gap=24, display="flex",
+                             width="min(1024px, 100%)", gap=24, flex_grow=1, display="flex",
                              flex_wrap="wrap")):
-            with box(style=_PANEL):
+            with box(style=_panel()):
                 text("Input", style=Style(font_weight=500))
-                textarea(label="Input", key=input_key, rows=5, autosize=True, max_rows=15,
-                         on_input=on_input, style=Style(width="100%"))
-                with box(style=Style(display="flex", justify_content="space-between",
-                                     margin=Margin(top=12))):
+                box(style=Style(height=16))
+                textarea(key=input_key, rows=5, autosize=True, max_rows=15,
+                         on_input=on_input, appearance="outline", style=Style(width="100%"))
+                box(style=Style(height=12))
+                with box(style=Style(display="flex", justify_content="space-between")):
                     button("Clear", type="stroked", color="primary", on_click=on_clear)
                     button("Generate", type="flat", color="primary", on_click=on_generate)
-            with box(style=_PANEL):
+            with box(style=_panel()):
                 text("Output", style=Style(font_weight=500))
                 yield
 

@@ -3,8 +3,14 @@
 // content_slide_toggle are checkboxes and toggles whose label is their children).
 
 import { decorativeIcon, classed, setServerValue, setText } from "../core/dom.js";
-import { labelled } from "../core/form_field.js";
+import { labelled, updateHint } from "../core/form_field.js";
 import { fire } from "../core/transport.js";
+
+// Nothing chosen and no placeholder: the label sits inside the field as a text field's
+// does (mesop.css, mesop-empty), and floats up once something is chosen.
+function markEmptySelect(wrap, values, p) {
+  wrap.classList.toggle("mesop-empty", values.filter(Boolean).length === 0 && !p.placeholder);
+}
 
 // A checkbox (or, with role "switch", a slide toggle) and its label. The label's text
 // is a span of its own: the content_ variants put their children in the label instead.
@@ -112,6 +118,7 @@ export const build = {
     wrap.__control.addEventListener("change", function () {
       var values = Array.prototype.filter.call(wrap.__control.options, function (o) { return o.selected; })
         .map(function (o) { return o.value; });
+      markEmptySelect(wrap, values, wrap.__mesopNode.p);
       fire(wrap.__mesopNode, wrap.__mesopNode.p.on_selection_change, "selection", values);
     });
     watchSelectOpened(wrap);
@@ -188,9 +195,12 @@ export const update = {
       Array.prototype.forEach.call(inputs, function (control) { control.checked = control.value === p.value; });
     }
   },
-  select: function (wrap, node) {
+  select: function (wrap, node, id) {
     var p = node.p, control = wrap.__control;
     setText(wrap.__label, p.label || "");
+    // Mesop's select keeps its field's 20px line under it, as a text field does.
+    updateHint(wrap, { hint_label: "", subscript_sizing: "fixed" }, id);
+    markEmptySelect(wrap, p.value || [], p);
     control.multiple = !!p.multiple;
     control.disabled = !!p.disabled;
     control.tabIndex = p.tab_index || 0;

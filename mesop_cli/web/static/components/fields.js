@@ -83,7 +83,8 @@ export const update = {
     else control.removeAttribute("aria-label");
     control.disabled = !!p.disabled;
     control.readOnly = !!p.readonly;
-    control.rows = p.min_rows || (p.autosize ? 1 : 2);
+    // Mesop's native textarea is one row; min_rows and max_rows bound only its autosize.
+    control.rows = 1;
     if (!typedSince(control)) setServerValue(control, p.value == null ? "" : String(p.value));
     autosize(control, p);
   },

@@ -50,6 +50,7 @@ export function updateTextField(wrap, node, id) {
   var p = node.p, control = wrap.__control;
   setText(wrap.__label, (p.label || "") + (p.required && !p.hide_required_marker ? " *" : ""));
   wrap.__label.hidden = !p.label;
+  wrap.classList.toggle("mesop-outline", p.appearance === "outline");
   if (!p.label && p.placeholder) control.setAttribute("aria-label", p.placeholder);
   control.placeholder = p.placeholder || "";
   control.disabled = !!p.disabled;
@@ -89,8 +90,8 @@ export function autosize(control, p) {
   control.style.height = "auto";
   var style = getComputedStyle(control);
   var height = control.scrollHeight;  // the text and the padding
+  var line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
   if (p.max_rows) {
-    var line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
     var extra = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
     height = Math.min(height, p.max_rows * line + extra);
   }
@@ -98,5 +99,8 @@ export function autosize(control, p) {
   if (style.boxSizing === "border-box") {
     height += parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
   }
+  // A native textarea is one row high (Mesop's); Mesop's autosize (the CDK's) keeps it at
+  // least min_rows whole-pixel lines tall, padding and borders inside that height.
+  if (control.rows === 1 && p.min_rows) height = Math.max(height, p.min_rows * Math.round(line));
   control.style.height = height + "px";
 }
