@@ -12,6 +12,14 @@ function markEmptySelect(wrap, values, p) {
   wrap.classList.toggle("mesop-empty", values.filter(Boolean).length === 0 && !p.placeholder);
 }
 
+// The share of a slider's track left of its thumb, for mesop.css to fill in the primary
+// colour as Mesop's active track.
+function paintFill(control) {
+  var min = parseFloat(control.min), max = parseFloat(control.max), value = parseFloat(control.value);
+  var share = max > min ? (value - min) / (max - min) * 100 : 0;
+  control.style.setProperty("--mesop-slider-fill", share + "%");
+}
+
 // A checkbox (or, with role "switch", a slide toggle) and its label. The label's text
 // is a span of its own: the content_ variants put their children in the label instead.
 function checkControl(id, role) {
@@ -127,6 +135,7 @@ export const build = {
   slider: function (node, id) {
     var wrap = labelled(id, "input");
     wrap.__control.type = "range";
+    wrap.__control.addEventListener("input", function () { paintFill(wrap.__control); });
     wrap.__control.addEventListener("change", function () {
       fire(wrap.__mesopNode, wrap.__mesopNode.p.on_value_change, "slider", parseFloat(wrap.__control.value));
     });
@@ -232,6 +241,7 @@ export const update = {
     control.min = p.min; control.max = p.max; control.step = p.step;
     control.disabled = !!p.disabled;
     setServerValue(control, String(p.value));
+    paintFill(control);
   },
   button_toggle: function (el, node, id) {
     var p = node.p;

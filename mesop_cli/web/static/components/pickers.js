@@ -198,8 +198,9 @@ export const update = {
   },
   date_picker: function (wrap, node, id) {
     var p = node.p, control = wrap.__control;
-    setText(wrap.__label, p.label || "");
+    setText(wrap.__label, (p.label || "") + (p.required && !p.hide_required_marker ? " *" : ""));
     wrap.__label.hidden = !p.label;
+    wrap.classList.toggle("mesop-outline", p.appearance === "outline");
     if (!p.label) control.setAttribute("aria-label", p.placeholder || "Date");
     control.disabled = !!p.disabled;
     control.readOnly = !!p.readonly;

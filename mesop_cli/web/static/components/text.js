@@ -2,15 +2,14 @@
 
 import { setText, trustedHTML } from "../core/dom.js";
 
-// The only style inside me.html's shadow roots, shared by all: links in the page's
-// colour (custom properties do cross the shadow edge) and the sandbox frame filling its
-// box. mesop.css makes the host itself a paint-contained box.
+// The only style inside me.html's shadow roots, shared by all: the sandbox frame filling
+// its box (links keep the browser's colours, as in Mesop's page). mesop.css makes the
+// host itself a paint-contained box.
 let htmlSheet = null;
 function htmlShadowSheet() {
   if (!htmlSheet) {
     htmlSheet = new CSSStyleSheet();
-    htmlSheet.replaceSync("a { color: var(--sys-primary); }\n" +
-      "iframe { width: 100%; height: 100%; border: 0; display: block; }");
+    htmlSheet.replaceSync("iframe { width: 100%; height: 100%; border: 0; display: block; }");
   }
   return htmlSheet;
 }
