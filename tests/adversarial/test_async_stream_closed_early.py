@@ -17,14 +17,13 @@ ones the client saw plus what was already on the wire, never the rest of the ans
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.raw_http import EVENTS_PATH, connect
+from tests.support.raw_http import RENDER, post_event, read_renders, reset
 from tests.support.server import ROOT, RunningServer, running_server
 from tests.support.tab import Tab
 
@@ -56,18 +55,10 @@ def _leave_after(server: RunningServer, tab: Tab, lines: int) -> int:
         "version": tab.state.get("#version"),
         "event": {"handler": node["p"]["on_click"], "kind": "click", "key": node["k"],
                   "value": None}}).encode()
-    sock = connect(server)
-    sock.sendall(b"POST " + EVENTS_PATH.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                 b"Content-Type: application/json\r\nContent-Length: "
-                 + str(len(body)).encode() + b"\r\n\r\n" + body)
-    seen = b""
-    while seen.count(b'"type":"render"') < lines:
-        data = sock.recv(65536)
-        assert data, f"the server closed the stream after {seen[-300:]!r}"
-        seen += data
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-    sock.close()
-    return seen.count(b'"type":"render"')
+    sock = post_event(server, body)
+    seen = read_renders(sock, lines)
+    reset(sock)
+    return seen.count(RENDER)
 
 
 def _saved(tab: Tab) -> list[str]:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.raw_http import EVENTS_PATH, connect
+from tests.support.raw_http import post_event, read_renders, reset
 from tests.support.server import ROOT, RunningServer, running_server
 from tests.support.tab import Tab
 
@@ -45,18 +44,9 @@ def _enter_body(tab: Tab, prompt: str) -> bytes:
 
 def _leave_after(server: RunningServer, body: bytes, lines: int) -> None:
     """Send the event, read until ``lines`` renders have come, then drop the connection."""
-    sock = connect(server)
-    sock.sendall(b"POST " + EVENTS_PATH.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                 b"Content-Type: application/json\r\nContent-Length: "
-                 + str(len(body)).encode() + b"\r\n\r\n" + body)
-    seen = b""
-    while seen.count(b'"type":"render"') < lines:
-        data = sock.recv(65536)
-        assert data, f"the server closed the stream after {seen[-300:]!r}"
-        seen += data
-    # An abortive close (RST), as a tab that is closed or loses its network does.
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-    sock.close()
+    sock = post_event(server, body)
+    read_renders(sock, lines)
+    reset(sock)
 
 
 def _page(tab: Tab) -> tuple[bool, list[str]]:
@@ -122,14 +112,8 @@ def test_a_stopping_server_saves_the_turn_as_of_its_last_yield(
     with running_server(args, env=env, app=CHAT_APP) as server:
         tab = Tab(server.url, server_side=True)
         tab.open("/")
-        sock = connect(server)
-        body = _enter_body(tab, "interrupted")
-        sock.sendall(b"POST " + EVENTS_PATH.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Content-Type: application/json\r\nContent-Length: "
-                     + str(len(body)).encode() + b"\r\n\r\n" + body)
-        seen = b""
-        while seen.count(b'"type":"render"') < 2:
-            seen += sock.recv(65536)
+        sock = post_event(server, _enter_body(tab, "interrupted"))
+        seen = read_renders(sock, 2)
         stopped_at = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         while data := sock.recv(65536):

@@ -25,6 +25,33 @@ def connect(server: RunningServer, timeout: float = 10) -> socket.socket:
     return socket.create_connection(("127.0.0.1", port), timeout=timeout)
 
 
+#: How each render of an event's stream starts on the wire (compact JSON, one a line).
+RENDER = b'"type":"render"'
+
+
+def post_event(server: RunningServer, body: bytes) -> socket.socket:
+    """A connection that has sent the event POST with ``body`` and reads its answer."""
+    sock = connect(server)
+    sock.sendall(event_head(b"Content-Length: %d\r\n" % len(body)) + body)
+    return sock
+
+
+def read_renders(sock: socket.socket, count: int) -> bytes:
+    """What the stream sent until at least ``count`` renders had come (headers included)."""
+    seen = b""
+    while seen.count(RENDER) < count:
+        data = sock.recv(65536)
+        assert data, f"the server closed the stream after {seen[-300:]!r}"
+        seen += data
+    return seen
+
+
+def reset(sock: socket.socket) -> None:
+    """Drop the connection abortively (RST), as a closed tab or a lost network does."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    sock.close()
+
+
 @dataclass
 class RawResponse:
     status: int
