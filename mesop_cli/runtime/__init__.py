@@ -6,7 +6,14 @@ This is the interface the web layer uses; it knows nothing of HTTP or of session
 from __future__ import annotations
 
 from mesop_cli.runtime.browser.browser_context import BrowserContext, ThemeSettings
-from mesop_cli.runtime.engine import Render, render, run_event, run_load, run_refresh
+from mesop_cli.runtime.engine import (
+    Render,
+    close_renders,
+    render,
+    run_event,
+    run_load,
+    run_refresh,
+)
 from mesop_cli.runtime.errors import (
     AppLoadError,
     HandlerError,
@@ -28,6 +35,7 @@ __all__ = [
     "Render",
     "ThemeSettings",
     "UnknownHandler",
+    "close_renders",
     "load_app",
     "render",
     "run_event",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import logging
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from types import FrameType
@@ -273,3 +274,16 @@ def run_event(
     user_event = build_event(kind, key, value)
     stream = _Stream(scope, path)
     return stream.closing(stream.run(functools.partial(handler, user_event)))
+
+
+def close_renders(renders: Iterator[Render]) -> None:
+    """Close an event's renders at the yield the handler stands at, so its ``finally``
+    runs now rather than when the garbage collector gets to it; idempotent. An error its
+    clean-up raises is logged: the stream has ended either way."""
+    close: Callable[[], None] | None = getattr(renders, "close", None)
+    if close is None:
+        return
+    try:
+        close()
+    except Exception:
+        logging.getLogger("mesop_cli.web").exception("a handler failed while being closed")

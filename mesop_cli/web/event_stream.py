@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from flask import Response, stream_with_context
 
 from mesop_cli.logs import log_event
-from mesop_cli.runtime import HandlerError, PageNotFound, Render
+from mesop_cli.runtime import HandlerError, PageNotFound, close_renders
 from mesop_cli.sessions.base import LockLost
 from mesop_cli.state_format.codec import CodecError
 from mesop_cli.web.context import MesopContext
@@ -100,7 +100,7 @@ def _lines(ctx: MesopContext, event: OpenEvent, step: Step) -> Iterator[bytes]:
             yield from merged.after_render()
             session.keep_lock()
             if stopping():
-                _close(renders)
+                close_renders(renders)
                 for last in event.redraw():
                     yield line(session.render_message(last))
                 break
@@ -128,7 +128,7 @@ def _lines(ctx: MesopContext, event: OpenEvent, step: Step) -> Iterator[bytes]:
     finally:
         # Not left to the garbage collector: the session is saved right after this, and
         # the handler's own clean-up must be in what is saved.
-        _close(renders)
+        close_renders(renders)
         seconds = time.perf_counter() - event.started
         # Labels from bounded sets: the browser's kind and handler id are only looked up.
         ctx.metrics.observe_event(seconds, failed, kind_label(step.kind),
@@ -141,17 +141,6 @@ def _lines(ctx: MesopContext, event: OpenEvent, step: Step) -> Iterator[bytes]:
         log.warning("event not saved, the session's lock was lost: %s", exc)
         yield line(session.retry_message())
 
-
-def _close(renders: Iterator[Render]) -> None:
-    """Close the handler at the yield it stands at, so its ``finally`` runs now; idempotent.
-    An error raised by that clean-up is logged: the stream has ended either way."""
-    close: Callable[[], None] | None = getattr(renders, "close", None)
-    if close is None:
-        return
-    try:
-        close()
-    except Exception:
-        log.exception("a handler failed while being closed")
 
 
 def handler_error_line(ctx: MesopContext, exc: HandlerError) -> dict[str, Any]:

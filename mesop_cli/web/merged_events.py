@@ -35,11 +35,19 @@ from typing import TYPE_CHECKING, Any
 from flask import Response
 
 from mesop_cli.logs import log_event
-from mesop_cli.runtime import HandlerError, InvalidEvent, PageNotFound, Render, run_event
+from mesop_cli.runtime import (
+    HandlerError,
+    InvalidEvent,
+    PageNotFound,
+    Render,
+    close_renders,
+    run_event,
+)
 from mesop_cli.sessions.base import BackendUnavailable, SessionLock
 from mesop_cli.state_format.codec import CodecError
 from mesop_cli.web.active_session import copy_is_ours
 from mesop_cli.web.context import MesopContext, json_error
+from mesop_cli.web.error_reports import report
 from mesop_cli.web.protocol import EventRequest, line
 
 if TYPE_CHECKING:
@@ -189,9 +197,11 @@ class MailboxDrain:
         except HandlerError as exc:
             outcome = self._error_line(ctx, exc)
         except CodecError as exc:
-            outcome = {"type": "error", "message": f"The state could not be stored: {exc}"}
+            # As for the stream's own handler: the detail in production goes to the log.
+            message = report(ctx.settings.prod, "The state could not be stored", exc).message
+            outcome = {"type": "error", "message": message}
         finally:
-            _close(renders)
+            close_renders(renders)
             log_event(kind, path, handler, time.perf_counter() - started, ctx.backend.name,
                       session.id, outcome["type"] != "merged")
         if outcome["type"] != "merged":
@@ -211,13 +221,5 @@ class MailboxDrain:
         except (HandlerError, CodecError) as exc:
             log.warning("could not draw the page again after a failed event: %s", exc)
         finally:
-            _close(renders)
+            close_renders(renders)
 
-
-def _close(renders: Iterator[Render]) -> None:
-    close = getattr(renders, "close", None)
-    if close is not None:
-        try:
-            close()
-        except Exception:
-            log.exception("a handler failed while being closed")
